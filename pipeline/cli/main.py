@@ -1,5 +1,8 @@
 """``newsmon`` entry point: one sub-command module per area, each with ``register(sub)``.
 
+Commands from outside the core library (the Faust ``worker`` in ``agents``) arrive through the
+``newsmon.commands`` entry-point group, which keeps ``pipeline`` free of imports of ``agents``.
+
 Each command module adds its parsers and sets ``func(args, settings) -> int`` as the handler,
 so areas evolve without touching this file's logic.
 """
@@ -10,6 +13,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib.metadata import entry_points
 
 from pipeline import __version__
 from pipeline.config import ConfigError, Settings, load_settings
@@ -20,7 +24,6 @@ COMMAND_MODULES = (
     "pipeline.cli.topics_cmd",
     "pipeline.cli.poll_cmd",
     "pipeline.cli.feeds_cmd",
-    "pipeline.cli.worker_cmd",
     "pipeline.cli.analyze_cmd",
     "pipeline.cli.eval_cmd",
     "pipeline.cli.alerts_cmd",
@@ -41,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    for plugin in entry_points(group="newsmon.commands"):
+        plugin.load()(sub)
     return parser
 
 

@@ -1,0 +1,68 @@
+"""Alert agent: ``news.events`` -> ``alerts.<type>``, one alert per new event.
+
+Order matters for at-least-once: the alert is sent and acknowledged first, then the novelty
+state is written to the changelog-backed table and flushed. A crash in between can repeat an
+alert (same deterministic alert id, so consumers can drop it) but can never lose one.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+
+from agents.app import WorkerContext
+from pipeline.alerts.novelty import decide
+from pipeline.kafka.deadletter import deadletter_record
+from pipeline.logs import get_logger, log_event
+from pipeline.schema import Event, dumps, loads
+
+log = get_logger("newsmon.agents.alerts")
+STAGE = "alerts"
+
+
+def register_alert_agent(
+    app: faust.App,
+    ctx: WorkerContext,
+    source: faust.TopicT,
+    sinks: dict[str, faust.TopicT],
+    deadletter: faust.TopicT,
+    novelty: faust.Table,
+) -> Any:
+    @app.agent(source, name="newsmon.alerts")
+    async def alerts(stream: faust.StreamT) -> None:
+        async for key, raw in stream.items():
+            try:
+                event = loads(raw, Event)
+                stored = novelty.get(key)
+                state = json.loads(stored) if stored else None
+                decision = decide(state, event, datetime.now(UTC), ctx.settings.events)
+            except Exception as exc:
+                log_event(log, "dead_lettered", stage=STAGE, error=str(exc)[:300])
+                await deadletter.send(
+                    key=key, value=deadletter_record(STAGE, source.get_topic_name(), raw, exc, key)
+                )
+                continue
+            if decision.alert is not None:
+                alert = decision.alert
+                fut = await sinks[event.type].send(
+                    key=alert.event_id.encode(), value=dumps(alert)
+                )
+                await fut  # acknowledged before the state says "already alerted"
+                log_event(
+                    log,
+                    "alert_fired",
+                    kind=alert.kind,
+                    type=event.type,
+                    action=event.action,
+                    event_id=alert.event_id,
+                    reason=decision.reason,
+                )
+            new_state = json.dumps(decision.state, sort_keys=True).encode()
+            if new_state != stored:
+                novelty[key] = new_state
+                await app.producer.flush()
+
+    return alerts

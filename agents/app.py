@@ -1,0 +1,58 @@
+"""The Faust application: topics, the novelty table and the three agents, built from settings.
+
+Agents are thin: they move records and call pure functions from ``pipeline``. Guarantees:
+at-least-once (Faust acks a ``take`` batch only after the loop body finished), idempotent
+outputs (records keyed by article/event id; the novelty decision ignores replays), and every
+failing record goes to the dead-letter topic instead of stopping the stream.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import faust
+
+from pipeline.config import Settings, resolve_path
+from pipeline.nlp.enrich import Enricher
+
+
+@dataclass
+class WorkerContext:
+    """What the agents share: settings, the loaded models and one inference thread."""
+
+    settings: Settings
+    enricher: Enricher
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="infer")
+    )
+
+
+def _broker_urls(bootstrap: str) -> list[str]:
+    return [f"kafka://{host.strip()}" for host in bootstrap.split(",") if host.strip()]
+
+
+def create_app(settings: Settings, **overrides: Any) -> faust.App:
+    """A Faust app whose topic partitions match ``settings.topics.partitions``.
+
+    The novelty table's changelog is co-partitioned with ``news.events``, so both must have the
+    same partition count; the memory store is rebuilt from the changelog on restart.
+    """
+    options: dict[str, Any] = {
+        "broker": _broker_urls(settings.kafka.bootstrap_servers),
+        "store": "memory://",
+        "topic_partitions": settings.topics.partitions,
+        "topic_replication_factor": settings.topics.replication_factor,
+        "web_enabled": settings.worker.web_enabled,
+        "web_port": settings.worker.web_port,
+        "datadir": str(resolve_path(settings.worker.data_dir)),
+        "key_serializer": "raw",
+        "value_serializer": "raw",
+        "producer_acks": -1,
+        "consumer_auto_offset_reset": "earliest",
+        "broker_commit_interval": 1.0,
+        "table_standby_replicas": 0,
+    }
+    options.update(overrides)
+    return faust.App(settings.worker.app_id, **options)

@@ -1,0 +1,41 @@
+"""``newsmon worker``: registered through the ``newsmon.commands`` entry point so that the
+core library's CLI can offer it without ``pipeline`` ever importing ``agents``."""
+
+from __future__ import annotations
+
+import argparse
+
+from pipeline.config import Settings
+from pipeline.logs import get_logger, log_event
+
+log = get_logger("newsmon.worker")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("worker", help="run the Faust worker (enrich, events, alerts agents)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    import faust
+
+    from agents.app import WorkerContext, create_app
+    from agents.topology import build_topology
+    from pipeline.kafka.admin import ensure_topics
+    from pipeline.nlp.enrich import Enricher
+
+    created = ensure_topics(settings)
+    log_event(log, "topics_ready", topics=created)
+    enricher = Enricher(settings.models)
+    log_event(log, "models_loaded", models=enricher.models, fallback=enricher.fallback_active)
+    app = create_app(settings)
+    build_topology(app, WorkerContext(settings=settings, enricher=enricher))
+    worker = faust.Worker(
+        app,
+        loglevel=settings.logging.level,
+        quiet=True,
+        override_logging=False,
+        redirect_stdouts=False,
+    )
+    worker.execute_from_commandline()
+    return 0  # pragma: no cover - execute_from_commandline exits

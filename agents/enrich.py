@@ -1,0 +1,66 @@
+"""Enrich agent: ``news.articles`` -> ``news.enriched`` in batches, inference off the loop."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import faust
+
+from agents.app import WorkerContext
+from pipeline.kafka.deadletter import deadletter_record
+from pipeline.logs import get_logger, log_event
+from pipeline.schema import Article, EnrichedArticle, SchemaError, dumps, loads
+
+log = get_logger("newsmon.agents.enrich")
+STAGE = "enrich"
+
+
+def register_enrich_agent(
+    app: faust.App,
+    ctx: WorkerContext,
+    source: faust.TopicT,
+    sink: faust.TopicT,
+    deadletter: faust.TopicT,
+) -> Any:
+    settings = ctx.settings
+
+    async def dead(raw: bytes | None, exc: BaseException, key: str | None = None) -> None:
+        log_event(log, "dead_lettered", stage=STAGE, key=key, error=str(exc)[:300])
+        await deadletter.send(
+            key=key.encode() if key else None,
+            value=deadletter_record(STAGE, source.get_topic_name(), raw, exc, key),
+        )
+
+    async def enrich_in_executor(articles: list[Article]) -> list[EnrichedArticle]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(ctx.executor, ctx.enricher.enrich_batch, articles)
+
+    @app.agent(source, name="newsmon.enrich")
+    async def enrich(stream: faust.StreamT) -> None:
+        async for batch in stream.take(settings.worker.batch_size, settings.worker.batch_within_s):
+            articles: list[tuple[Article, bytes]] = []
+            for raw in batch:
+                try:
+                    articles.append((loads(raw, Article), raw))
+                except SchemaError as exc:
+                    await dead(raw, exc)
+            if not articles:
+                continue
+            try:
+                results = await enrich_in_executor([a for a, _ in articles])
+                pairs = list(zip(articles, results, strict=True))
+            except Exception as batch_exc:  # one bad article must not sink the batch
+                log_event(log, "batch_failed_isolating", stage=STAGE, error=str(batch_exc)[:300])
+                pairs = []
+                for article, raw in articles:
+                    try:
+                        [one] = await enrich_in_executor([article])
+                        pairs.append(((article, raw), one))
+                    except Exception as exc:
+                        await dead(raw, exc, article.id)
+            for (article, _), enriched in pairs:
+                await sink.send(key=article.id.encode(), value=dumps(enriched))
+            log_event(log, "batch_enriched", stage=STAGE, size=len(pairs))
+
+    return enrich

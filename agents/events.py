@@ -1,0 +1,50 @@
+"""Event agent: ``news.enriched`` -> ``news.events``, re-keyed by event identity so that every
+sighting of one real-world event lands on the partition that holds its novelty state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import faust
+
+from agents.app import WorkerContext
+from pipeline.alerts.novelty import event_key
+from pipeline.events.detect import detect_events
+from pipeline.kafka.deadletter import deadletter_record
+from pipeline.logs import get_logger, log_event
+from pipeline.schema import EnrichedArticle, dumps, loads
+
+log = get_logger("newsmon.agents.events")
+STAGE = "events"
+
+
+def register_event_agent(
+    app: faust.App,
+    ctx: WorkerContext,
+    source: faust.TopicT,
+    sink: faust.TopicT,
+    deadletter: faust.TopicT,
+) -> Any:
+    @app.agent(source, name="newsmon.events")
+    async def events(stream: faust.StreamT) -> None:
+        async for raw in stream:
+            try:
+                enriched = loads(raw, EnrichedArticle)
+                found = detect_events(enriched, ctx.settings.events)
+            except Exception as exc:  # Faust would ack and drop it: dead-letter it instead
+                log_event(log, "dead_lettered", stage=STAGE, error=str(exc)[:300])
+                await deadletter.send(
+                    value=deadletter_record(STAGE, source.get_topic_name(), raw, exc)
+                )
+                continue
+            for event in found:
+                await sink.send(key=event_key(event).encode(), value=dumps(event))
+            if found:
+                log_event(
+                    log,
+                    "events_detected",
+                    article_id=enriched.article.id,
+                    events=[f"{e.type}:{e.action}" for e in found],
+                )
+
+    return events

@@ -1,9 +1,0 @@
-"""``newsmon worker``: placeholder until its area lands."""
-
-from __future__ import annotations
-
-import argparse
-
-
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Not registered yet."""

@@ -266,8 +266,11 @@ class Alert:
     source_count: int
     first_seen: str
     detected: str
-    latency_s: float | None
+    latency_s: float | None  # seconds from the article's publication to ``detected``
     reason: str
+    independent_source_count: int = 1  # wire copies and one outlet's re-publications count once
+    latency_fetch_s: float | None = None  # seconds from the poller's fetch to ``detected``
+    previous_action: str | None = None  # for an ``update``: the action alerted before
     schema: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -279,13 +282,19 @@ class Alert:
             "event": self.event.to_dict(),
             "headline": self.headline,
             "evidence": self.event.evidence,
+            "source": self.event.source,
+            "url": self.event.url,
             "sources": list(self.sources),
             "source_count": self.source_count,
+            "independent_source_count": self.independent_source_count,
             "first_seen": self.first_seen,
             "published": self.event.published,
+            "fetched": self.event.fetched,
             "detected": self.detected,
             "latency_s": self.latency_s,
+            "latency_fetch_s": self.latency_fetch_s,
             "confidence": round(float(self.event.confidence), 3),
+            "previous_action": self.previous_action,
             "reason": self.reason,
         }
 
@@ -304,6 +313,9 @@ class Alert:
             detected=str(d.get("detected", "")),
             latency_s=d.get("latency_s"),
             reason=str(d.get("reason", "")),
+            independent_source_count=int(d.get("independent_source_count", 1)),
+            latency_fetch_s=d.get("latency_fetch_s"),
+            previous_action=d.get("previous_action"),
         )
 
 

@@ -1,0 +1,155 @@
+"""Topic administration with kafka-python's admin client: create newsmon's topics up front.
+
+Why up front: Faust tables need their changelog topics to match the source topics' partition
+count, and auto-created topics take the broker default. Creating every topic of
+``settings.topics.all()`` with one partition count before any producer or worker runs keeps
+them co-partitioned.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from kafka import KafkaAdminClient
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+from pipeline.config import Settings
+from pipeline.logs import get_logger, log_event
+
+logger = get_logger(__name__)
+
+
+class BrokerUnavailable(RuntimeError):
+    """No broker answered at the bootstrap address within the timeout."""
+
+
+class TopicError(RuntimeError):
+    """A topic could not be created, or exists with a layout newsmon cannot use."""
+
+
+def _servers(bootstrap: str) -> list[str]:
+    return [s.strip() for s in bootstrap.split(",") if s.strip()]
+
+
+def _admin(bootstrap: str, timeout_s: float, client_id: str = "newsmon-admin") -> KafkaAdminClient:
+    ms = max(1000, int(timeout_s * 1000))
+    return KafkaAdminClient(
+        bootstrap_servers=_servers(bootstrap),
+        client_id=client_id,
+        bootstrap_timeout_ms=ms,
+        request_timeout_ms=ms,
+    )
+
+
+def wait_for_broker(bootstrap: str, timeout: float = 30.0) -> dict[str, object]:
+    """Block until a broker at ``bootstrap`` answers a cluster-metadata request.
+
+    Returns the cluster description (cluster_id, controller_id, brokers). Raises
+    :class:`BrokerUnavailable` naming the address and the last error after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        try:
+            with _admin(bootstrap, min(remaining, 10.0)) as admin:
+                info: dict[str, object] = admin.describe_cluster()
+            if info.get("brokers"):
+                return info
+            last = RuntimeError("metadata lists no brokers yet")
+        except (KafkaError, OSError, ValueError) as exc:
+            last = exc
+        time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+    raise BrokerUnavailable(
+        f"no Kafka broker reachable at {bootstrap} within {timeout:g}s "
+        f"(last error: {type(last).__name__}: {last}); start one with `newsmon broker start` "
+        "or set NEWSMON_BOOTSTRAP"
+    )
+
+
+@contextmanager
+def admin_client(settings: Settings, timeout: float = 30.0) -> Iterator[KafkaAdminClient]:
+    """An admin client for ``settings.kafka.bootstrap_servers``, after the broker answered."""
+    bootstrap = settings.kafka.bootstrap_servers
+    wait_for_broker(bootstrap, timeout)
+    admin = _admin(bootstrap, timeout, client_id=f"{settings.kafka.client_id}-admin")
+    try:
+        yield admin
+    finally:
+        admin.close()
+
+
+def describe_topics(admin: KafkaAdminClient, names: list[str] | None = None) -> dict[str, int]:
+    """{topic: partition count} for ``names`` (all topics if None); unknown names are left out."""
+    out: dict[str, int] = {}
+    for topic in admin.describe_topics(names):
+        if topic.get("error_code", 0) == 0 and topic.get("name"):
+            out[topic["name"]] = len(topic.get("partitions") or [])
+    return out
+
+
+def list_topics(settings: Settings, include_internal: bool = False, timeout: float = 30.0
+                ) -> dict[str, int]:
+    """{topic: partition count} of the cluster, internal topics (``__*``) only if asked."""
+    with admin_client(settings, timeout) as admin:
+        topics = describe_topics(admin)
+    return {
+        name: parts
+        for name, parts in sorted(topics.items())
+        if include_internal or not name.startswith("__")
+    }
+
+
+def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:
+    """Create every topic of ``settings.topics.all()`` that does not exist; return those created.
+
+    Idempotent: existing topics are fine (also when another process creates one concurrently).
+    Waits until metadata shows every topic with a leader per partition. An existing topic with
+    a different partition count raises :class:`TopicError`, because Faust's co-partitioned
+    tables would fail later with a less helpful PartitionsMismatch."""
+    specs = settings.topics.all()
+    names = [s.name for s in specs]
+    rf = settings.topics.replication_factor
+    bootstrap = settings.kafka.bootstrap_servers
+    with admin_client(settings, timeout) as admin:
+        existing = describe_topics(admin, names)
+        missing = [s for s in specs if s.name not in existing]
+        created: list[str] = []
+        if missing:
+            request = {
+                s.name: {"num_partitions": s.partitions, "replication_factor": rf}
+                for s in missing
+            }
+            result = admin.create_topics(
+                request, timeout_ms=int(timeout * 1000), raise_errors=False
+            )
+            for topic in result.get("topics", []):
+                code = topic.get("error_code", 0)
+                name = topic.get("name")
+                if code == 0:
+                    created.append(name)
+                elif code != TopicAlreadyExistsError.errno:
+                    raise TopicError(
+                        f"creating topic {name!r} on {bootstrap} failed: error {code} "
+                        f"{topic.get('error_message') or ''}".rstrip()
+                    )
+        try:
+            admin.wait_for_topics(names, timeout_ms=int(timeout * 1000))
+        except KafkaError as exc:
+            raise TopicError(f"topics on {bootstrap} not ready within {timeout:g}s: {exc}") from exc
+        layout = describe_topics(admin, names)
+    wrong = {
+        s.name: layout.get(s.name) for s in specs if layout.get(s.name) != s.partitions
+    }
+    if wrong:
+        detail = ", ".join(f"{n} has {p}" for n, p in wrong.items())
+        raise TopicError(
+            f"topics on {bootstrap} do not have the configured {settings.topics.partitions} "
+            f"partitions: {detail} (topics.partitions must match existing topics)"
+        )
+    for name in created:
+        log_event(logger, "topic_created", topic=name, bootstrap=bootstrap)
+    return created

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "pipeline.cli.alerts_cmd",
     "pipeline.cli.demo_cmd",
     "pipeline.cli.config_cmd",
+    "pipeline.cli.run_cmd",
 )
 
 

@@ -1,0 +1,133 @@
+"""``newsmon run``: the whole pipeline on one machine, for ``make run``.
+
+Starts (or reuses) the local broker, creates the topics, serves the demo feed when the feeds
+file is the demo one, runs the poller and the worker as child processes (their logs go to
+``.newsmon/logs/``), and prints every alert as it fires. Ctrl-C stops, in reverse order,
+everything this command started and nothing it did not.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from pipeline.config import Settings, resolve_path
+from pipeline.logs import get_logger, log_event
+
+if TYPE_CHECKING:
+    from pipeline.kafka.broker import LocalBroker
+
+log = get_logger("newsmon.run")
+STOP_TIMEOUT_S = 20.0
+
+
+def _say(message: str) -> None:
+    print(f"newsmon: {message}", file=sys.stderr, flush=True)
+
+
+class ChildProcess:
+    """A child in its own session, so Ctrl-C reaches only us and we stop children in order."""
+
+    def __init__(self, name: str, argv: list[str], log_path: Path | None, env: dict[str, str]):
+        self.name = name
+        self._log = open(log_path, "ab") if log_path else None  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            argv,
+            stdout=self._log or None,
+            stderr=self._log or None,
+            env=env,
+            start_new_session=True,
+        )
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                log_event(log, "child_killed", child=self.name, timeout_s=STOP_TIMEOUT_S)
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        if self._log:
+            self._log.close()
+
+
+def _is_demo(feeds_file: str) -> bool:
+    return Path(feeds_file).name.startswith("feeds-demo")
+
+
+def _sigterm_as_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run_all(settings: Settings, demo_port: int = 8765) -> int:
+    from pipeline.kafka.admin import ensure_topics
+    from pipeline.kafka.broker import LocalBroker
+
+    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+
+    logs_dir = resolve_path(".newsmon/logs")
+    logs_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env["NEWSMON_BOOTSTRAP"] = settings.kafka.bootstrap_servers
+    env["NEWSMON_FEEDS"] = settings.poller.feeds_file
+    newsmon = [sys.executable, "-m", "pipeline"]
+    children: list[ChildProcess] = []
+
+    with ExitStack() as stack:
+        broker = LocalBroker(settings.broker)
+        if broker.status().running:
+            _say(f"using the running broker at {broker.bootstrap}")
+        else:
+            _say("starting the local Kafka broker (first run downloads its jars)...")
+            broker.start()
+            stack.callback(_stop_broker, broker)
+        _say(f"broker ready at {broker.bootstrap}")
+        ensure_topics(settings)
+
+        if _is_demo(settings.poller.feeds_file):
+            from pipeline.demo.server import DemoFeedServer
+
+            demo = stack.enter_context(DemoFeedServer(port=demo_port))
+            _say(f"serving the demo feed at {demo.feed_url}")
+
+        stack.callback(_stop_children, children)
+        for name, argv in (
+            ("worker", [*newsmon, "worker"]),
+            ("poller", [*newsmon, "poll"]),
+        ):
+            children.append(ChildProcess(name, argv, logs_dir / f"{name}.log", env))
+            _say(f"started {name} (log: {logs_dir / f'{name}.log'})")
+        tail = ChildProcess("alerts", [*newsmon, "alerts", "tail"], None, env)
+        children.append(tail)
+        _say("waiting for alerts (Ctrl-C stops everything)")
+        try:
+            while True:
+                for child in children:
+                    code = child.proc.poll()
+                    if code is not None:
+                        _say(f"{child.name} exited with code {code}; stopping")
+                        return 1
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            _say("stopping...")
+            return 0
+    return 0
+
+
+def _stop_children(children: list[ChildProcess]) -> None:
+    for child in reversed(children):
+        child.stop()
+        _say(f"stopped {child.name}")
+
+
+def _stop_broker(broker: LocalBroker) -> None:
+    broker.stop()
+    _say("stopped the broker")

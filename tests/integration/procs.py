@@ -1,0 +1,124 @@
+"""Run newsmon commands as real processes against the test broker, and read topics back."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kafka import KafkaConsumer
+
+from pipeline.config import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment that makes a child ``newsmon`` see exactly ``settings``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
+    for name in ("NEWSMON_CORPUS_DIR", "NEWSMON_REQUIRE_CORPUS"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    for section, values in settings.model_dump().items():
+        for key, value in values.items():
+            if value is None:
+                continue
+            env[f"NEWSMON_{section.upper()}__{key.upper()}"] = (
+                json.dumps(value) if isinstance(value, bool | list | dict) else str(value)
+            )
+    env["NEWSMON_LOGGING__FORMAT"] = "json"
+    env.update(extra)
+    return env
+
+
+def newsmon_argv(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pipeline", *args]
+
+
+def run_newsmon(
+    settings: Settings, *args: str, timeout: float = 120, **extra: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        newsmon_argv(*args),
+        env=settings_env(settings, **extra),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+class NewsmonProcess:
+    """A long-running ``newsmon`` child (worker, poller) with its output kept in a file."""
+
+    def __init__(self, settings: Settings, log_path: Path, *args: str, **extra: str):
+        self.log_path = log_path
+        self._log = open(log_path, "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            newsmon_argv(*args),
+            env=settings_env(settings, **extra),
+            cwd=REPO,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self._log.close()
+        return self.proc.returncode
+
+    def __enter__(self) -> NewsmonProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class TopicReader:
+    """Reads a topic from the beginning and keeps what it has seen across calls."""
+
+    def __init__(self, bootstrap: str, topic: str):
+        self.records: list[dict[str, Any]] = []
+        self._consumer = KafkaConsumer(
+            topic,
+            bootstrap_servers=bootstrap,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            group_id=None,
+            consumer_timeout_ms=500,
+        )
+
+    def poll(self, seconds: float = 1.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for msgs in self._consumer.poll(timeout_ms=200).values():
+                self.records.extend(json.loads(m.value) for m in msgs)
+        return self.records
+
+    def wait_for(
+        self, done: Callable[[list[dict[str, Any]]], bool], timeout: float
+    ) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not done(self.records):
+            self.poll(1.0)
+        return self.records
+
+    def close(self) -> None:
+        self._consumer.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kafka import KafkaProducer
+from kafka.serializer import DefaultSerializer
 
 from pipeline.config import Settings
 
@@ -23,7 +24,9 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         "compression_type": None,
         "request_timeout_ms": settings.kafka.request_timeout_ms,
         "delivery_timeout_ms": 120_000,
-        "key_serializer": lambda k: k.encode("utf-8") if isinstance(k, str) else k,
+        # str keys -> UTF-8, bytes/None unchanged. A Serializer instance, not a lambda:
+        # kafka-python 3.0 deprecates plain callables here (DeprecationWarning on every producer).
+        "key_serializer": DefaultSerializer("utf-8"),
     }
     options.update(overrides)
     return KafkaProducer(**options)

@@ -1,0 +1,371 @@
+"""Liveness and readiness for the poller and the worker, served beside ``/metrics``.
+
+Why both probes, and why they differ:
+
+* ``/healthz`` (liveness) answers "is this process stuck?". It fails only when a registered
+  liveness check fails (e.g. a loop heartbeat is older than its limit). A broker outage must
+  **not** fail liveness: restarting every pod because Kafka is down only adds load.
+* ``/readyz`` (readiness) answers "can it do its job now?": the broker is reachable and the
+  models are loaded (worker). It turns 503 when the broker goes away and 200 again when it
+  returns, and 503 for good once shutdown starts, so a load balancer or an operator sees it.
+
+Why one threaded HTTP server for the three paths: one port per process to expose, probe and
+scrape (the Kubernetes probes and the Prometheus scrape share the Service port), and a
+stuck asyncio loop in the worker cannot block the probes: the server runs in its own threads,
+and liveness consults heartbeats the loop must keep fresh.
+
+Usage in a process::
+
+    health = default_health()
+    health.require("broker", "models")
+    server = start_metrics_server(settings.metrics.host, port)   # pipeline.metrics
+    monitor = BrokerMonitor(settings.kafka.bootstrap_servers, health).start()
+    ... health.set_ready("models", True) once loaded ...
+    on SIGTERM: health.mark_stopping(); monitor.stop(); ...; server.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from prometheus_client import CollectorRegistry
+from prometheus_client.exposition import choose_encoder
+
+from pipeline.logs import get_logger
+from pipeline.metrics import BROKER_CONNECTED, COMPONENT_READY
+
+log = get_logger(__name__)
+
+
+def _log(event: str, level: int = logging.INFO, **fields: Any) -> None:
+    log.log(level, event, extra=fields)
+
+
+@dataclass
+class ComponentState:
+    ready: bool
+    detail: str
+    since: float
+
+
+class Health:
+    """Thread-safe readiness of named components plus liveness checks.
+
+    The process is ready when every *required* component has reported ready and shutdown has
+    not started. A required component that never reported counts as not ready (``"pending"``),
+    so a process is never ready by accident before its first broker check.
+    """
+
+    def __init__(self, required: Iterable[str] = ()) -> None:
+        self._lock = threading.Lock()
+        self._required: set[str] = set(required)
+        self._states: dict[str, ComponentState] = {}
+        self._liveness: dict[str, Callable[[], tuple[bool, str]]] = {}
+        self._beats: dict[str, tuple[float, float]] = {}
+        self._stopping = False
+        for name in self._required:
+            COMPONENT_READY.labels(component=name).set(0)
+
+    # -- readiness -----------------------------------------------------------------------------
+
+    def require(self, *components: str) -> None:
+        """Declare components that must be ready before the process is."""
+        with self._lock:
+            self._required.update(components)
+        for name in components:
+            if name not in self._states:
+                COMPONENT_READY.labels(component=name).set(0)
+
+    def set_ready(self, component: str, ready: bool, detail: str = "") -> None:
+        """Report a component's readiness; transitions are logged once, not on every check."""
+        now = time.time()
+        with self._lock:
+            old = self._states.get(component)
+            changed = old is None or old.ready != ready
+            since = now if changed or old is None else old.since
+            self._states[component] = ComponentState(bool(ready), detail, since)
+        COMPONENT_READY.labels(component=component).set(1 if ready else 0)
+        if changed:
+            _log(
+                "component_ready" if ready else "component_not_ready",
+                logging.INFO if ready else logging.WARNING,
+                component=component,
+                detail=detail,
+            )
+
+    def mark_stopping(self) -> None:
+        """Shutdown began: readiness fails from now on so traffic and probes drain."""
+        with self._lock:
+            self._stopping = True
+        _log("health_stopping")
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    def readiness(self) -> tuple[bool, dict[str, Any]]:
+        """``(ready, report)``; the report is what ``/readyz`` returns as JSON."""
+        with self._lock:
+            names = sorted(self._required | set(self._states))
+            components: dict[str, Any] = {}
+            ready = not self._stopping
+            for name in names:
+                state = self._states.get(name)
+                if state is None:
+                    components[name] = {"ready": False, "detail": "pending", "since": None}
+                else:
+                    components[name] = {
+                        "ready": state.ready,
+                        "detail": state.detail,
+                        "since": state.since,
+                    }
+                if name in self._required and not (state and state.ready):
+                    ready = False
+            return ready, {"ready": ready, "stopping": self._stopping, "components": components}
+
+    def is_ready(self) -> bool:
+        return self.readiness()[0]
+
+    # -- liveness ------------------------------------------------------------------------------
+
+    def add_liveness_check(self, name: str, check: Callable[[], tuple[bool, str]]) -> None:
+        """Register ``check() -> (alive, detail)``; it must be fast and never block."""
+        with self._lock:
+            self._liveness[name] = check
+
+    def heartbeat(self, name: str, max_age_s: float) -> None:
+        """Record that loop ``name`` is making progress; liveness fails if it stops for longer
+        than ``max_age_s``. Call it from the loop being watched (e.g. a Faust timer)."""
+        with self._lock:
+            self._beats[name] = (time.monotonic(), max_age_s)
+
+    def liveness(self) -> tuple[bool, dict[str, Any]]:
+        with self._lock:
+            checks = dict(self._liveness)
+            beats = dict(self._beats)
+        report: dict[str, Any] = {}
+        alive = True
+        now = time.monotonic()
+        for name, (at, max_age) in beats.items():
+            age = now - at
+            ok = age <= max_age
+            report[name] = {"alive": ok, "detail": f"last beat {age:.1f}s ago (max {max_age}s)"}
+            alive = alive and ok
+        for name, check in checks.items():
+            try:
+                ok, detail = check()
+            except Exception as exc:  # a broken check must show, not crash the probe server
+                ok, detail = False, f"check raised {type(exc).__name__}: {exc}"
+            report[name] = {"alive": bool(ok), "detail": detail}
+            alive = alive and bool(ok)
+        return alive, {"alive": alive, "checks": report}
+
+
+_DEFAULT: Health | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_health() -> Health:
+    """The process-wide :class:`Health` the poller or worker reports into."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = Health()
+        return _DEFAULT
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP server: /metrics, /healthz, /readyz
+# ---------------------------------------------------------------------------------------------
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def _respond(self, send_body: bool) -> None:
+        path = self.path.split("?", 1)[0].rstrip("/") or "/"
+        health = self.server.health
+        if path == "/metrics":
+            encoder, content_type = choose_encoder(self.headers.get("Accept", ""))
+            body = encoder(self.server.registry)
+            self._send(200, body, content_type, send_body)
+        elif path in ("/healthz", "/livez"):
+            alive, report = health.liveness()
+            self._json(200 if alive else 503, report, send_body)
+        elif path == "/readyz":
+            ready, report = health.readiness()
+            self._json(200 if ready else 503, report, send_body)
+        elif path == "/":
+            body = b"newsmon: /metrics /healthz /readyz\n"
+            self._send(200, body, "text/plain; charset=utf-8", send_body)
+        else:
+            self._send(404, b"not found\n", "text/plain; charset=utf-8", send_body)
+
+    def _json(self, status: int, payload: dict[str, Any], send_body: bool) -> None:
+        body = (json.dumps(payload, sort_keys=True) + "\n").encode("utf-8")
+        self._send(status, body, "application/json", send_body)
+
+    def _send(self, status: int, body: bytes, content_type: str, send_body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # Probes every few seconds would flood the JSON log; errors still surface via
+        # log_error -> here at debug, and failures show in /readyz itself.
+        log.debug("http_request", extra={"client": self.client_address[0], "line": format % args})
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], health: Health, registry: CollectorRegistry):
+        self.health = health
+        self.registry = registry
+        super().__init__(address, _Handler)
+
+
+class ServiceServer:
+    """A running metrics + health server; ``.port`` is the bound port (useful with port 0)."""
+
+    def __init__(self, server: _Server, thread: threading.Thread) -> None:
+        self._server = server
+        self._thread = thread
+        self.host = str(server.server_address[0])
+        self.port = int(server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        return f"http://{host}:{self.port}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+def serve(
+    host: str, port: int, health: Health, registry: CollectorRegistry | None = None
+) -> ServiceServer:
+    """Start the server in a daemon thread. Raises ``OSError`` naming ``host:port`` on failure."""
+    from prometheus_client import REGISTRY
+
+    try:
+        server = _Server((host, port), health, registry or REGISTRY)
+    except OSError as exc:
+        raise OSError(exc.errno, f"cannot serve metrics/health on {host}:{port}: {exc}") from exc
+    thread = threading.Thread(target=server.serve_forever, name=f"newsmon-http-{port}", daemon=True)
+    thread.start()
+    out = ServiceServer(server, thread)
+    _log("metrics_server_started", host=out.host, port=out.port)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Broker connectivity
+# ---------------------------------------------------------------------------------------------
+
+
+def check_broker(bootstrap_servers: str, timeout_s: float = 3.0) -> tuple[bool, str]:
+    """Bootstrap a throwaway kafka-python client against ``bootstrap_servers`` (comma-separated)
+    and fetch cluster metadata within ``timeout_s``. Returns ``(ok, detail)``; never raises.
+
+    Why a fresh client each time: a long-lived client keeps cached metadata and reconnect
+    back-off, so it can report "connected" for a while after the broker died; a fresh bootstrap
+    is the honest answer to "can a new connection reach the cluster now?".
+    """
+    from kafka import KafkaConsumer
+
+    servers = [s.strip() for s in bootstrap_servers.split(",") if s.strip()]
+    timeout_ms = max(100, int(timeout_s * 1000))
+    consumer = None
+    try:
+        consumer = KafkaConsumer(
+            bootstrap_servers=servers,
+            client_id="newsmon-health",
+            bootstrap_timeout_ms=timeout_ms,
+            request_timeout_ms=max(timeout_ms, 1000),
+            socket_connection_setup_timeout_ms=timeout_ms,
+            enable_auto_commit=False,
+        )
+        topics = consumer.topics()
+        return True, f"connected to {','.join(servers)} ({len(topics)} topics)"
+    except Exception as exc:
+        return False, f"cannot reach broker {','.join(servers)}: {type(exc).__name__}: {exc}"
+    finally:
+        if consumer is not None:
+            # closing a half-open client must not mask the result
+            with contextlib.suppress(Exception):
+                consumer.close()
+
+
+class BrokerMonitor:
+    """Checks the broker every ``interval_s`` in a daemon thread and reports it to ``health``
+    as component ``broker`` (and ``newsmon_broker_connected``)."""
+
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        health: Health | None = None,
+        *,
+        interval_s: float = 10.0,
+        timeout_s: float = 3.0,
+        check: Callable[[str, float], tuple[bool, str]] = check_broker,
+    ) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.health = health or default_health()
+        self.interval_s = interval_s
+        self.timeout_s = timeout_s
+        self._check = check
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.health.require("broker")
+
+    def check_once(self) -> bool:
+        ok, detail = self._check(self.bootstrap_servers, self.timeout_s)
+        BROKER_CONNECTED.set(1 if ok else 0)
+        self.health.set_ready("broker", ok, detail)
+        return ok
+
+    def start(self) -> BrokerMonitor:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name="newsmon-broker-monitor", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.check_once()
+            except Exception as exc:  # keep monitoring whatever a check does
+                self.health.set_ready("broker", False, f"check failed: {exc}")
+            self._stop.wait(self.interval_s)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self.timeout_s + 2)
+            self._thread = None

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import platform
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -217,11 +218,6 @@ INFERENCE_DURATION = Histogram(
     ["model"],
     buckets=INFERENCE_BUCKETS,
 )
-MODEL_FALLBACK = Gauge(
-    "newsmon_model_fallback_active",
-    "1 when the configured model could not be loaded and a fallback is in use, by model role.",
-    ["model"],
-)
 MODEL_LOADED = Gauge(
     "newsmon_model_loaded",
     "1 when the model role is ready to serve (the configured model or its fallback).",
@@ -343,6 +339,78 @@ FEED_STALENESS = _FeedStaleness()
 REGISTRY.register(FEED_STALENESS)
 
 
+class _ModelFallback(Collector):
+    """``newsmon_model_fallback_active{model}``: 1 while a model role runs on its fallback.
+
+    Why a collector and not a Gauge: :mod:`pipeline.nlp.models` keeps its own record of which
+    settings fell back (``fallback_status()``, keyed ``models.<role>``) and, in some versions,
+    registers a gauge of the same name itself. Reading that record at scrape time means the
+    metric is right whichever module is imported first and whoever reports the fallback; roles
+    reported through :func:`set_model_state` are merged in. The NLP module is read from
+    ``sys.modules`` only, so scraping never imports torch.
+    """
+
+    NAME = "newsmon_model_fallback_active"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._explicit: dict[str, bool] = {}
+        self._seen: set[str] = set()
+
+    def set(self, role: str, active: bool) -> None:
+        with self._lock:
+            self._explicit[role] = active
+
+    def state(self) -> dict[str, bool]:
+        active: set[str] = set()
+        nlp = sys.modules.get("pipeline.nlp.models")
+        status = getattr(nlp, "fallback_status", None)
+        if callable(status):
+            try:
+                for setting in status():
+                    active.add(bounded(str(setting).removeprefix("models."), MODEL_ROLES))
+            except Exception:  # a scrape must never fail because of a stage's bookkeeping
+                pass
+        with self._lock:
+            # A role once reported stays exported (at 0 when it recovers) so alerts resolve.
+            self._seen |= active
+            out = {role: False for role in self._seen}
+            out.update(self._explicit)
+        for role in active:
+            out[role] = True
+        return out
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        family = GaugeMetricFamily(
+            self.NAME,
+            "1 when the configured model could not be loaded and a fallback is in use, "
+            "by model role.",
+            labels=["model"],
+        )
+        for role, active in sorted(self.state().items()):
+            family.add_metric([role], 1.0 if active else 0.0)
+        yield family
+
+    def describe(self) -> Iterable[GaugeMetricFamily]:
+        yield GaugeMetricFamily(self.NAME, "", labels=["model"])
+
+
+def _take_over(name: str) -> None:
+    """Unregister a collector another module registered under ``name`` (see _ModelFallback).
+
+    prometheus-client has no public lookup by name; its private map is stable across 0.x.
+    """
+    existing = getattr(REGISTRY, "_names_to_collectors", {}).get(name)
+    if existing is not None:
+        with contextlib.suppress(KeyError):
+            REGISTRY.unregister(existing)
+
+
+MODEL_FALLBACK = _ModelFallback()
+_take_over(_ModelFallback.NAME)
+REGISTRY.register(MODEL_FALLBACK)
+
+
 # ---------------------------------------------------------------------------------------------
 # Helpers that keep labels bounded and related series consistent
 # ---------------------------------------------------------------------------------------------
@@ -451,7 +519,7 @@ def set_model_state(role: str, model_id: str | None, *, loaded: bool, fallback: 
     """Publish which model serves ``role`` and whether it is the fallback."""
     role = bounded(role, MODEL_ROLES)
     MODEL_LOADED.labels(model=role).set(1 if loaded else 0)
-    MODEL_FALLBACK.labels(model=role).set(1 if fallback else 0)
+    MODEL_FALLBACK.set(role, fallback)
     for labels in list(_model_info_labels(role)):
         MODEL_INFO.remove(*labels)
     MODEL_INFO.labels(model=role, id=model_id or "none").set(1)

@@ -8,6 +8,7 @@ them co-partitioned.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,19 @@ def _admin(bootstrap: str, timeout_s: float, client_id: str = "newsmon-admin") -
     )
 
 
+@contextmanager
+def _quiet_kafka_client() -> Iterator[None]:
+    """While polling a broker that may not be up yet, kafka-python logs every refused connection
+    at ERROR; the one message that matters is ours, raised after the timeout."""
+    client_logger = logging.getLogger("kafka")
+    previous = client_logger.level
+    client_logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        client_logger.setLevel(previous)
+
+
 def wait_for_broker(bootstrap: str, timeout: float = 30.0) -> dict[str, object]:
     """Block until a broker at ``bootstrap`` answers a cluster-metadata request.
 
@@ -55,7 +69,7 @@ def wait_for_broker(bootstrap: str, timeout: float = 30.0) -> dict[str, object]:
         if remaining <= 0:
             break
         try:
-            with _admin(bootstrap, min(remaining, 10.0)) as admin:
+            with _quiet_kafka_client(), _admin(bootstrap, min(remaining, 10.0)) as admin:
                 info: dict[str, object] = admin.describe_cluster()
             if info.get("brokers"):
                 return info
@@ -65,7 +79,7 @@ def wait_for_broker(bootstrap: str, timeout: float = 30.0) -> dict[str, object]:
         time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
     raise BrokerUnavailable(
         f"no Kafka broker reachable at {bootstrap} within {timeout:g}s "
-        f"(last error: {type(last).__name__}: {last}); start one with `newsmon broker start` "
+        f"(last error: {last!r}); start one with `newsmon broker start` "
         "or set NEWSMON_BOOTSTRAP"
     )
 

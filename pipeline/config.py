@@ -119,6 +119,9 @@ class ModelSettings(_Section):
     max_length: int = Field(256, ge=16)
     batch_size: int = Field(16, ge=1)
     torch_threads: int | None = None
+    # Off by default: hub ids load from the local cache only, so an offline worker fails fast
+    # (and falls back) instead of waiting on network timeouts.
+    allow_download: bool = False
 
 
 class WorkerSettings(_Section):

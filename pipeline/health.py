@@ -14,14 +14,12 @@ scrape (the Kubernetes probes and the Prometheus scrape share the Service port),
 stuck asyncio loop in the worker cannot block the probes: the server runs in its own threads,
 and liveness consults heartbeats the loop must keep fresh.
 
-Usage in a process::
+Usage in a process (the worker; the poller passes no extra components)::
 
-    health = default_health()
-    health.require("broker", "models")
-    server = start_metrics_server(settings.metrics.host, port)   # pipeline.metrics
-    monitor = BrokerMonitor(settings.kafka.bootstrap_servers, health).start()
-    ... health.set_ready("models", True) once loaded ...
-    on SIGTERM: health.mark_stopping(); monitor.stop(); ...; server.close()
+    svc = start_service_health(settings, settings.metrics.worker_port, components=["models"])
+    ... load models ...; svc.health.set_ready("models", True)
+    ... optionally svc.health.heartbeat("loop", max_age_s=60) from the main loop ...
+    on SIGTERM: svc.close()   # readiness 503 first, then stop serving
 """
 
 from __future__ import annotations
@@ -34,13 +32,16 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry
 from prometheus_client.exposition import choose_encoder
 
 from pipeline.logs import get_logger
 from pipeline.metrics import BROKER_CONNECTED, COMPONENT_READY
+
+if TYPE_CHECKING:
+    from pipeline.config import Settings
 
 log = get_logger(__name__)
 
@@ -369,3 +370,64 @@ class BrokerMonitor:
         if self._thread is not None:
             self._thread.join(timeout=self.timeout_s + 2)
             self._thread = None
+
+
+# ---------------------------------------------------------------------------------------------
+# One call for a process
+# ---------------------------------------------------------------------------------------------
+
+
+class ServiceHealth:
+    """What :func:`start_service_health` started: close it on shutdown."""
+
+    def __init__(
+        self, health: Health, server: ServiceServer | None, monitor: BrokerMonitor | None
+    ) -> None:
+        self.health = health
+        self.server = server
+        self.monitor = monitor
+
+    @property
+    def port(self) -> int | None:
+        return self.server.port if self.server else None
+
+    def close(self) -> None:
+        """Mark not ready, stop the broker checks, then stop serving (in that order, so the
+        last probe answers 503 rather than connection refused)."""
+        self.health.mark_stopping()
+        if self.monitor is not None:
+            self.monitor.stop()
+        if self.server is not None:
+            self.server.close()
+
+
+def start_service_health(
+    settings: Settings,
+    port: int,
+    *,
+    components: Iterable[str] = (),
+    health: Health | None = None,
+    broker_interval_s: float = 10.0,
+    broker_timeout_s: float = 3.0,
+) -> ServiceHealth:
+    """Start what every long-running newsmon process needs: the ``/metrics`` + ``/healthz`` +
+    ``/readyz`` server on ``settings.metrics.host:port`` (unless ``metrics.enabled`` is false)
+    and a :class:`BrokerMonitor` on ``settings.kafka.bootstrap_servers``.
+
+    ``components`` are extra readiness requirements beyond ``broker`` (the worker passes
+    ``("models",)`` and reports ``health.set_ready("models", True)`` once they are loaded).
+    """
+    from pipeline.metrics import start_metrics_server
+
+    health = health or default_health()
+    health.require("broker", *components)
+    server = None
+    if settings.metrics.enabled:
+        server = start_metrics_server(settings.metrics.host, port, health)
+    monitor = BrokerMonitor(
+        settings.kafka.bootstrap_servers,
+        health,
+        interval_s=broker_interval_s,
+        timeout_s=broker_timeout_s,
+    ).start()
+    return ServiceHealth(health, server, monitor)

@@ -1,9 +1,120 @@
-"""``newsmon poll``: placeholder until its area lands."""
+"""``newsmon poll [--once] [--feeds FILE] [--json]``: run the feed poller.
+
+Without ``--once`` it runs until SIGTERM/SIGINT, then finishes in-flight polls, publishes what
+the outbox holds and exits 0. With ``--once`` it polls every feed once and exits: 0 when every
+new article was acknowledged by the broker, 3 when some are still waiting in the outbox (they
+are sent by the next run), 2 on a bad feeds file.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import signal
+import sys
+
+from pipeline.config import Settings, resolve_path
+from pipeline.feeds.config import FeedConfigError, load_feeds
+from pipeline.feeds.poller import Poller, PollReport
+from pipeline.feeds.publish import Publisher
+from pipeline.feeds.store import StateStore
+from pipeline.logs import get_logger, log_event
+
+logger = get_logger(__name__)
+
+EXIT_PENDING = 3
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Not registered yet."""
+    p = sub.add_parser(
+        "poll",
+        help="poll the feeds and publish new articles to Kafka",
+        description="Poll the feeds in poller.feeds_file (NEWSMON_FEEDS) and publish new and "
+        "updated articles to the articles topic.",
+    )
+    p.add_argument("--once", action="store_true", help="poll every feed once, flush, exit")
+    p.add_argument("--feeds", help="feeds YAML file (default: poller.feeds_file)")
+    p.add_argument("--json", action="store_true", help="with --once: print the report as JSON")
+    p.set_defaults(func=run)
+
+
+def _ensure_topics(settings: Settings) -> None:
+    """Create the topics when the broker is there; when it is not, the outbox keeps articles."""
+    try:
+        from pipeline.kafka.admin import ensure_topics
+
+        ensure_topics(settings, timeout=max(5.0, settings.kafka.request_timeout_ms / 1000.0))
+    except Exception as exc:  # broker down at start: poll anyway, publish when it returns
+        log_event(
+            logger,
+            "topics_not_ensured",
+            level=30,
+            bootstrap=settings.kafka.bootstrap_servers,
+            error=f"{type(exc).__name__}: {exc}",
+        )
+
+
+def _print_report(report: PollReport, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, default=str))
+        return
+    for fid, o in sorted(report.feeds.items()):
+        detail = (
+            f"{o.error_kind}: {o.error}" if o.error_kind else f"{o.new} new, {o.updated} updated"
+        )
+        print(f"{fid:32s} {o.outcome:13s} {detail}")
+    print(
+        f"published {report.published}, not modified {report.not_modified}, "
+        f"errors {report.errors}, pending {report.pending}"
+    )
+
+
+async def _main(settings: Settings, args: argparse.Namespace) -> int:
+    feeds_file = resolve_path(args.feeds or settings.poller.feeds_file)
+    try:
+        feed_list = load_feeds(feeds_file)
+    except FeedConfigError as exc:
+        print(f"newsmon poll: {exc}", file=sys.stderr)
+        return 2
+    feeds = feed_list.enabled()
+    await asyncio.to_thread(_ensure_topics, settings)
+    store = StateStore(resolve_path(settings.poller.state_db))
+    publisher = Publisher(settings)
+    poller = Poller(settings, feeds, store=store, publisher=publisher)
+    log_event(logger, "poller_start", feeds=len(feeds), file=str(feeds_file), once=args.once)
+    server = None
+    try:
+        if args.once:
+            report = await poller.poll_once()
+            _print_report(report, args.json)
+            return EXIT_PENDING if report.pending else 0
+        if settings.metrics.enabled:
+            from pipeline.health import default_health
+            from pipeline.metrics import start_metrics_server
+
+            health = default_health()
+            health.set_ready("feeds", True, f"{len(feeds)} feeds")
+            try:
+                server = start_metrics_server(
+                    settings.metrics.host, settings.metrics.poller_port, health
+                )
+            except OSError as exc:
+                log_event(logger, "metrics_server_failed", level=30, error=str(exc))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await poller.run(stop)
+        log_event(logger, "poller_stop", pending=store.pending_count())
+        return 0
+    finally:
+        await poller.aclose()
+        await asyncio.to_thread(publisher.close)
+        store.close()
+        if server is not None:
+            server.close()
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_main(settings, args))

@@ -1,0 +1,120 @@
+"""Send articles to Kafka and report which ones the broker acknowledged.
+
+Why per-article acknowledgement: the caller marks an article seen only once its own send
+future resolved (acks=all, idempotent producer from :func:`pipeline.kafka.producer.make_producer`);
+anything not acked stays in the outbox and is sent again later. Blocking calls (``send`` waits
+for metadata when the broker is away, ``get`` waits for the ack) run in a worker thread, so the
+poller's event loop keeps fetching meanwhile.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kafka.errors import KafkaError
+
+from pipeline.config import Settings
+from pipeline.kafka.producer import make_producer
+from pipeline.logs import get_logger, log_event
+from pipeline.schema import Article, dumps
+
+logger = get_logger(__name__)
+
+RECONNECT_EVERY_S = 5.0
+
+
+class Publisher:
+    """A lazily created producer that survives a broker that is not there yet."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        producer_factory: Callable[..., Any] = make_producer,
+        ack_timeout_s: float | None = None,
+    ) -> None:
+        self.settings = settings
+        self.topic = settings.topics.articles
+        self._factory = producer_factory
+        req_ms = settings.kafka.request_timeout_ms
+        self.ack_timeout_s = ack_timeout_s or (req_ms / 1000.0 + 10.0)
+        # A bounded delivery time turns a dead broker into failed futures (articles stay in
+        # the outbox) instead of sends that hang; max_block bounds the wait for metadata.
+        self._overrides = {
+            "delivery_timeout_ms": int(self.ack_timeout_s * 1000) - 1000,
+            "max_block_ms": min(10_000, req_ms),
+        }
+        self._producer: Any = None
+        self._lock = threading.Lock()
+        self._last_attempt = 0.0
+        self.last_error: str | None = None
+
+    def _ensure(self) -> Any:
+        with self._lock:
+            if self._producer is not None:
+                return self._producer
+            now = time.monotonic()
+            if now - self._last_attempt < RECONNECT_EVERY_S and self._last_attempt:
+                return None
+            self._last_attempt = now
+            try:
+                self._producer = self._factory(self.settings, **self._overrides)
+            except (KafkaError, OSError, ValueError) as exc:
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log_event(
+                    logger,
+                    "producer_unavailable",
+                    level=30,
+                    bootstrap=self.settings.kafka.bootstrap_servers,
+                    error=self.last_error,
+                )
+                return None
+            return self._producer
+
+    def publish(self, articles: Sequence[Article]) -> list[Article]:
+        """Send ``articles`` keyed by id; return those the broker acknowledged (blocking)."""
+        if not articles:
+            return []
+        producer = self._ensure()
+        if producer is None:
+            return []
+        futures = []
+        for article in articles:
+            try:
+                fut = producer.send(self.topic, key=article.id, value=dumps(article))
+            except KafkaError as exc:  # metadata not available within max_block_ms
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                break
+            futures.append((article, fut))
+        acked: list[Article] = []
+        deadline = time.monotonic() + self.ack_timeout_s
+        for article, fut in futures:
+            try:
+                fut.get(timeout=max(0.1, deadline - time.monotonic()))
+            except KafkaError as exc:
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                continue
+            acked.append(article)
+        if len(acked) < len(articles):
+            log_event(
+                logger,
+                "publish_incomplete",
+                level=30,
+                topic=self.topic,
+                acked=len(acked),
+                attempted=len(articles),
+                error=self.last_error,
+            )
+        return acked
+
+    def close(self, timeout_s: float = 10.0) -> None:
+        with self._lock:
+            producer, self._producer = self._producer, None
+        if producer is not None:
+            try:
+                producer.flush(timeout=timeout_s)
+            except KafkaError as exc:
+                log_event(logger, "producer_flush_failed", level=30, error=str(exc))
+            producer.close(timeout=timeout_s)

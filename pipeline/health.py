@@ -276,7 +276,12 @@ def serve(
         server = _Server((host, port), health, registry or REGISTRY)
     except OSError as exc:
         raise OSError(exc.errno, f"cannot serve metrics/health on {host}:{port}: {exc}") from exc
-    thread = threading.Thread(target=server.serve_forever, name=f"newsmon-http-{port}", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.1},  # shutdown() waits up to one poll interval
+        name=f"newsmon-http-{port}",
+        daemon=True,
+    )
     thread.start()
     out = ServiceServer(server, thread)
     _log("metrics_server_started", host=out.host, port=out.port)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import ctypes
 import fcntl
 import os
 import re
@@ -29,7 +30,7 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -297,6 +298,22 @@ def _pid_alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
+def _parent_death_signal() -> Callable[[], None] | None:
+    """A preexec function that asks Linux to SIGTERM the child when its parent exits
+    (prctl PR_SET_PDEATHSIG); None where prctl does not exist.
+
+    libc is looked up here, in the parent: the forked child should only make the one call."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    def set_pdeathsig() -> None:  # pragma: no cover - runs in the forked child
+        prctl(1, signal.SIGTERM, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+
+    return set_pdeathsig
+
+
 def _cmdline(pid: int) -> list[str]:
     try:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -332,8 +349,13 @@ class LocalBroker:
     plus a check of the process's command line (it must be ``kafka.Kafka`` with *this* data dir's
     server.properties) is how later commands find it without trusting a recycled pid."""
 
-    def __init__(self, settings: BrokerSettings) -> None:
+    def __init__(self, settings: BrokerSettings, die_with_parent: bool = False) -> None:
+        """``die_with_parent``: the kernel sends the broker SIGTERM when the process that
+        started it exits, even by SIGKILL (Linux). Test sessions use it so a killed pytest
+        does not leave a 512 MB JVM running on a shared machine; the CLI does not, because
+        ``newsmon broker start`` must outlive itself."""
         self.settings = settings
+        self.die_with_parent = die_with_parent
         self.data_dir = resolve_path(settings.data_dir)
         self.jars_root = resolve_path(settings.jars_dir)
 
@@ -539,6 +561,7 @@ class LocalBroker:
                 stderr=subprocess.STDOUT,
                 cwd=self.data_dir,
                 start_new_session=True,
+                preexec_fn=_parent_death_signal() if self.die_with_parent else None,
             )
         self.pid_file.write_text(f"{proc.pid}\n")
         self._wait_ready(proc)

@@ -61,7 +61,8 @@ def _test_broker(data_dir: Path) -> LocalBroker:
             "host": "127.0.0.1",
         }
     )
-    return LocalBroker(settings)
+    # die_with_parent: a pytest killed by a timeout must not leave the JVM running.
+    return LocalBroker(settings, die_with_parent=True)
 
 
 @pytest.fixture(scope="session")

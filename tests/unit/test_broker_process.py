@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -218,6 +220,46 @@ def test_stale_pid_file_pointing_at_another_process_is_not_signalled(tmp_path: P
     assert broker.status().running is False
     assert broker.stop(timeout=0.5) is False  # and we are still here
     assert not broker.pid_file.exists()
+
+
+@pytest.mark.parametrize("die_with_parent", [True, False])
+def test_broker_outlives_its_starter_unless_asked_to_die_with_it(
+    tmp_path: Path, fake_bin: Path, die_with_parent: bool
+) -> None:
+    broker = _broker(tmp_path)
+    _fake_jars(broker)
+    starter = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from pipeline.config import BrokerSettings\n"
+            "from pipeline.kafka.broker import LocalBroker\n"
+            "b = LocalBroker(BrokerSettings.model_validate_json(sys.argv[1]),"
+            " die_with_parent=sys.argv[2] == '1')\n"
+            "b.start()\n"
+            "print('up', flush=True)\n"
+            "time.sleep(60)\n",
+            broker.settings.model_dump_json(),
+            "1" if die_with_parent else "0",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert starter.stdout is not None and starter.stdout.readline() == "up\n"
+        pid = _fake_pid(tmp_path)
+        starter.kill()  # SIGKILL: no cleanup code of the starter runs
+        starter.wait(10)
+        # Dying takes milliseconds; surviving is checked over one second.
+        deadline = time.monotonic() + (5.0 if die_with_parent else 1.0)
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _pid_alive(pid) is (not die_with_parent)
+        assert broker.status().running is (not die_with_parent)
+    finally:
+        starter.kill()
+        broker.stop(timeout=1)
 
 
 # ------------------------------------------------------------------ CLI

@@ -23,6 +23,8 @@ import hashlib
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import numpy as np
+
 from pipeline.alerts.identity import normalize_text
 
 NEAR_DUP_BITS = 10
@@ -72,17 +74,23 @@ def outlet_of(source: str, url: str) -> str:
 
 
 def fingerprint(text: str) -> str:
-    """64-bit SimHash of character 4-grams of the normalised text, as 16 hex characters."""
+    """64-bit SimHash of character 4-grams of the normalised text, as 16 hex characters.
+
+    Bit ``b`` is set when more than half of the distinct 4-grams' 64-bit hashes have bit ``b``
+    set. numpy does the per-bit counting (10x the pure-Python loop; see
+    benchmarks/bench_novelty.py, which checks both give the same value).
+    """
     norm = normalize_text(text)
     if not norm:
         return ""
     grams = {norm[i : i + SHINGLE_CHARS] for i in range(max(1, len(norm) - SHINGLE_CHARS + 1))}
-    weights = [0] * 64
-    for gram in grams:
-        h = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if (h >> bit) & 1 else -1
-    value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    digests = b"".join(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest() for g in grams)
+    # row = one big-endian 64-bit hash; column j = bit 63 - j
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8), axis=1)
+    majority = np.flatnonzero(bits.sum(axis=0) * 2 > len(grams))
+    value = 0
+    for j in majority:
+        value |= 1 << (63 - int(j))
     return f"{value:016x}"
 
 

@@ -520,7 +520,19 @@ class LocalBroker:
             raise BrokerError(f"formatting {self.log_dirs} failed (exit {proc.returncode}):\n{out}")
 
     def start(self) -> BrokerStatus:
-        """Start the broker and wait until it is ready; a running broker is left alone."""
+        """Start the broker and wait until it is ready; a running broker is left alone.
+
+        Two concurrent starts on one data dir (``make run`` beside a manual ``broker start``)
+        serialize on a lock: the second waits and then finds the first one's broker, instead of
+        racing it for the cluster id, the ports and the pid file."""
+        current = self.status()
+        if current.running:
+            return current
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with _file_lock(self.data_dir / ".start.lock"):
+            return self._start_locked()
+
+    def _start_locked(self) -> BrokerStatus:
         current = self.status()
         if current.running:
             return current

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -211,6 +212,19 @@ def test_start_is_idempotent_and_stop_escalates_to_sigkill(
         assert broker.status().running is False
     finally:
         broker.stop(timeout=0.5)
+
+
+def test_concurrent_starts_share_one_broker(tmp_path: Path, fake_bin: Path) -> None:
+    broker = _broker(tmp_path)
+    _fake_jars(broker)
+    other = LocalBroker(broker.settings)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            statuses = list(pool.map(lambda b: b.start(), [broker, other]))
+        assert statuses[0].pid == statuses[1].pid == _fake_pid(tmp_path)
+        assert broker.log_file.read_text().count("Kafka Server started") == 1
+    finally:
+        broker.stop(timeout=1)
 
 
 def test_stale_pid_file_pointing_at_another_process_is_not_signalled(tmp_path: Path) -> None:

@@ -13,6 +13,10 @@ event an analyst wants to hear about, not an "update" of the imposition it rever
 report of lifting must never be silenced as a repeat of an earlier imposition. Mediation has a
 single class whose actions form a ladder (request/offer, accept, mediate, reject/halt).
 Within a class, a higher rank is an escalation and fires an ``update`` alert.
+
+Identity ids are coarser than canonical ids where reports vary for one actor: a person in an
+acting role stands for their state (Lavrov -> RUS), an organ for its organisation (IGO:UNSC ->
+IGO:UN, from the actor dictionary's ``parent``). Alerts still show the actors as detected.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
-from pipeline.schema import EVENT_TYPES, MEDIATION_ACTIONS, ROLES, SANCTIONS_ACTIONS, Event
+from pipeline.schema import EVENT_TYPES, MEDIATION_ACTIONS, ROLES, SANCTIONS_ACTIONS, Actor, Event
 
 #: action -> (class, rank). Rank orders the actions of one class by how far the event has gone.
 ACTION_LADDER: dict[str, dict[str, tuple[str, int]]] = {
@@ -82,10 +87,49 @@ def action_rank(event_type: str, action: str) -> int:
     return ACTION_LADDER[event_type][action][1]
 
 
+#: Roles whose persons stand for their state (Lavrov offering mediation is Russia offering it).
+#: A sanctions *target* that is a person stays that person: designating an oligarch is another
+#: event than sanctioning his country.
+PERSON_AS_STATE_ROLES = frozenset({"mediator", "parties", "sender"})
+
+
+@lru_cache(maxsize=1)
+def _organ_parents() -> dict[str, str]:
+    """Organ -> organisation (IGO:UNSC -> IGO:UN) from the actor dictionary, so "the UN
+    imposed" and "the Security Council imposed" are one sender. Empty if it cannot load (the
+    enrich stage fails loudly on that already; identity then just stays finer)."""
+    try:
+        from pipeline.nlp.actors import default_linker
+
+        linker = default_linker()
+    except Exception:  # the dictionary is another stage's input; never block alerts on it
+        return {}
+    parents: dict[str, str] = {}
+    for actor_id in linker.actors:
+        top, hops = linker.parent(actor_id), 0
+        while top is not None and hops < 8:  # organ of an organ; a cycle cannot loop forever
+            nxt = linker.parent(top)
+            if nxt is None:
+                break
+            top, hops = nxt, hops + 1
+        if top is not None:
+            parents[actor_id] = top
+    return parents
+
+
+def identity_id(actor: Actor, role: str) -> str:
+    """The id an actor has for event identity: persons in acting roles become their state,
+    organs their organisation; everything else keeps its canonical id."""
+    if actor.kind == "person" and actor.country and role in PERSON_AS_STATE_ROLES:
+        return actor.country
+    return _organ_parents().get(actor.id, actor.id)
+
+
 def role_ids(event: Event) -> dict[str, list[str]]:
-    """Canonical actor ids by role, sorted and de-duplicated (every role of the type present)."""
+    """Identity ids by role (see :func:`identity_id`), sorted and de-duplicated, every role of
+    the type present."""
     return {
-        role: sorted({a.id for a in event.roles.get(role, []) if a.id})
+        role: sorted({identity_id(a, role) for a in event.roles.get(role, []) if a.id})
         for role in ROLES[event.type]
     }
 

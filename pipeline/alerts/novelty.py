@@ -91,8 +91,10 @@ def _expire(state: NoveltyState, now: datetime, window: timedelta) -> None:
 
 
 def _describe(event: Event) -> str:
-    ids = role_ids(event)
-    roles = " ".join(f"{r}={'+'.join(v) or '?'}" for r, v in ids.items())
+    roles = " ".join(
+        f"{r}={'+'.join(sorted({a.id for a in event.roles.get(r, [])})) or '?'}"
+        for r in role_ids(event)
+    )
     return f"{event.type} {event.action} {roles}"
 
 

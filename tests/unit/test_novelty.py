@@ -349,3 +349,41 @@ def test_unreadable_state_is_replaced_and_says_so():
     d = decide({"v": 99, "whatever": 1}, mediation(), T0, S)
     assert d.alert is not None and d.alert.kind == "new"
     assert d.reason.startswith("unreadable state replaced")
+
+
+def test_persons_stand_for_their_state_and_organs_for_their_organisation():
+    from pipeline.schema import Actor
+
+    lavrov = Actor("PERSON:sergei-lavrov", "Sergei Lavrov", "person", country="RUS")
+    un = Actor("IGO:UN", "United Nations", "igo")
+    ds = run(
+        [
+            mediation(),
+            mediation(
+                mediator=(lavrov,),
+                article="m2",
+                url="https://b.example/lavrov",
+                source="Outlet B",
+                evidence=OFFER_PARAPHRASE,
+            ),
+            sanctions(),
+            sanctions(sender=(un,), article="s2", url="https://b.example/un"),
+        ]
+    )
+    assert alerts(ds) == [("new", "offer"), ("new", "impose")]
+    assert event_key(mediation(mediator=(lavrov,))) == "mediation|mediator=RUS"
+    assert "sender=IGO:UNSC" in ds[2].reason  # the reason names the actor as detected
+
+
+def test_a_sanctioned_person_is_another_event_than_their_country():
+    from pipeline.schema import Actor
+
+    oligarch = Actor("PERSON:some-oligarch", "Some Oligarch", "person", country="RUS")
+    ds = run(
+        [
+            sanctions(sender=(USA,), target=(RUS,)),
+            sanctions(sender=(USA,), target=(oligarch,), article="s2", url="https://b.example/o"),
+        ]
+    )
+    assert alerts(ds) == [("new", "impose"), ("new", "impose")]
+    assert event_key(ds[1].alert.event) == "sanctions|target=PERSON:some-oligarch"

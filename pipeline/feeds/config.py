@@ -43,7 +43,6 @@ class FeedConfig(BaseModel):
     adaptive: bool | None = None
     full_text: bool | None = None
     tags: tuple[str, ...] = ()
-    verified: bool = False  # a human checked that this URL serves a feed
 
     @field_validator("id")
     @classmethod

@@ -78,7 +78,25 @@ def _load(state: NoveltyState | None) -> tuple[NoveltyState, str]:
     ):
         return empty_state(), "unreadable state replaced; "
     # a JSON round trip copies 2x faster than copy.deepcopy and keeps the state JSON-pure
-    return json.loads(json.dumps(state)), ""
+    st = json.loads(json.dumps(state))
+    good = [c for c in st["clusters"] if _cluster_ok(c)]
+    note = "" if len(good) == len(st["clusters"]) else "malformed clusters dropped; "
+    st["clusters"] = good
+    return st, note
+
+
+_CLUSTER_TYPES: dict[str, type | tuple[type, ...]] = {
+    "id": str, "cls": str, "action": str, "rank": int, "roles": dict, "first": str,
+    "last": str, "urls": list, "url_h": list, "n_src": int, "groups": list, "n_ind": int,
+    "seen": list, "alerts": int, "corr": bool,
+}  # fmt: skip
+
+
+def _cluster_ok(cluster: Any) -> bool:
+    """A cluster this code can update without a KeyError (which would dead-letter the event)."""
+    return isinstance(cluster, dict) and all(
+        isinstance(cluster.get(k), t) for k, t in _CLUSTER_TYPES.items()
+    )
 
 
 def _expire(state: NoveltyState, now: datetime, window: timedelta) -> None:

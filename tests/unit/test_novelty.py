@@ -387,3 +387,14 @@ def test_a_sanctioned_person_is_another_event_than_their_country():
     )
     assert alerts(ds) == [("new", "impose"), ("new", "impose")]
     assert event_key(ds[1].alert.event) == "sanctions|target=PERSON:some-oligarch"
+
+
+def test_malformed_cluster_is_dropped_not_fatal():
+    first = decide(None, mediation(), T0, S)
+    broken = copy.deepcopy(first.state)
+    del broken["clusters"][0]["n_src"]
+    broken["clusters"].append({"id": "x"})
+    d = decide(broken, mediation(), T0, S)
+    assert d.alert is not None and d.alert.kind == "new"
+    assert d.reason.startswith("malformed clusters dropped")
+    assert len(d.state["clusters"]) == 1

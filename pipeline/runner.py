@@ -90,6 +90,9 @@ def run_all(settings: Settings, demo_port: int = 8765) -> int:
             broker.start()
             stack.callback(_stop_broker, broker)
         _say(f"broker ready at {broker.bootstrap}")
+        # Clients follow the broker this command manages, whatever kafka.bootstrap_servers says.
+        settings.kafka.bootstrap_servers = broker.bootstrap
+        env["NEWSMON_BOOTSTRAP"] = broker.bootstrap
         ensure_topics(settings)
 
         if _is_demo(settings.poller.feeds_file):

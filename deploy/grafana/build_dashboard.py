@@ -417,6 +417,40 @@ def dashboard() -> dict:
     }
 
 
+#: What Grafana substitutes for the template variables when "All" is selected and the range
+#: is short; used to run the panel queries outside Grafana (tests, promtool).
+TEST_SUBSTITUTIONS = {
+    "$__rate_interval": "1m",
+    "$__interval": "15s",
+    "$__range": "1h",
+    "$instance": ".*",
+    "$topic": ".*",
+}
+
+
+def queries(board: dict) -> list[tuple[str, str]]:
+    """``(where, expr)`` for every PromQL expression in ``board``: panel targets, and the
+    series selector behind each ``label_values(metric, label)`` variable."""
+    out: list[tuple[str, str]] = []
+    for panel in board["panels"]:
+        for t in panel.get("targets", []):
+            out.append((f"panel {panel['id']} {panel['title']!r} {t['refId']}", t["expr"]))
+    for var in board["templating"]["list"]:
+        q = var.get("query")
+        q = q.get("query") if isinstance(q, dict) else q
+        if isinstance(q, str) and q.startswith("label_values("):
+            metric = q[len("label_values(") :].split(",")[0].strip()
+            out.append((f"variable {var['name']}", metric))
+    return out
+
+
+def substitute(expr: str) -> str:
+    """``expr`` with Grafana's variables replaced as in :data:`TEST_SUBSTITUTIONS`."""
+    for name in sorted(TEST_SUBSTITUTIONS, key=len, reverse=True):
+        expr = expr.replace(name, TEST_SUBSTITUTIONS[name])
+    return expr
+
+
 def render() -> str:
     return json.dumps(dashboard(), indent=2, ensure_ascii=False) + "\n"
 

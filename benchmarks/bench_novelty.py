@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 from pipeline.alerts.identity import event_key, normalize_text
 from pipeline.alerts.novelty import decide
-from pipeline.alerts.sources import SHINGLE_CHARS, fingerprint
+from pipeline.alerts.sources import FP_BITS, SHINGLE_CHARS, fingerprint
 from pipeline.config import EventSettings
 from pipeline.schema import Actor, Event
 
@@ -58,12 +58,14 @@ def reference_fingerprint(text: str) -> str:
     if not norm:
         return ""
     grams = {norm[i : i + SHINGLE_CHARS] for i in range(max(1, len(norm) - SHINGLE_CHARS + 1))}
-    weights = [0] * 64
+    weights = [0] * FP_BITS
     for gram in grams:
-        h = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
-        for bit in range(64):
+        digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=FP_BITS // 8).digest()
+        h = int.from_bytes(digest, "big")
+        for bit in range(FP_BITS):
             weights[bit] += 1 if (h >> bit) & 1 else -1
-    return f"{sum(1 << b for b in range(64) if weights[b] > 0):016x}"
+    value = sum(1 << b for b in range(FP_BITS) if weights[b] > 0)
+    return f"{value:0{FP_BITS // 4}x}"
 
 
 def sentence(rng: random.Random, n: int = 28) -> str:

@@ -13,6 +13,7 @@ from pipeline.alerts.build import parse_time, seconds_since
 from pipeline.alerts.format import format_alert_line
 from pipeline.alerts.novelty import decide
 from pipeline.alerts.sources import (
+    NEAR_DUP_BITS,
     fingerprint,
     hamming,
     near_duplicate,
@@ -168,7 +169,7 @@ def test_outlet_is_the_source_name_else_the_host():
 
 def test_fingerprint_tells_wire_copies_from_paraphrases():
     fp = fingerprint(OFFER_TEXT)
-    assert len(fp) == 16
+    assert len(fp) == 32
     assert fingerprint(OFFER_TEXT.upper() + "  ") == fp  # case and spacing do not matter
     assert near_duplicate(fp, fingerprint(OFFER_WIRE_COPY))
     for other in (OFFER_PARAPHRASE, ACCEPT_TEXT, SANCTION_TEXT):
@@ -181,6 +182,6 @@ def test_fingerprint_on_the_seed_sentence_and_a_light_edit(seed_text):
     sentence = sentence.split(". But")[0]
     edited = sentence.replace("Russian Federation", "Russia").replace("on Tuesday", "Tuesday")
     assert edited != sentence
-    assert hamming(fingerprint(sentence), fingerprint(edited)) <= 10
+    assert hamming(fingerprint(sentence), fingerprint(edited)) <= NEAR_DUP_BITS
     other = next(s for s in seed_text.split("\n") if "unanimously voted" in s)
     assert not near_duplicate(fingerprint(sentence), fingerprint(other))

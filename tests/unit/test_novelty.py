@@ -398,3 +398,14 @@ def test_malformed_cluster_is_dropped_not_fatal():
     assert d.alert is not None and d.alert.kind == "new"
     assert d.reason.startswith("malformed clusters dropped")
     assert len(d.state["clusters"]) == 1
+
+
+def test_update_replayed_before_its_state_was_saved_keeps_its_alert_id():
+    first = decide(None, mediation(), T0, S)
+    accept = mediation("accept", parties=(PRK,), article="c", url="https://c.example/x")
+    upd = decide(first.state, accept, T0 + timedelta(hours=1), S)
+    again = decide(first.state, accept, T0 + timedelta(hours=1, minutes=2), S)
+    assert upd.alert.kind == again.alert.kind == "update"
+    assert again.alert.alert_id == upd.alert.alert_id != first.alert.alert_id
+    # and once the state is saved, the replay is recognised
+    assert decide(upd.state, accept, T0 + timedelta(hours=2), S).alert is None

@@ -54,6 +54,10 @@ class FeedServer:
                 headers = {"Content-Type": "application/rss+xml", **reply.headers}
                 if "Content-Length" not in headers:
                     headers["Content-Length"] = str(len(reply.body))
+                elif headers["Content-Length"] == "":  # close-delimited body, no length
+                    del headers["Content-Length"]
+                    headers["Connection"] = "close"
+                    self.close_connection = True
                 for k, v in headers.items():
                     self.send_header(k, v)
                 self.end_headers()
@@ -69,7 +73,9 @@ class FeedServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _H)
         self.httpd.daemon_threads = True
         self.httpd.request_queue_size = 512
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base(self) -> str:

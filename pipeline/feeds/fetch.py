@@ -86,10 +86,15 @@ class _TooLarge(Exception):
 class _Decoder(Protocol):
     def feed(self, chunk: bytes, room: int) -> bytes: ...
 
+    def finish(self) -> None: ...
+
 
 class _Identity:
     def feed(self, chunk: bytes, room: int) -> bytes:
         return chunk
+
+    def finish(self) -> None:
+        pass
 
 
 class _Zlib:
@@ -116,6 +121,10 @@ class _Zlib:
             buf = self.d.unconsumed_tail
         return b"".join(out)
 
+    def finish(self) -> None:
+        if not self.d.eof:
+            raise ValueError("compressed body is truncated or corrupt")
+
 
 class _Brotli:
     def __init__(self) -> None:
@@ -133,6 +142,10 @@ class _Brotli:
         if produced > room:
             raise _TooLarge
         return b"".join(out)
+
+    def finish(self) -> None:
+        if not self.d.is_finished():
+            raise ValueError("brotli body is truncated or corrupt")
 
 
 def _decoder(encoding: str) -> _Decoder:
@@ -224,6 +237,7 @@ async def _read_body(resp: httpx.Response, max_bytes: int) -> tuple[bytes, int]:
         if size > max_bytes:
             raise _TooLarge
         parts.append(piece)
+    decoder.finish()
     return b"".join(parts), raw
 
 

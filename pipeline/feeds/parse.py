@@ -203,6 +203,9 @@ def _feedparser_items(
         "language": f.get("language") or None,
         "version": d.version,
         "ttl_s": ttl_s,
+        "broken": f"{exc}"
+        if d.bozo and not isinstance(exc, feedparser.CharacterEncodingOverride)
+        else None,
     }
     items = []
     for e in d.entries:
@@ -309,4 +312,7 @@ def parse_feed(
                 content_hash=content_hash(title, summary, content),
             )
         )
+    if meta.get("broken") and not out.articles:
+        # Read leniently and still nothing usable: report the breakage, not an empty feed.
+        raise FeedParseError("invalid", f"{source}: invalid {out.version} feed ({meta['broken']})")
     return out

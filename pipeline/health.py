@@ -436,3 +436,124 @@ def start_service_health(
         timeout_s=broker_timeout_s,
     ).start()
     return ServiceHealth(health, server, monitor)
+
+
+# ---------------------------------------------------------------------------------------------
+# Consumer lag
+# ---------------------------------------------------------------------------------------------
+
+
+def consumer_lag(
+    bootstrap_servers: str, group: str, topics: Iterable[str], timeout_s: float = 5.0
+) -> dict[tuple[str, int], int]:
+    """``{(topic, partition): lag}`` of consumer ``group`` on ``topics``, asked of the broker.
+
+    Lag is the log-end offset minus the group's committed offset; a partition the group has
+    never committed counts from the earliest offset (everything in it is still to do). Asking
+    the broker rather than the consumer means the number is right whichever replica owns a
+    partition, and still moves when the consumers are stuck. Raises ``KafkaError``/``OSError``
+    when the broker cannot be asked.
+    """
+    from kafka import KafkaAdminClient, OffsetSpec, TopicPartition
+
+    servers = [s.strip() for s in bootstrap_servers.split(",") if s.strip()]
+    ms = max(1000, int(timeout_s * 1000))
+    admin = KafkaAdminClient(
+        bootstrap_servers=servers,
+        client_id="newsmon-lag",
+        bootstrap_timeout_ms=ms,
+        request_timeout_ms=ms,
+    )
+    try:
+        wanted = list(topics)
+        partitions: list[TopicPartition] = []
+        for topic in admin.describe_topics(wanted):
+            name = topic.get("name") or topic.get("topic")
+            for p in topic.get("partitions") or []:
+                index = p.get("partition_index", p.get("partition"))
+                if name in wanted and index is not None:
+                    partitions.append(TopicPartition(name, int(index)))
+        if not partitions:
+            return {}
+        committed = admin.list_group_offsets({group: None}).get(group, {})
+        latest = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in partitions})
+        earliest = admin.list_partition_offsets({tp: OffsetSpec.EARLIEST for tp in partitions})
+        lag: dict[tuple[str, int], int] = {}
+        for tp in partitions:
+            end = latest[tp].offset
+            done = committed.get(tp)
+            start = done.offset if done is not None and done.offset >= 0 else earliest[tp].offset
+            lag[(tp.topic, tp.partition)] = max(0, end - start)
+        return lag
+    finally:
+        with contextlib.suppress(Exception):
+            admin.close()
+
+
+class ConsumerLagMonitor:
+    """Exports ``newsmon_consumer_lag_messages{group,topic,partition}`` every ``interval_s``.
+
+    Run it in every worker replica: each reports the same group-wide numbers, so queries take
+    ``max by (group, topic, partition)`` before summing over partitions (as the dashboard and
+    the rules do); one replica's numbers survive the others' restarts. A failed round logs
+    once per outage and keeps the last values rather than dropping to 0, which would look
+    healthy.
+    """
+
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        group: str,
+        topics: Iterable[str],
+        *,
+        interval_s: float = 15.0,
+        timeout_s: float = 5.0,
+    ) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.group = group
+        self.topics = list(topics)
+        self.interval_s = interval_s
+        self.timeout_s = timeout_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._failing = False
+
+    def check_once(self) -> dict[tuple[str, int], int]:
+        from pipeline.metrics import set_consumer_lag
+
+        lag = consumer_lag(self.bootstrap_servers, self.group, self.topics, self.timeout_s)
+        for (topic, partition), value in lag.items():
+            set_consumer_lag(self.group, topic, partition, value)
+        return lag
+
+    def start(self) -> ConsumerLagMonitor:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name="newsmon-lag-monitor", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.check_once()
+                if self._failing:
+                    _log("consumer_lag_recovered", group=self.group)
+                self._failing = False
+            except Exception as exc:
+                if not self._failing:
+                    _log(
+                        "consumer_lag_failed",
+                        logging.WARNING,
+                        group=self.group,
+                        error=f"{type(exc).__name__}: {exc}",
+                    )
+                self._failing = True
+            self._stop.wait(self.interval_s)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self.timeout_s + 2)
+            self._thread = None

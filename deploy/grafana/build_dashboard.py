@@ -273,7 +273,8 @@ def panels() -> list[dict]:
             "Consumer lag by topic",
             [
                 target(
-                    f'sum by (group, topic) (newsmon_consumer_lag_messages{{{I},topic=~"$topic"}})',
+                    "sum by (group, topic) (max by (group, topic, partition) "
+                    f'(newsmon_consumer_lag_messages{{{I},topic=~"$topic"}}))',
                     "{{topic}} ({{group}})",
                 )
             ],

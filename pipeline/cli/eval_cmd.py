@@ -1,9 +1,114 @@
-"""``newsmon eval``: placeholder until its area lands."""
+"""``newsmon eval entities|topics``: score the enrich stage on a labelled file you bring.
+
+Heavy imports (torch, transformers) happen inside the handlers so ``newsmon --help`` stays fast.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+
+from pipeline.config import Settings, resolve_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Not registered yet."""
+    p = sub.add_parser("eval", help="score entities, topics or events on a labelled file")
+    esub = p.add_subparsers(dest="eval_what", metavar="WHAT")
+    esub.required = True
+
+    pe = esub.add_parser(
+        "entities", help="exact-span P/R/F1 per type on a CoNLL file (token ... gold tag)"
+    )
+    pe.add_argument("file", help="CoNLL file: one token a line, gold tag in the last column")
+    pe.add_argument(
+        "--predictions-in-file",
+        action="store_true",
+        help="score the file's last column as predictions (gold second to last) "
+        "instead of running the configured NER",
+    )
+    pe.add_argument("--json", action="store_true", help="print the result as JSON")
+    pe.set_defaults(func=run_entities)
+
+    pt = esub.add_parser("topics", help="per-topic P/R/F1 on a JSONL file (text, topics)")
+    pt.add_argument("file", help='JSONL: {"text": ..., "topics": [labels]} a line')
+    pt.add_argument(
+        "--events-dev",
+        metavar="FILE",
+        help="also score mediation/sanctions on an events file's labels (e.g. "
+        "../shared/corpus/events-dev.jsonl), read at run time",
+    )
+    pt.add_argument("--taxonomy", help="topics file (default configs/topics.yaml)")
+    pt.add_argument(
+        "--tune",
+        action="store_true",
+        help="print the F1-maximising threshold per topic (encoder scorer) instead of scores",
+    )
+    pt.add_argument("--json", action="store_true", help="print the result as JSON")
+    pt.set_defaults(func=run_topics)
+
+    # --- `eval events` (pipeline.events.evaluation, events engineer) is registered here ---
+
+
+def _enricher(settings: Settings, taxonomy: str | None = None):  # type: ignore[no-untyped-def]
+    from pipeline.nlp.enrich import Enricher
+
+    return Enricher(settings.models, taxonomy_path=resolve_path(taxonomy) if taxonomy else None)
+
+
+def run_entities(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.nlp.evaluation import EvalInputError, eval_entities, print_entity_report
+
+    try:
+        if args.predictions_in_file:
+            result = eval_entities(args.file)
+        else:
+            result = eval_entities(args.file, _enricher(settings))
+    except EvalInputError as exc:
+        print(f"newsmon eval entities: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print_entity_report(result, sys.stdout)
+    return 0
+
+
+def run_topics(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.nlp.evaluation import (
+        EvalInputError,
+        eval_topics,
+        events_dev_topic_items,
+        print_topic_report,
+        read_topic_items,
+        tune_thresholds,
+    )
+    from pipeline.nlp.topics import EncoderTopicScorer, TaxonomyError
+
+    try:
+        enricher = _enricher(settings, args.taxonomy)
+        extra = events_dev_topic_items(args.events_dev) if args.events_dev else []
+        if args.tune:
+            scorer = enricher.topic_scorer
+            if not isinstance(scorer, EncoderTopicScorer):
+                print("newsmon eval topics --tune: needs the encoder scorer", file=sys.stderr)
+                return 2
+            tuned = tune_thresholds(read_topic_items(args.file) + extra, scorer)
+            if args.json:
+                print(json.dumps(tuned, indent=2))
+            else:
+                for label, t in tuned.items():
+                    print(
+                        f"{label:18s} threshold {t['threshold']:.2f}  (F1 {t['f1']:.3f}; "
+                        f"configured {t['current']:.2f})"
+                    )
+            return 0
+        result = eval_topics(args.file, enricher, extra)
+    except (EvalInputError, TaxonomyError) as exc:
+        print(f"newsmon eval topics: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print_topic_report(result, sys.stdout)
+    return 0

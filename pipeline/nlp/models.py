@@ -155,11 +155,9 @@ def resolve_source(name: str, allow_download: bool) -> tuple[str, str]:
         return str(local), _local_version(local)
     if name.startswith(("/", ".", "~")) or name.count("/") > 1:
         raise ModelUnavailable(f"local model directory {name} does not exist")
-    try:
-        from huggingface_hub import try_to_load_from_cache
-    except ImportError:  # pragma: no cover - transformers depends on huggingface_hub
-        try_to_load_from_cache = None
-    cached = try_to_load_from_cache(name, "config.json") if try_to_load_from_cache else None
+    from huggingface_hub import try_to_load_from_cache  # a dependency of transformers
+
+    cached = try_to_load_from_cache(name, "config.json")
     if isinstance(cached, str):
         # .../models--org--name/snapshots/<commit>/config.json
         commit = Path(cached).parent.name

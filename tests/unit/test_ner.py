@@ -79,6 +79,24 @@ def build_tiny_ner(path: Path) -> Path:
     return path
 
 
+def build_tiny_classifier(path: Path, labels: list[str]) -> Path:
+    """A tiny random sequence classifier over the same vocabulary (for topic tests)."""
+    build_tiny_ner(path)  # writes the tokenizer files
+    config = transformers.BertConfig(
+        vocab_size=len(OTHER_WORDS) + len(TOKEN_TAGS),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=16,
+        max_position_embeddings=64,
+        id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)},
+    )
+    torch.manual_seed(0)
+    transformers.BertForSequenceClassification(config).save_pretrained(path)
+    return path
+
+
 @pytest.fixture(scope="module")
 def tiny_ner(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_ner(tmp_path_factory.mktemp("tiny-ner"))

@@ -1,0 +1,162 @@
+"""Topic taxonomy and scoring: the seed ranks sanctions and mediation first; off-topic text
+does not get sanctions; every configured topic is scored; bad taxonomies are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+
+from pipeline.config import ModelSettings
+from pipeline.nlp.enrich import Enricher
+from pipeline.nlp.topics import (
+    ASSIGN_AT,
+    ClassifierTopicScorer,
+    TaxonomyError,
+    assigned,
+    load_taxonomy,
+    split_sentences,
+)
+from pipeline.schema import TopicScore
+
+REQUIRED = {
+    "mediation",
+    "sanctions",
+    "armed_conflict",
+    "nuclear_missile",
+    "elections",
+    "trade_economy",
+    "terrorism",
+    "humanitarian",
+    "other",
+}
+OFF_TOPIC = [
+    "Whisk the eggs with the sugar, fold in the flour and bake for 25 minutes. "
+    "Serve the cake warm with fresh berries.",
+    "Turkey is best roasted slowly: brush it with butter and baste it every half hour.",
+    "The visitors won 2-1 with a late header, and the coach praised his defence after the "
+    "match. The league leaders now travel to the capital for the cup final.",
+    "The new phone has a bigger battery, a brighter screen and a faster camera.",
+]
+
+
+@pytest.fixture(scope="module")
+def enricher() -> Enricher:
+    return Enricher(ModelSettings(ner=None), use_default_linker=False)
+
+
+def _scores(topics: list[TopicScore]) -> dict[str, float]:
+    return {t.label: t.score for t in topics}
+
+
+def test_default_taxonomy_has_the_required_topics_and_documented_thresholds() -> None:
+    tax = load_taxonomy()
+    assert set(tax.labels) >= REQUIRED
+    assert tax.catch_all is not None and tax.catch_all.label == "other"
+    for topic in tax.scored:
+        assert topic.examples, topic.label
+        assert 0.2 < topic.threshold < 0.7, topic.label
+
+
+def test_seed_ranks_sanctions_and_mediation_above_elections_and_terrorism(
+    enricher: Enricher, seed_text: str
+) -> None:
+    topics = enricher.analyze_texts([seed_text])[0].topics
+    s = _scores(topics)
+    for top in ("sanctions", "mediation"):
+        assert s[top] >= ASSIGN_AT
+        for low in ("elections", "terrorism", "trade_economy"):
+            assert s[top] > s[low]
+    assert s["elections"] < ASSIGN_AT and s["terrorism"] < ASSIGN_AT
+    assert {t.label for t in topics[:2]} == {"sanctions", "mediation"}
+    assert "other" not in assigned(topics)
+
+
+def test_off_topic_texts_do_not_get_sanctions(enricher: Enricher) -> None:
+    for text, analysis in zip(OFF_TOPIC, enricher.analyze_texts(OFF_TOPIC), strict=True):
+        s = _scores(analysis.topics)
+        assert s["sanctions"] < ASSIGN_AT, text
+        assert assigned(analysis.topics) == ["other"], (text, analysis.topics[:3])
+
+
+def test_every_topic_scored_highest_first_in_batch_order(enricher: Enricher) -> None:
+    texts = [
+        "Voters went to the polls on Sunday to elect a new parliament.",
+        "",
+        "A suicide bomber attacked a market, and the militant group claimed responsibility.",
+    ]
+    out = enricher.analyze_texts(texts)
+    for analysis in out:
+        labels = [t.label for t in analysis.topics]
+        assert sorted(labels) == sorted(enricher.taxonomy.labels)
+        scores = [t.score for t in analysis.topics]
+        assert scores == sorted(scores, reverse=True)
+        assert all(0.0 <= x <= 1.0 for x in scores)
+    assert out[0].topics[0].label == "elections"
+    assert out[1].topics[0].label == "other"  # nothing to go on
+    assert out[2].topics[0].label == "terrorism"
+    # a text's scores do not depend on what else is in the batch
+    alone = enricher.analyze_texts([texts[2]])[0].topics
+    assert _scores(alone) == pytest.approx(_scores(out[2].topics), abs=1e-4)
+
+
+def test_split_sentences_keeps_lines_and_sentence_ends() -> None:
+    text = 'Headline here\n\nFirst one. Second "quoted." Third? Yes'
+    assert split_sentences(text) == [
+        "Headline here",
+        "First one.",
+        'Second "quoted."',
+        "Third?",
+        "Yes",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("topics: nope", "expected <class 'list'>"),
+        ("topics:\n  - label: Bad Label\n    description: x", "lower_snake_case"),
+        (
+            "topics:\n  - label: a\n    description: x\n  - label: a\n    description: y",
+            "duplicate label",
+        ),
+        ("topics:\n  - label: a", "missing key 'description'"),
+        ("topics:\n  - label: a\n    description: x\n    threshold: 3", "threshold"),
+        ("topics: [", "not valid YAML"),
+    ],
+)
+def test_bad_taxonomy_errors_name_file_and_key(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "topics.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(TaxonomyError) as exc:
+        load_taxonomy(path)
+    assert str(path) in str(exc.value) and message in str(exc.value)
+
+
+def test_configured_classifier_replaces_the_encoder(tmp_path: Path) -> None:
+    """A fine-tuned classifier whose labels are taxonomy labels scores every topic."""
+    from tests.unit.test_ner import build_tiny_classifier
+
+    labels = ["sanctions", "elections"]
+    path = build_tiny_classifier(tmp_path / "clf", labels)
+    e = Enricher(ModelSettings(ner=None, topic_classifier=str(path)), use_default_linker=False)
+    assert isinstance(e.topic_scorer, ClassifierTopicScorer)
+    assert not e.fallback_active
+    assert any(k.startswith(f"topics:{path}") for k in e.models)
+    topics = e.analyze_texts(["Sergei Lavrov met Rex Tillerson.", "talks"])
+    for t in topics:
+        s = _scores(t.topics)
+        assert set(s) == set(e.taxonomy.labels)
+        assert s["sanctions"] + s["elections"] == pytest.approx(1.0, abs=0.01)  # softmax part
+        assert s["mediation"] == 0.0  # not a label of this classifier
+
+
+def test_unloadable_classifier_falls_back_to_encoder(tmp_path: Path) -> None:
+    e = Enricher(
+        ModelSettings(ner=None, topic_classifier=str(tmp_path / "missing")),
+        use_default_linker=False,
+    )
+    assert e.fallback_active
+    assert any(k.startswith("topics:zero-shot:") for k in e.models)

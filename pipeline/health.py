@@ -312,7 +312,6 @@ def check_broker(bootstrap_servers: str, timeout_s: float = 3.0) -> tuple[bool, 
             client_id="newsmon-health",
             bootstrap_timeout_ms=timeout_ms,
             request_timeout_ms=max(timeout_ms, 1000),
-            socket_connection_setup_timeout_ms=timeout_ms,
             enable_auto_commit=False,
         )
         topics = consumer.topics()

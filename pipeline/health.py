@@ -14,9 +14,13 @@ scrape (the Kubernetes probes and the Prometheus scrape share the Service port),
 stuck asyncio loop in the worker cannot block the probes: the server runs in its own threads,
 and liveness consults heartbeats the loop must keep fresh.
 
-Usage in a process (the worker; the poller passes no extra components)::
+Usage in a process (the worker; the poller passes no components and no consumer group)::
 
-    svc = start_service_health(settings, settings.metrics.worker_port, components=["models"])
+    t = settings.topics
+    svc = start_service_health(
+        settings, settings.metrics.worker_port, components=["models"],
+        consumer_group=settings.worker.app_id, consumer_topics=[t.articles, t.enriched, t.events],
+    )
     ... load models ...; svc.health.set_ready("models", True)
     ... optionally svc.health.heartbeat("loop", max_age_s=60) from the main loop ...
     on SIGTERM: svc.close()   # readiness 503 first, then stop serving
@@ -385,11 +389,16 @@ class ServiceHealth:
     """What :func:`start_service_health` started: close it on shutdown."""
 
     def __init__(
-        self, health: Health, server: ServiceServer | None, monitor: BrokerMonitor | None
+        self,
+        health: Health,
+        server: ServiceServer | None,
+        monitor: BrokerMonitor | None,
+        lag: ConsumerLagMonitor | None = None,
     ) -> None:
         self.health = health
         self.server = server
         self.monitor = monitor
+        self.lag = lag
 
     @property
     def port(self) -> int | None:
@@ -399,6 +408,8 @@ class ServiceHealth:
         """Mark not ready, stop the broker checks, then stop serving (in that order, so the
         last probe answers 503 rather than connection refused)."""
         self.health.mark_stopping()
+        if self.lag is not None:
+            self.lag.stop()
         if self.monitor is not None:
             self.monitor.stop()
         if self.server is not None:
@@ -413,6 +424,9 @@ def start_service_health(
     health: Health | None = None,
     broker_interval_s: float = 10.0,
     broker_timeout_s: float = 3.0,
+    consumer_group: str | None = None,
+    consumer_topics: Iterable[str] = (),
+    lag_interval_s: float = 15.0,
 ) -> ServiceHealth:
     """Start what every long-running newsmon process needs: the ``/metrics`` + ``/healthz`` +
     ``/readyz`` server on ``settings.metrics.host:port`` (unless ``metrics.enabled`` is false)
@@ -420,6 +434,8 @@ def start_service_health(
 
     ``components`` are extra readiness requirements beyond ``broker`` (the worker passes
     ``("models",)`` and reports ``health.set_ready("models", True)`` once they are loaded).
+    With ``consumer_group`` and ``consumer_topics`` (the worker: ``worker.app_id`` and its
+    input topics) a :class:`ConsumerLagMonitor` exports the group's lag as well.
     """
     from pipeline.metrics import start_metrics_server
 
@@ -434,7 +450,17 @@ def start_service_health(
         interval_s=broker_interval_s,
         timeout_s=broker_timeout_s,
     ).start()
-    return ServiceHealth(health, server, monitor)
+    lag = None
+    topics = list(consumer_topics)
+    if consumer_group and topics:
+        lag = ConsumerLagMonitor(
+            settings.kafka.bootstrap_servers,
+            consumer_group,
+            topics,
+            interval_s=lag_interval_s,
+            timeout_s=max(broker_timeout_s, 5.0),
+        ).start()
+    return ServiceHealth(health, server, monitor, lag)
 
 
 # ---------------------------------------------------------------------------------------------

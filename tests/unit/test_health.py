@@ -205,3 +205,22 @@ def test_start_service_health_without_metrics_serves_nothing() -> None:
         assert svc.server is None and svc.port is None
     finally:
         svc.close()
+
+
+def test_start_service_health_starts_and_stops_the_lag_monitor() -> None:
+    settings = Settings()
+    settings.kafka.bootstrap_servers = "127.0.0.1:1"
+    svc = start_service_health(
+        settings,
+        0,
+        health=Health(),
+        broker_timeout_s=0.3,
+        consumer_group="g",
+        consumer_topics=["news.articles"],
+        lag_interval_s=60,
+    )
+    try:
+        assert svc.lag is not None and svc.lag.topics == ["news.articles"]
+    finally:
+        svc.close()
+    assert svc.lag._thread is None  # stopped and joined

@@ -458,7 +458,7 @@ def start_service_health(
             consumer_group,
             topics,
             interval_s=lag_interval_s,
-            timeout_s=max(broker_timeout_s, 5.0),
+            timeout_s=broker_timeout_s,
         ).start()
     return ServiceHealth(health, server, monitor, lag)
 

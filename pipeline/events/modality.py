@@ -1,0 +1,79 @@
+"""Negation and hypothetical modality of a trigger, from the words just before it.
+
+Why it matters: "refused to lift sanctions", "will not lift the embargo until ..." and "failed to
+renew" must be reported as negated, and "urged Washington to lift", "would support lifting",
+"could impose" as hypothetical, so that alerts fire on what happened, not on what was denied or
+wished for (alerts skip both unless configured).
+
+Conventions (shared/corpus/EVENTS-DEV.md): a refusal, even with a condition, is negated and not
+hypothetical; a call for lifting or easing is hypothetical; "decided/agreed/voted to ..." is a
+decision, not a hypothesis; a threat or an offer is itself real (a condition inside it does
+not make it hypothetical).
+"""
+
+from __future__ import annotations
+
+from pipeline.events.roles import BOUNDARY_PUNCT, Sentence
+from pipeline.events.triggers import CONDITIONALS, MODALS, NEGATORS, REALIS_WORDS, URGE_WORDS
+
+# actions whose own statement is real even when conditional ("offers to mediate if ...")
+SPEECH_ACTS = {"threaten", "call", "offer", "request", "reject"}
+_CLAUSE_WORDS = {"and", "but", "while", "whereas", "because", "after", "although", "which",
+                 "who", "that"}
+
+
+def clause_start(s: Sentence, idx: int) -> int:
+    """Index of the first token of the clause holding ``idx`` (after the last comma, semicolon
+    or clause word)."""
+    i = idx - 1
+    while i >= 0:
+        if s.low[i] in BOUNDARY_PUNCT or s.low[i] in _CLAUSE_WORDS:
+            return i + 1
+        i -= 1
+    return 0
+
+
+def is_negated(s: Sentence, idx: int, window: int = 5) -> bool:
+    """A negator within a few words before the trigger, in the same clause
+    ("did not impose", "refused to lift", "will not remove to lift", "failed to renew")."""
+    lo = max(clause_start(s, idx), idx - window)
+    for i in range(lo, idx):
+        w = s.low[i]
+        if w in NEGATORS or w.endswith("n't"):
+            return True
+        if w == "no" and i + 1 < idx and s.low[i + 1] == "longer":
+            return True
+    return False
+
+
+def is_hypothetical(s: Sentence, idx: int, action: str, urged: bool = False) -> bool:
+    """Modal, conditional, wished-for or planned: "could impose", "if ... lifts",
+    "urged X to lift", "talks to lift", "would support lifting"."""
+    if action in SPEECH_ACTS:
+        return any(s.low[i] in MODALS for i in range(max(0, idx - 2), idx))
+    if urged:
+        return True
+    lo = clause_start(s, idx)
+    for i in range(max(lo, idx - 3), idx):
+        if s.low[i] in MODALS:
+            return True
+    for i in range(lo, idx):
+        if s.low[i] in CONDITIONALS:
+            return True
+    # "to lift": an infinitive is a plan or a wish unless a decision verb governs it
+    prev = idx - 1
+    while prev >= 0 and s.low[prev] in ("partially", "fully", "formally", "gradually",
+                                        "further", "immediately", "also", "swiftly"):
+        prev -= 1
+    if prev >= 0 and s.low[prev] == "to":
+        for i in range(max(lo, prev - 5), prev):
+            if s.low[i] in REALIS_WORDS:
+                return False
+        return True
+    # a gerund after a verb of support or discussion: "support lifting", "talks on easing"
+    if s.low[idx].endswith("ing") and idx > 0:
+        for i in range(max(lo, idx - 3), idx):
+            if s.low[i] in URGE_WORDS or s.low[i] in ("on", "about", "consider", "considering",
+                                                     "discuss", "discussed", "discussing"):
+                return True
+    return False

@@ -13,6 +13,7 @@ import asyncio
 import json
 import signal
 import sys
+from collections.abc import Callable
 
 from pipeline.config import Settings, resolve_path
 from pipeline.feeds.config import FeedConfigError, load_feeds
@@ -39,20 +40,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def _ensure_topics(settings: Settings) -> None:
-    """Create the topics when the broker is there; when it is not, the outbox keeps articles."""
-    try:
-        from pipeline.kafka.admin import ensure_topics
+def _topics_preparer(settings: Settings) -> Callable[[], None]:
+    """Create the topics before the first send; raises while the broker is away (the
+    publisher retries later, and articles wait in the outbox meanwhile)."""
+    from pipeline.kafka.admin import ensure_topics
 
-        ensure_topics(settings, timeout=max(5.0, settings.kafka.request_timeout_ms / 1000.0))
-    except Exception as exc:  # broker down at start: poll anyway, publish when it returns
-        log_event(
-            logger,
-            "topics_not_ensured",
-            level=30,
-            bootstrap=settings.kafka.bootstrap_servers,
-            error=f"{type(exc).__name__}: {exc}",
-        )
+    def prepare() -> None:
+        try:
+            ensure_topics(settings, timeout=min(10.0, settings.kafka.request_timeout_ms / 1000))
+        except Exception as exc:
+            log_event(
+                logger,
+                "topics_not_ensured",
+                level=30,
+                bootstrap=settings.kafka.bootstrap_servers,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+            raise
+
+    return prepare
 
 
 def _print_report(report: PollReport, as_json: bool) -> None:
@@ -78,9 +84,8 @@ async def _main(settings: Settings, args: argparse.Namespace) -> int:
         print(f"newsmon poll: {exc}", file=sys.stderr)
         return 2
     feeds = feed_list.enabled()
-    await asyncio.to_thread(_ensure_topics, settings)
     store = StateStore(resolve_path(settings.poller.state_db))
-    publisher = Publisher(settings)
+    publisher = Publisher(settings, prepare=_topics_preparer(settings))
     poller = Poller(settings, feeds, store=store, publisher=publisher)
     log_event(logger, "poller_start", feeds=len(feeds), file=str(feeds_file), once=args.once)
     server = None

@@ -15,6 +15,7 @@ import random
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -158,6 +159,8 @@ class Poller:
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._recent: deque[tuple[float, bool]] = deque()
         self._outbox_lock = asyncio.Lock()
+        # Kafka's blocking calls get their own threads so an outage never starves parsing.
+        self._publish_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="publish")
         for fid in self.feeds:
             metrics.track_feed(fid)
         metrics.FEEDS_CONFIGURED.set(len(self.feeds))
@@ -165,6 +168,7 @@ class Poller:
     async def aclose(self) -> None:
         if self._own_client:
             await self.client.aclose()
+        self._publish_pool.shutdown(wait=False)
 
     # ------------------------------------------------------------------ one feed
 
@@ -343,13 +347,19 @@ class Poller:
     # ------------------------------------------------------------------ publishing
 
     async def _publish_pending(self, feed_id: str | None) -> tuple[int, int]:
-        """Send what the outbox holds (for one feed, or all); returns (acked, still pending)."""
-        if self.publisher is None:
-            return 0, len(self.store.pending(feed_id))
+        """Send what the outbox holds (for one feed, or all); returns (acked, still pending).
+
+        While the broker is known to be away, per-feed sends are skipped (the articles are
+        safe in the outbox) and only the periodic whole-outbox retry (``feed_id=None``) tries.
+        """
         pending = self.store.pending(feed_id)
         if not pending:
             return 0, 0
-        acked = await asyncio.to_thread(self.publisher.publish, pending)
+        publisher = self.publisher
+        if publisher is None or (feed_id is not None and not getattr(publisher, "available", True)):
+            return 0, len(pending)
+        loop = asyncio.get_running_loop()
+        acked = await loop.run_in_executor(self._publish_pool, publisher.publish, pending)
         self.store.mark_published(acked)
         if len(acked) < len(pending):
             done = {a.id for a in acked}

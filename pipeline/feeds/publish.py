@@ -23,7 +23,7 @@ from pipeline.schema import Article, dumps
 
 logger = get_logger(__name__)
 
-RECONNECT_EVERY_S = 5.0
+RECONNECT_EVERY_S = 15.0  # after a failed connect, wait this long before the next try
 
 
 class Publisher:
@@ -34,7 +34,11 @@ class Publisher:
         settings: Settings,
         producer_factory: Callable[..., Any] = make_producer,
         ack_timeout_s: float | None = None,
+        prepare: Callable[[], object] | None = None,
     ) -> None:
+        """``prepare`` runs once before the first producer is made (the poller passes
+        ``ensure_topics``): nothing is sent before it succeeded, so a topic is never
+        auto-created with the broker's default partition count."""
         self.settings = settings
         self.topic = settings.topics.articles
         self._factory = producer_factory
@@ -45,23 +49,31 @@ class Publisher:
         self._overrides = {
             "delivery_timeout_ms": int(self.ack_timeout_s * 1000) - 1000,
             "max_block_ms": min(10_000, req_ms),
+            "bootstrap_timeout_ms": min(10_000, req_ms),
         }
+        self._prepare = prepare
         self._producer: Any = None
         self._lock = threading.Lock()
         self._last_attempt = 0.0
         self.last_error: str | None = None
+        # False after a publish that was not fully acked: the poller then stops sending per
+        # feed (each attempt would hold a thread for the ack timeout) and leaves the outbox
+        # to its periodic retry until one succeeds.
+        self.available = True
 
     def _ensure(self) -> Any:
         with self._lock:
             if self._producer is not None:
                 return self._producer
-            now = time.monotonic()
-            if now - self._last_attempt < RECONNECT_EVERY_S and self._last_attempt:
+            if self._last_attempt and time.monotonic() - self._last_attempt < RECONNECT_EVERY_S:
                 return None
-            self._last_attempt = now
             try:
+                if self._prepare is not None:
+                    self._prepare()
+                    self._prepare = None
                 self._producer = self._factory(self.settings, **self._overrides)
-            except (KafkaError, OSError, ValueError) as exc:
+            except Exception as exc:  # broker down, topics not creatable: retry later
+                self._last_attempt = time.monotonic()
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log_event(
                     logger,
@@ -79,6 +91,7 @@ class Publisher:
             return []
         producer = self._ensure()
         if producer is None:
+            self.available = False
             return []
         futures = []
         for article in articles:
@@ -97,7 +110,8 @@ class Publisher:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 continue
             acked.append(article)
-        if len(acked) < len(articles):
+        self.available = len(acked) == len(articles)
+        if not self.available:
             log_event(
                 logger,
                 "publish_incomplete",

@@ -83,7 +83,9 @@ def follow(
             if left <= 0:
                 break
             wait_ms = max(1, min(POLL_MS, int(left * 1000)))
-        batches = consumer.poll(timeout_ms=wait_ms)
+        # never fetch past --max: with a group, fetched records count as consumed on commit
+        left_n = None if opts.max_alerts is None else opts.max_alerts - printed
+        batches = consumer.poll(timeout_ms=wait_ms, max_records=left_n)
         records: Iterable[_Record] = sorted(
             (r for recs in batches.values() for r in recs),
             key=lambda r: (r.topic, r.partition, r.offset),

@@ -39,6 +39,9 @@ class FakeConsumer:
         if not self.batches:
             return {}
         recs = self.batches.pop(0)
+        if max_records is not None and len(recs) > max_records:  # like kafka-python: the rest
+            recs, rest = recs[:max_records], recs[max_records:]  # stays unconsumed
+            self.batches.insert(0, rest)
         return {("tp", i): [r] for i, r in enumerate(recs)}
 
     def close(self) -> None:
@@ -96,6 +99,8 @@ def test_follow_stops_at_max_without_waiting_for_the_timeout():
     assert follow(consumer, opts, out, io.StringIO(), clock=lambda: clock[0]) == 1
     assert len(out.getvalue().splitlines()) == 1
     assert consumer.polls == 1
+    # nothing fetched beyond --max: the second alert of that batch is still unconsumed
+    assert [r.offset for r in consumer.batches[0]] == [1]
 
 
 def test_cli_reports_an_unreachable_broker(monkeypatch, capsys):

@@ -48,6 +48,8 @@ OUTAGE_WINDOW_S = 120.0
 OUTAGE_MIN_SAMPLES = 5
 OUTAGE_RATIO = 0.8
 OUTBOX_RETRY_S = 15.0
+# At shutdown the outbox gets this long; what is not acked by then waits for the next start.
+SHUTDOWN_DRAIN_S = 10.0
 SEEN_RETENTION_S = 180 * 86400.0
 
 
@@ -403,14 +405,18 @@ class Poller:
         return now + self.rng.uniform(0, spread)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll feeds as they fall due until ``stop`` is set; then finish in-flight polls."""
+        """Poll feeds as they fall due until ``stop`` is set; then finish in-flight polls,
+        give the outbox one last (bounded) chance and return."""
         queue = DueQueue()
         now = self.clock()
         for feed in self.feeds.values():
             queue.push(feed.id, self.initial_due(feed, now))
         self.store.prune(SEEN_RETENTION_S)
-        inflight: set[asyncio.Task[None]] = set()
-        last_outbox = 0.0
+        inflight: set[asyncio.Task[Any]] = set()
+        wake = asyncio.Event()
+        stop_waiter = asyncio.ensure_future(stop.wait())
+        drain: asyncio.Task[int] | None = None
+        last_drain = 0.0
 
         async def one(feed: FeedConfig, due: float) -> None:
             metrics.SCHEDULER_LAG.observe(max(0.0, self.clock() - due))
@@ -419,14 +425,18 @@ class Poller:
             except Exception as exc:  # keep the loop alive; the feed is retried later
                 log_event(logger, "poll_crashed", level=40, feed=feed.id, error=repr(exc))
             state = self.store.feed(feed.id)
-            fallback = self.clock() + policy_for(feed, self.settings).min_interval_s
-            queue.push(feed.id, state.next_due if state and state.next_due else fallback)
+            t = self.clock()
+            nxt = state.next_due if state and state.next_due and state.next_due > t else None
+            queue.push(feed.id, nxt or t + policy_for(feed, self.settings).min_interval_s)
+            wake.set()
 
         while not stop.is_set():
+            wake.clear()
             now = self.clock()
-            if self.store.pending_count() and now - last_outbox >= OUTBOX_RETRY_S:
-                last_outbox = now
-                await self.drain_outbox()
+            idle = drain is None or drain.done()
+            if idle and now - last_drain >= OUTBOX_RETRY_S and self.store.pending_count():
+                last_drain = now
+                drain = asyncio.create_task(self.drain_outbox())
             for feed_id, due in queue.pop_due(now):
                 cfg = self.feeds.get(feed_id)
                 if cfg is None:
@@ -436,12 +446,17 @@ class Poller:
                 task.add_done_callback(inflight.discard)
             metrics.CYCLE_COMPLETED.set(now)
             nxt = queue.next_due()
-            wait = 5.0 if nxt is None else min(5.0, max(0.05, nxt - self.clock()))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=wait)
+            wait = 5.0 if nxt is None else min(5.0, max(0.01, nxt - self.clock()))
+            waker = asyncio.ensure_future(wake.wait())
+            await asyncio.wait({stop_waiter, waker}, timeout=wait, return_when="FIRST_COMPLETED")
+            waker.cancel()
         if inflight:
             await asyncio.wait(inflight, timeout=self.settings.poller.total_timeout_s + 5)
-        await self.drain_outbox()
+        if drain is not None and not drain.done():
+            await asyncio.wait({drain}, timeout=SHUTDOWN_DRAIN_S)
+        elif self.publisher is None or getattr(self.publisher, "available", True):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.drain_outbox(), timeout=SHUTDOWN_DRAIN_S)
 
 
 async def poll_once(

@@ -41,6 +41,7 @@ from pipeline.events.roles import (
     eligible_agent,
     phrase_actors,
     role_actor,
+    with_coordinated,
 )
 from pipeline.nlp.actors import ActorLinker, default_linker
 from pipeline.nlp.text import split_sentences
@@ -52,7 +53,8 @@ _QUICK = re.compile(
     r"sanction|embargo|boycott|blacklist|mediat|broker|intermediar|good offices|facilitat",
     re.I,
 )
-_TARGET_PREPS = {"on", "against", "targeting", "upon", "onto", "toward", "towards"}
+_TARGET_PREPS = {"on", "against", "targeting", "upon", "onto", "toward", "towards", "target",
+                 "targets", "targeted"}
 _AUX = {"was", "were", "is", "are", "will", "would", "could", "have", "has", "had", "be",
         "been", "being", "remain", "remains", "should", "may", "might", "must", "to", "get",
         "got", "also", "now", "not", "finally", "officially", "formally", "partially", "fully"}
@@ -196,6 +198,17 @@ def _find_action(s: Sentence, n: int) -> tuple[str | None, int | None, bool, boo
     lo = max(0, n - 8)
     while i >= lo:
         w = s.low[i]
+        m = s.mention_at(i)
+        if m is not None:  # "New U.S. sanctions": skip the actor (its tokens include dots)
+            i = m.first - 1
+            continue
+        if w in T.FACE_WORDS:
+            # "X could face sanctions", "warned X it would face new sanctions": a threat
+            if any(x in T.MODALS for x in s.low[max(0, i - 2) : i]) or any(
+                x in T.THREAT_CUES for x in s.low[:i]
+            ):
+                return "threaten", i, False, new_cue
+            return None, None, True, new_cue
         if w in BOUNDARY_PUNCT or w in T.SCAN_STOP or w == ".":
             break
         if w in T.SANCTION_NOUNS or w in T.WEAK_SANCTION_NOUNS:
@@ -264,6 +277,10 @@ def _sanction_noun(
         alt.add("extend")
     # "threatened to impose", "warned that sanctions will be imposed", an ultimatum
     threat_cue: int | None = None
+    if action == "threaten" and s.low[v] in T.FACE_WORDS:
+        threat_cue = next((i for i in range(v - 1, -1, -1) if s.low[i] in T.THREAT_CUES), None)
+        if threat_cue is None:
+            return []  # "Iran could face sanctions": nobody named threatens
     if action == "impose":
         to_i = v - 1
         if to_i > 0 and s.low[to_i] == "to" and s.low[to_i - 1] in _THREAT_BEFORE_TO:
@@ -302,6 +319,8 @@ def _sanction_noun(
         if j < len(s.toks) and s.low[j] == "to":
             j += 1
         target = phrase_actors(s, j, linker, limit=4)
+    if not target and s.low[v] in T.FACE_WORDS:
+        target = [role_actor(m, linker) for m in agent_before(s, v, strict=False)]
     sender_actors = [role_actor(m, linker) for m in sender if _state_like(m, s)]
     if premod is not None and _state_like(premod, s):
         pa = role_actor(premod, linker)
@@ -323,8 +342,9 @@ def _sanction_noun(
         target = _fallback_others(s, {a.id for a in sender_actors}, linker)
     target = [a for a in target if a.id not in {x.id for x in sender_actors}]
 
-    negated = is_negated(s, v)
-    hypothetical = False if negated else is_hypothetical(s, v, action, urged)
+    mod_i = threat_cue if threat_cue is not None else v  # a threat's modality is its verb's
+    negated = is_negated(s, mod_i)
+    hypothetical = False if negated else is_hypothetical(s, mod_i, action, urged)
     conf = 0.62 + (0.0 if weak else 0.15) + (0.08 if target else 0.0)
     if weak_noun:
         conf -= 0.1
@@ -517,7 +537,7 @@ def _mediation(s: Sentence, n_sent: int, linker: ActorLinker) -> list[Candidate]
 
 
 def _cue(s: Sentence, t: int, words: set[str], window: int) -> int | None:
-    lo = max(clause_start(s, t), t - window)
+    lo = max(clause_start(s, t, split_and=False), t - window)
     for i in range(t - 1, lo - 1, -1):
         if s.low[i] in words:
             return i
@@ -529,13 +549,13 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     noun = s.low[t].startswith("mediation") or s.low[t] in ("offices",)
     halt = _cue(s, t, T.HALT_CUES, 4)
     if halt is None and noun:
-        for j in range(t + 1, min(len(s.toks), t + 5)):
+        for j in range(t + 1, min(len(s.toks), t + 8)):
             if s.low[j] in T.HALT_AFTER:
                 halt = j
                 break
             if s.low[j] in BOUNDARY_PUNCT:
                 break
-    offer = _cue(s, t, T.OFFER_CUES, 6)
+    offer = _cue(s, t, T.OFFER_CUES, 8)
     if offer is None and any(x in ("offer", "offers", "proposal") for x in s.low[t + 1 : t + 3]):
         offer = t
     if halt is not None:
@@ -560,7 +580,16 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     return "mediate", t, False
 
 
+_OFFER_NOUNS = {"offer", "offers", "proposal", "proposals", "initiative", "plan", "bid",
+                "mediation", "efforts", "effort", "call", "calls", "good", "role"}
+
+
 def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -> list[Mention]:
+    # "asked the African Union to mediate", "urged France to step in as a mediator"
+    if action == "request" and s.low[cue] not in ("must", "should", "need", "needs", "ought"):
+        between = [x for x in s.mentions if cue < x.first < t and eligible_agent(s, x)]
+        if between:
+            return with_coordinated(s, between[-1], cue + 1)
     # "UN-brokered", "Qatari-mediated"
     if t > 1 and s.low[t - 1] == "-" and s.mention_at(t - 2) is not None:
         return [s.mention_at(t - 2)]  # type: ignore[list-item]
@@ -578,19 +607,19 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
         k -= 1
     m = s.mention_at(k) if k >= 0 else None
     if m is not None and (m.possessive or m.category == "demonyms" or k == t - 1):
-        return [m]
-    # "Putin's offer to mediate", "welcomed Turkey's offer of mediation"
-    lo = clause_start(s, t)
+        return with_coordinated(s, m)
+    # "Putin's offer to mediate", "an Egyptian proposal to mediate", "Turkey's mediation"
+    lo = clause_start(s, t, split_and=False)
     for i in range(t - 1, max(lo, t - 8) - 1, -1):
         pm = s.mention_at(i)
-        if pm is not None and pm.possessive and pm.last == i:
+        if pm is None or pm.last != i:
+            continue
+        nxt = s.low[i + 1 : i + 3]
+        if (pm.possessive or pm.category == "demonyms") and any(x in _OFFER_NOUNS for x in nxt):
             return [pm]
     if action in ("accept", "reject"):
         return []
     if action == "request":
-        between = [x for x in s.mentions if cue < x.first < t and eligible_agent(s, x)]
-        if between:
-            return between[-1:]
         if s.low[cue] in ("must", "should", "need", "needs", "ought"):
             return agent_before(s, cue)
         return []
@@ -603,20 +632,23 @@ def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -
         if w == "between":
             out += phrase_actors(s, i + 1, linker)
     out += compound_pairs(s, linker)
-    # "mediate with Djibouti", "mediation efforts with the truckers"
-    for j in range(t + 1, min(len(s.toks), t + 4)):
+    # "mediate with Djibouti", "mediation efforts with the truckers", "in its dispute with X"
+    for j in range(t + 1, min(len(s.toks), t + 7)):
+        if s.low[j] in BOUNDARY_PUNCT or s.low[j] == ".":
+            break
         if s.low[j] == "with":
             out += phrase_actors(s, j + 1, linker)
             break
-        if s.low[j] == "in":
+        if s.low[j] == "in" and j + 1 < len(s.toks) and s.low[j + 1] not in ("its", "their"):
             # "in the Kashmir crisis", "in Egyptian political conflict"
             k = j + 1
             while k < len(s.toks) and s.low[k] in ("the", "a"):
                 k += 1
             m = s.mention_at(k)
-            if m is not None and any(x in _CONFLICT_WORDS for x in s.low[m.last + 1 : m.last + 4]):
-                out.append(role_actor(m, linker))
-            elif m is not None and m.category != "demonyms":
+            if m is not None and (
+                m.category != "demonyms"
+                or any(x in _CONFLICT_WORDS for x in s.low[m.last + 1 : m.last + 4])
+            ):
                 out.append(role_actor(m, linker))
             break
     return [a for a in dedupe(out) if a.id not in mediator_ids]
@@ -630,8 +662,9 @@ def _mediation_at(
     mediator_actors = dedupe([role_actor(m, linker) for m in mediators])
     med_ids = {a.id for a in mediator_actors}
     parties = _parties(s, t, med_ids, linker)
-    if action in ("accept", "reject"):
-        subj = [role_actor(m, linker) for m in agent_before(s, cue)]
+    if action in ("accept", "reject") or (action == "request" and len(parties) < 2):
+        # who accepts, rejects or asks for mediation is (usually) a side of the dispute
+        subj = [role_actor(m, linker) for m in agent_before(s, cue, exclude=med_ids)]
         parties = dedupe(subj + parties)
         parties = [a for a in parties if a.id not in med_ids]
     if not parties:
@@ -661,7 +694,7 @@ def _mediation_at(
             **base,  # type: ignore[arg-type]
         )
     ]
-    if offer_too:
+    if offer_too and mediator_actors:
         cands.append(
             Candidate(
                 type="mediation",

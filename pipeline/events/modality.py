@@ -14,7 +14,14 @@ not make it hypothetical).
 from __future__ import annotations
 
 from pipeline.events.roles import BOUNDARY_PUNCT, Sentence
-from pipeline.events.triggers import CONDITIONALS, MODALS, NEGATORS, REALIS_WORDS, URGE_WORDS
+from pipeline.events.triggers import (
+    CONDITIONALS,
+    DENY_WORDS,
+    MODALS,
+    NEGATORS,
+    REALIS_WORDS,
+    URGE_WORDS,
+)
 
 # actions whose own statement is real even when conditional ("offers to mediate if ...")
 SPEECH_ACTS = {"threaten", "call", "offer", "request", "reject"}
@@ -22,12 +29,14 @@ _CLAUSE_WORDS = {"and", "but", "while", "whereas", "because", "after", "although
                  "who", "that"}
 
 
-def clause_start(s: Sentence, idx: int) -> int:
+def clause_start(s: Sentence, idx: int, split_and: bool = True) -> int:
     """Index of the first token of the clause holding ``idx`` (after the last comma, semicolon
-    or clause word)."""
+    or clause word; ``split_and=False`` keeps coordinated verbs together: "ready to host
+    talks and act as a mediator")."""
     i = idx - 1
     while i >= 0:
-        if s.low[i] in BOUNDARY_PUNCT or s.low[i] in _CLAUSE_WORDS:
+        w = s.low[i]
+        if w in BOUNDARY_PUNCT or (w in _CLAUSE_WORDS and (split_and or w != "and")):
             return i + 1
         i -= 1
     return 0
@@ -42,6 +51,13 @@ def is_negated(s: Sentence, idx: int, window: int = 5) -> bool:
         if w in NEGATORS or w.endswith("n't"):
             return True
         if w == "no" and i + 1 < idx and s.low[i + 1] == "longer":
+            return True
+    # "denied that it was mediating": a denial reaches across "that"
+    for i in range(idx - 1, max(-1, idx - 9), -1):
+        if s.low[i] in (".", ";"):
+            break
+        if s.low[i] in DENY_WORDS and i + 1 < idx and s.low[i + 1] in ("that", "it", "any",
+                                                                       "reports", "claims"):
             return True
     return False
 
@@ -66,10 +82,7 @@ def is_hypothetical(s: Sentence, idx: int, action: str, urged: bool = False) -> 
                                         "further", "immediately", "also", "swiftly"):
         prev -= 1
     if prev >= 0 and s.low[prev] == "to":
-        for i in range(max(lo, prev - 5), prev):
-            if s.low[i] in REALIS_WORDS:
-                return False
-        return True
+        return all(s.low[i] not in REALIS_WORDS for i in range(max(lo, prev - 5), prev))
     # a gerund after a verb of support or discussion: "support lifting", "talks on easing"
     if s.low[idx].endswith("ing") and idx > 0:
         for i in range(max(lo, idx - 3), idx):

@@ -28,12 +28,14 @@ GOV_NOUNS = {
     "delegation", "leader", "leaders", "leadership", "regime", "state", "side",
     "administration", "embassy", "ambassador", "cabinet", "sanctions", "embargo", "treasury",
     "security", "intelligence", "counterpart", "spokesman", "spokeswoman", "spokesperson",
-    "king", "queen", "emir", "crown", "chancellor", "junta", "coast", "navy", "council",
+    "king", "queen", "emir", "crown", "chancellor", "junta", "coast", "council",
     "senate", "senators", "officers", "commanders", "generals", "republic", "monarchy",
     "interior", "finance", "economy", "trade", "commerce", "justice", "entity", "agency",
-    "ministries", "department", "envoys", "mission", "representative", "representatives",
+    "ministries", "department", "mission", "representative", "representatives",
     "top", "chief", "vice", "deputy", "acting", "then", "new", "incoming", "outgoing",
-    "president-elect", "blockade", "boycott", "peacekeepers", "peace",
+    "president-elect", "blockade", "boycott", "peacekeepers", "peace", "offer", "offers",
+    "proposal", "proposals", "initiative", "plan", "bid", "effort", "efforts", "push",
+    "demand", "demands", "call", "calls", "ultimatum", "warning", "threat", "threats",
 }
 # generic heads of a target/party phrase that are not states (the dev set's OTHER)
 OTHER_NOUNS = {
@@ -60,7 +62,7 @@ SKIPPABLE = {
     "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozen", "dozens",
     "nearly", "almost", "about", "more", "than", "other", "new", "top", "senior", "powerful",
     "key", "major", "leading", "certain", "various", "many", "most", "state", "state-run",
-    "state-owned", "neighbouring", "neighboring", "fellow", "rival", "its", "our", "this",
+    "state-owned", "neighbouring", "neighboring", "fellow", "rival", "our", "this",
     "these", "those", "such", "any", "further", "additional",
 }
 # prepositions after which a mention is not the subject of what follows
@@ -224,6 +226,12 @@ def agent_before(
     return []
 
 
+def with_coordinated(s: Sentence, m: Mention, lo: int = 0,
+                     exclude: set[str] | None = None) -> list[Mention]:
+    """``m`` with the actors coordinated before it ("X and Y", "X, Y and Z")."""
+    return _with_coordinated(s, m, lo, exclude or set())
+
+
 def _with_coordinated(s: Sentence, m: Mention, lo: int, exclude: set[str]) -> list[Mention]:
     out = [m]
     i = m.first - 1
@@ -232,7 +240,12 @@ def _with_coordinated(s: Sentence, m: Mention, lo: int, exclude: set[str]) -> li
         while j >= lo and s.low[j] in ("the",):
             j -= 1
         prev = s.mention_at(j) if j >= lo else None
-        if prev is None or not eligible_agent(s, prev) or prev.actor.id in exclude:
+        if prev is None or prev.actor.id in exclude:
+            break
+        # "Egyptian and Qatari mediators": a demonym shares the head noun of the last item
+        if not eligible_agent(s, prev) and not (
+            prev.category == "demonyms" and m.category == "demonyms"
+        ):
             break
         out.insert(0, prev)
         i = prev.first - 1
@@ -270,7 +283,12 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                     while k < end and s.low[k] != ")":
                         k += 1
                     j = k + 1
-            if j < end and s.low[j] in ("and", ",", "&", "or"):
+            if j < end and s.low[j] in ("and", "&", "or"):
+                j += 1
+                continue
+            if j + 1 < end and s.low[j] == "," and (
+                s.mention_at(j + 1) is not None or s.low[j + 1] in ("and", "the")
+            ):
                 j += 1
                 continue
             if j + 1 < end and s.low[j] == "as" and s.low[j + 1] == "well":

@@ -181,6 +181,13 @@ def _set_dotted(tree: dict[str, Any], keys: list[str], value: Any) -> None:
     node[keys[-1]] = value
 
 
+def _env_value(value: str) -> str | None:
+    """Environment values stay strings (pydantic coerces "8" or "true" per field), except the
+    YAML spellings of null, so ``NEWSMON_MODELS__NER=null`` switches a model off. Parsing them as
+    YAML would turn a version such as "2.13" into a float."""
+    return None if value.strip().lower() in ("null", "~", "none") else value
+
+
 def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
     tree: dict[str, Any] = {}
     for name, value in environ.items():
@@ -188,7 +195,7 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
             _set_dotted(tree, list(SHORTCUTS[name]), value)
         elif name.startswith(ENV_PREFIX) and "__" in name:
             path = name[len(ENV_PREFIX) :].lower().split("__")
-            _set_dotted(tree, path, yaml.safe_load(value) if value else value)
+            _set_dotted(tree, path, _env_value(value))
     return tree
 
 

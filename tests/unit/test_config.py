@@ -73,3 +73,11 @@ def test_cli_exits_2_and_names_the_key(capsys: pytest.CaptureFixture[str], monke
     monkeypatch.setenv("NEWSMON_WORKER__BATCH_SIZE", "zero")
     assert main(["config", "check"]) == 2
     assert "worker.batch_size" in capsys.readouterr().err
+
+
+def test_environment_values_keep_their_string_form_and_null_unsets() -> None:
+    settings = load_settings(
+        environ={"NEWSMON_BROKER__SCALA_VERSION": "2.13", "NEWSMON_MODELS__NER": "null"}
+    )
+    assert settings.broker.scala_version == "2.13"
+    assert settings.models.ner is None

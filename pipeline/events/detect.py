@@ -50,34 +50,160 @@ from pipeline.schema import Actor, EnrichedArticle, Entity, Event
 DETECTOR_VERSION = "events-rules-1"
 
 _QUICK = re.compile(
-    r"sanction|embargo|boycott|blacklist|mediat|broker|intermediar|good offices|facilitat",
+    r"sanction|embargo|boycott|blacklist|mediat|broker|intermediar|good offices|facilitat"
+    r"|go-between|\bfr(?:o|ee)z|\bbans?\b",
     re.I,
 )
-_TARGET_PREPS = {"on", "against", "targeting", "upon", "onto", "toward", "towards", "target",
-                 "targets", "targeted"}
-_AUX = {"was", "were", "is", "are", "will", "would", "could", "have", "has", "had", "be",
-        "been", "being", "remain", "remains", "should", "may", "might", "must", "to", "get",
-        "got", "also", "now", "not", "finally", "officially", "formally", "partially", "fully"}
-_ADJ_DETERMINERS = {"of", "the", "a", "an", "with", "by", "under", "to", "its", "their",
-                    "his", "her", "against", "on", "for", "new", "these", "those"}
-_URGE_GLUE = {"to", "that", "for", "on", "upon", "the", "it", "would", "will", "could", "should",
-              "partially", "fully", "immediately", "also", "quickly", "swiftly"}
-_THREAT_BEFORE_TO = {"ready", "prepared", "poised", "considering", "mulling", "weighing",
-                     "threatened", "threatens", "threatening", "threaten", "warned", "warns"}
-_CONFLICT_WORDS = {"conflict", "crisis", "dispute", "war", "standoff", "row", "talks", "rift",
-                   "tensions", "negotiations", "peace", "feud", "clash", "clashes"}
+_TARGET_PREPS = {
+    "on",
+    "against",
+    "targeting",
+    "upon",
+    "onto",
+    "toward",
+    "towards",
+    "target",
+    "targets",
+    "targeted",
+}
+_AUX = {
+    "was",
+    "were",
+    "is",
+    "are",
+    "will",
+    "would",
+    "could",
+    "have",
+    "has",
+    "had",
+    "be",
+    "been",
+    "being",
+    "remain",
+    "remains",
+    "should",
+    "may",
+    "might",
+    "must",
+    "to",
+    "get",
+    "got",
+    "also",
+    "now",
+    "not",
+    "finally",
+    "officially",
+    "formally",
+    "partially",
+    "fully",
+}
+_ADJ_DETERMINERS = {
+    "of",
+    "the",
+    "a",
+    "an",
+    "with",
+    "by",
+    "under",
+    "to",
+    "its",
+    "their",
+    "his",
+    "her",
+    "against",
+    "on",
+    "for",
+    "new",
+    "these",
+    "those",
+}
+_URGE_GLUE = {
+    "to",
+    "that",
+    "for",
+    "on",
+    "upon",
+    "the",
+    "it",
+    "would",
+    "will",
+    "could",
+    "should",
+    "partially",
+    "fully",
+    "immediately",
+    "also",
+    "quickly",
+    "swiftly",
+}
+_THREAT_BEFORE_TO = {
+    "ready",
+    "prepared",
+    "poised",
+    "considering",
+    "mulling",
+    "weighing",
+    "threatened",
+    "threatens",
+    "threatening",
+    "threaten",
+    "warned",
+    "warns",
+}
+_CONFLICT_WORDS = {
+    "conflict",
+    "crisis",
+    "dispute",
+    "war",
+    "standoff",
+    "row",
+    "talks",
+    "rift",
+    "tensions",
+    "negotiations",
+    "peace",
+    "feud",
+    "clash",
+    "clashes",
+}
 _INSTRUMENTS = [
-    (re.compile(r"\b(?:U\.?N\.?|United Nations|Security Council)\b[^.]{0,40}\bresolutions?\b|"
-                r"\bresolutions?\b[^.]{0,30}\b(?:U\.?N\.?|Security Council)\b"), "UN resolution"),
-    (re.compile(r"\b(?:EU|E\.U\.|European Union)\b[^.]{0,40}\bpackage\b|"
-                r"\bpackage of sanctions\b|\bsanctions package\b", re.I), "EU package"),
-    (re.compile(r"\basset[s]?[- ]freez\w*|\bfreez\w* (?:of )?(?:\w+ ){0,3}assets\b", re.I),
-     "asset freeze"),
-    (re.compile(r"\bexport (?:ban|controls?|restrictions?)\b|\bban\w* (?:on )?(?:\w+ ){0,4}"
-                r"exports\b", re.I), "export ban"),
+    (
+        re.compile(
+            r"\b(?:U\.?N\.?|United Nations|Security Council)\b[^.]{0,40}\bresolutions?\b|"
+            r"\bresolutions?\b[^.]{0,30}\b(?:U\.?N\.?|Security Council)\b"
+        ),
+        "UN resolution",
+    ),
+    (
+        re.compile(
+            r"\b(?:EU|E\.U\.|European Union)\b[^.]{0,40}\bpackage\b|"
+            r"\bpackage of sanctions\b|\bsanctions package\b",
+            re.I,
+        ),
+        "EU package",
+    ),
+    (
+        re.compile(r"\basset[s]?[- ]freez\w*|\bfreez\w* (?:of )?(?:\w+ ){0,3}assets\b", re.I),
+        "asset freeze",
+    ),
+    (
+        re.compile(
+            r"\bexport (?:ban|controls?|restrictions?)\b|\bban\w* (?:on )?(?:\w+ ){0,4}"
+            r"exports\b",
+            re.I,
+        ),
+        "export ban",
+    ),
     (re.compile(r"\barms embargo\b|\bembargo on (?:\w+ ){0,2}arms\b", re.I), "arms embargo"),
-    (re.compile(r"\b(?:oil )?price cap\b|\bcap(?:ping)? (?:\w+ ){0,4}(?:oil|petroleum|barrels)\b"
-                r"|\boil cap\b", re.I), "oil cap"),
+    (
+        re.compile(
+            r"\b(?:oil )?price cap\b|\bcap(?:ping)? (?:\w+ ){0,4}(?:oil|petroleum|barrels)\b"
+            r"|\boil cap\b",
+            re.I,
+        ),
+        "oil cap",
+    ),
     (re.compile(r"\bdesignat\w+|\bblacklist\w*|\bSDN list\b", re.I), "designation"),
     (re.compile(r"\btravel ban\b|\bvisa ban\b", re.I), "travel ban"),
     (re.compile(r"\bembargo\b", re.I), "embargo"),
@@ -178,9 +304,25 @@ def _entities_with_dictionary(given: list[Entity], found: list[Entity]) -> list[
 # ======================================================================== sanctions
 def _sanctions(s: Sentence, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     out: list[Candidate] = []
+    # an asset freeze or trade ban next to a sanctions noun elaborates it ("imposed sanctions,
+    # freezing the assets of ..."): only a sentence without one reads them as the event
+    has_noun = any(w in T.SANCTION_NOUNS for w in s.low)
     for n, w in enumerate(s.low):
+        if has_noun and (w in T.FREEZE_VERBS or w in ("ban", "bans")):
+            continue
         if w in T.SANCTION_NOUNS or w in T.WEAK_SANCTION_NOUNS:
             out += _sanction_noun(s, n, n_sent, linker, weak_noun=w in T.WEAK_SANCTION_NOUNS)
+        elif w in T.FREEZE_VERBS and "assets" in s.low[n + 1 : n + 4]:
+            out += _sanction_verb(
+                s,
+                n,
+                n_sent,
+                linker,
+                object_from=s.low.index("assets", n) + 1,
+                instrument="asset freeze",
+            )
+        elif w in ("ban", "bans", "embargo") and _is_trade_ban(s, n):
+            out += _trade_ban(s, n, n_sent, linker)
         elif w in T.SANCTION_VERBS or (
             w == "sanctions"
             and n > 0
@@ -272,8 +414,22 @@ def _sanction_noun(
     if action is None or v is None:
         return []
     alt: set[str] = set()
-    if s.low[v] in ("restore", "restores", "restored", "restoring", "reimpose", "reimposed",
-                    "reimposes", "reinstate", "reinstated", "renewed") and action == "impose":
+    if (
+        s.low[v]
+        in (
+            "restore",
+            "restores",
+            "restored",
+            "restoring",
+            "reimpose",
+            "reimposed",
+            "reimposes",
+            "reinstate",
+            "reinstated",
+            "renewed",
+        )
+        and action == "impose"
+    ):
         alt.add("extend")
     # "threatened to impose", "warned that sanctions will be imposed", an ultimatum
     threat_cue: int | None = None
@@ -286,8 +442,7 @@ def _sanction_noun(
         if to_i > 0 and s.low[to_i] == "to" and s.low[to_i - 1] in _THREAT_BEFORE_TO:
             action = "threaten"
         else:
-            threat_cue = next((i for i in range(v - 1, -1, -1) if s.low[i] in T.THREAT_CUES),
-                              None)
+            threat_cue = next((i for i in range(v - 1, -1, -1) if s.low[i] in T.THREAT_CUES), None)
             if threat_cue is not None:
                 action = "threaten"
                 if s.mention_at(threat_cue - 1) is None and threat_cue == v - 1:
@@ -364,9 +519,26 @@ def _sanction_noun(
         )
     ]
     # "X urges the UN to renew Y sanctions": X's call is an event of its own
-    if urged and urge_i is not None and action in ("impose", "extend") and (
-        s.low[urge_i] not in ("hope", "hopes", "hoped", "hoping", "expects", "expected",
-                              "support", "supports", "supported", "backs", "backed")
+    if (
+        urged
+        and urge_i is not None
+        and action in ("impose", "extend")
+        and (
+            s.low[urge_i]
+            not in (
+                "hope",
+                "hopes",
+                "hoped",
+                "hoping",
+                "expects",
+                "expected",
+                "support",
+                "supports",
+                "supported",
+                "backs",
+                "backed",
+            )
+        )
     ):
         callers = [role_actor(m, linker) for m in agent_before(s, urge_i) if _state_like(m, s)]
         callers = [a for a in callers if a.kind in ("country", "igo")]
@@ -387,14 +559,71 @@ def _sanction_noun(
     return cands
 
 
-def _sanction_verb(s: Sentence, v: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
-    """'The US sanctioned three Iranian officials', 'Washington blacklisted X': impose, with a
-    state sender and a named object (a league 'sanctioning' a match has neither)."""
+def _is_trade_ban(s: Sentence, n: int) -> bool:
+    """'a ban on exports of chips to China', 'an export ban on Russia' (not a curfew, a party
+    ban, a travel ban on a journalist)."""
+    before = s.low[max(0, n - 2) : n]
+    after = s.low[n + 1 : n + 4]
+    return (
+        any(x in ("export", "exports", "import", "imports", "trade") for x in before)
+        or (
+            "on" in after[:1]
+            and any(x in ("exports", "imports", "export", "import", "trade") for x in after)
+        )
+    ) and s.low[n] != "embargo"
+
+
+def _trade_ban(s: Sentence, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """A trade ban is a sanction only against a named state: an export ban on rice to keep
+    prices down is not one, so the target is required."""
+    action, v, background, _ = _find_action(s, n)
+    if background or action is None or v is None:
+        return []
+    target = _target_after(s, n, v, linker)
+    target = [a for a in target if a.kind in ("country", "igo")]
+    if not target:
+        return []
+    sender = [role_actor(m, linker) for m in agent_before(s, v) if _state_like(m, s)]
+    sender = [
+        a for a in sender if a.kind in ("country", "igo") and a.id not in {t.id for t in target}
+    ]
+    if not sender:
+        return []
+    negated = is_negated(s, v)
+    return [
+        Candidate(
+            type="sanctions",
+            action=action,
+            roles={"sender": sender, "target": target},
+            negated=negated,
+            hypothetical=False if negated else is_hypothetical(s, v, action),
+            confidence=0.7,
+            evidence=s.text.strip(),
+            sentence=n_sent,
+            instrument="export ban",
+        )
+    ]
+
+
+def _sanction_verb(
+    s: Sentence,
+    v: int,
+    n_sent: int,
+    linker: ActorLinker,
+    object_from: int | None = None,
+    instrument: str | None = None,
+) -> list[Candidate]:
+    """'The US sanctioned three Iranian officials', 'Washington blacklisted X', 'Seoul froze
+    the assets of ...': impose, with a state sender and a named object (a league 'sanctioning'
+    a match has neither)."""
     sender = [role_actor(m, linker) for m in agent_before(s, v) if _state_like(m, s)]
     sender = [a for a in sender if a.kind in ("country", "igo")]
     if not sender:
         return []
-    target = phrase_actors(s, v + 1, linker)
+    j = object_from if object_from is not None else v + 1
+    if object_from is not None and j < len(s.low) and s.low[j] == "of":
+        j += 1
+    target = phrase_actors(s, j, linker)
     if not target:
         return []
     negated = is_negated(s, v)
@@ -408,7 +637,8 @@ def _sanction_verb(s: Sentence, v: int, n_sent: int, linker: ActorLinker) -> lis
             confidence=0.72,
             evidence=s.text.strip(),
             sentence=n_sent,
-            instrument="designation" if s.low[v].startswith("blacklist") else _instrument(s.text),
+            instrument=instrument
+            or ("designation" if s.low[v].startswith("blacklist") else _instrument(s.text)),
         )
     ]
 
@@ -428,8 +658,10 @@ def _urge_before(s: Sentence, v: int) -> int | None:
                 if i + 1 < len(s.low) and s.low[i + 1] in ("on", "upon", "for"):
                     return i
                 continue
-            if w in ("demand", "demands", "demanded") and i + 1 < len(s.low) and (
-                s.low[i + 1] in T.SANCTION_NOUNS
+            if (
+                w in ("demand", "demands", "demanded")
+                and i + 1 < len(s.low)
+                and (s.low[i + 1] in T.SANCTION_NOUNS)
             ):
                 continue
             return i
@@ -444,9 +676,25 @@ def _premodifier(s: Sentence, n: int) -> Mention | None:
         m = s.mention_at(i)
         if m is not None:
             return m
-        if s.low[i] in ("economic", "financial", "trade", "arms", "oil", "nuclear", "new",
-                        "crippling", "sweeping", "tough", "unilateral", "international",
-                        "-", "related", "nuclear-related", "sectoral", "secondary"):
+        if s.low[i] in (
+            "economic",
+            "financial",
+            "trade",
+            "arms",
+            "oil",
+            "nuclear",
+            "new",
+            "crippling",
+            "sweeping",
+            "tough",
+            "unilateral",
+            "international",
+            "-",
+            "related",
+            "nuclear-related",
+            "sectoral",
+            "secondary",
+        ):
             i -= 1
             hops += 1
             continue
@@ -465,8 +713,19 @@ def _target_after(s: Sentence, n: int, v: int, linker: ActorLinker) -> list[Acto
             return phrase_actors(s, j + 1, linker)
         if w == "for" and s.low[n + 1 : n + 2] in (["relief"], ["waiver"], ["waivers"]):
             return phrase_actors(s, j + 1, linker)
-        if w in BOUNDARY_PUNCT or w in (".", "over", "because", "after", "which", "that",
-                                        "who", "until", "unless", "if", "while"):
+        if w in BOUNDARY_PUNCT or w in (
+            ".",
+            "over",
+            "because",
+            "after",
+            "which",
+            "that",
+            "who",
+            "until",
+            "unless",
+            "if",
+            "while",
+        ):
             break
     return []
 
@@ -514,9 +773,13 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         after = s.low[t + 1 : t + 5]
         if any(x in T.DEAL_WORDS for x in after):
             return True, True
+        if any(x in T.DEAL_WORDS for x in s.low[max(0, t - 2) : t]):
+            return True, True  # "a peace deal brokered by the AU", "talks brokered by Norway"
         if t > 0 and s.low[t - 1] in ("honest", "peace"):
             return True, True
         return False, False
+    if w == "between" and t > 1 and s.low[t - 1] == "-" and s.low[t - 2] == "go":
+        return True, False  # "go-between"
     if w in T.INTERMEDIARY:
         near = s.low[max(0, t - 3) : t + 6]
         return ("between" in near or "as" in s.low[max(0, t - 3) : t]), False
@@ -561,6 +824,14 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     if halt is not None:
         return "halt", halt, False
     reject = _cue(s, t, T.REJECT_CUES, 8)
+    if reject is None:
+        down = _cue(s, t, {"down"}, 8)
+        if (
+            down is not None
+            and down > 0
+            and s.low[down - 1] in ("turned", "turns", "turn", "turning")
+        ):
+            reject = down - 1
     if reject is not None:
         return "reject", reject, offer is not None
     accept = _cue(s, t, T.ACCEPT_CUES, 8)
@@ -580,8 +851,22 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     return "mediate", t, False
 
 
-_OFFER_NOUNS = {"offer", "offers", "proposal", "proposals", "initiative", "plan", "bid",
-                "mediation", "efforts", "effort", "call", "calls", "good", "role"}
+_OFFER_NOUNS = {
+    "offer",
+    "offers",
+    "proposal",
+    "proposals",
+    "initiative",
+    "plan",
+    "bid",
+    "mediation",
+    "efforts",
+    "effort",
+    "call",
+    "calls",
+    "good",
+    "role",
+}
 
 
 def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -> list[Mention]:
@@ -639,7 +924,12 @@ def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -
         if s.low[j] == "with":
             out += phrase_actors(s, j + 1, linker)
             break
-        if s.low[j] == "in" and j + 1 < len(s.toks) and s.low[j + 1] not in ("its", "their"):
+        if (
+            s.low[j] == "in"
+            and j <= t + 3
+            and j + 1 < len(s.toks)
+            and s.low[j + 1] not in ("its", "their")
+        ):
             # "in the Kashmir crisis", "in Egyptian political conflict"
             k = j + 1
             while k < len(s.toks) and s.low[k] in ("the", "a"):
@@ -671,7 +961,7 @@ def _mediation_at(
         parties = [
             role_actor(m, linker)
             for m in s.mentions
-            if (m.category != "demonyms" or eligible_agent(s, m))
+            if eligible_agent(s, m)
             and role_actor(m, linker).id not in med_ids
             and role_actor(m, linker).kind in ("country", "igo", "org")
         ]

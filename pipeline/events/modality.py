@@ -65,6 +65,8 @@ def is_negated(s: Sentence, idx: int, window: int = 5) -> bool:
 def is_hypothetical(s: Sentence, idx: int, action: str, urged: bool = False) -> bool:
     """Modal, conditional, wished-for or planned: "could impose", "if ... lifts",
     "urged X to lift", "talks to lift", "would support lifting"."""
+    if action == "call":
+        return False  # "said it would push for sanctions" announces a demand
     if action in SPEECH_ACTS:
         return any(s.low[i] in MODALS for i in range(max(0, idx - 2), idx))
     if urged:

@@ -20,70 +20,448 @@ from pipeline.schema import Actor, Entity
 
 # nouns after a demonym that make it stand for the state ("Russian government" -> RUS)
 GOV_NOUNS = {
-    "government", "governments", "authorities", "official", "officials", "president",
-    "presidency", "prime", "premier", "foreign", "defence", "defense", "minister", "ministry",
-    "ministers", "military", "army", "forces", "troops", "navy", "air", "parliament",
-    "lawmakers", "legislators", "congress", "congressional", "diplomat", "diplomats",
-    "negotiator", "negotiators", "envoy", "envoys", "mediator", "mediators", "mediation",
-    "delegation", "leader", "leaders", "leadership", "regime", "state", "side",
-    "administration", "embassy", "ambassador", "cabinet", "sanctions", "embargo", "treasury",
-    "security", "intelligence", "counterpart", "spokesman", "spokeswoman", "spokesperson",
-    "king", "queen", "emir", "crown", "chancellor", "junta", "coast", "council",
-    "senate", "senators", "officers", "commanders", "generals", "republic", "monarchy",
-    "interior", "finance", "economy", "trade", "commerce", "justice", "entity", "agency",
-    "ministries", "department", "mission", "representative", "representatives",
-    "top", "chief", "vice", "deputy", "acting", "then", "new", "incoming", "outgoing",
-    "president-elect", "blockade", "boycott", "peacekeepers", "peace", "offer", "offers",
-    "proposal", "proposals", "initiative", "plan", "bid", "effort", "efforts", "push",
-    "demand", "demands", "call", "calls", "ultimatum", "warning", "threat", "threats",
+    "government",
+    "governments",
+    "authorities",
+    "official",
+    "officials",
+    "president",
+    "presidency",
+    "prime",
+    "premier",
+    "foreign",
+    "defence",
+    "defense",
+    "minister",
+    "ministry",
+    "ministers",
+    "military",
+    "army",
+    "forces",
+    "troops",
+    "navy",
+    "air",
+    "parliament",
+    "lawmakers",
+    "legislators",
+    "congress",
+    "congressional",
+    "diplomat",
+    "diplomats",
+    "negotiator",
+    "negotiators",
+    "envoy",
+    "envoys",
+    "mediator",
+    "mediators",
+    "mediation",
+    "delegation",
+    "leader",
+    "leaders",
+    "leadership",
+    "regime",
+    "state",
+    "side",
+    "administration",
+    "embassy",
+    "ambassador",
+    "cabinet",
+    "sanctions",
+    "embargo",
+    "treasury",
+    "security",
+    "intelligence",
+    "counterpart",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "king",
+    "queen",
+    "emir",
+    "crown",
+    "chancellor",
+    "junta",
+    "coast",
+    "council",
+    "senate",
+    "senators",
+    "officers",
+    "commanders",
+    "generals",
+    "republic",
+    "monarchy",
+    "interior",
+    "finance",
+    "economy",
+    "trade",
+    "commerce",
+    "justice",
+    "entity",
+    "agency",
+    "ministries",
+    "department",
+    "mission",
+    "representative",
+    "representatives",
+    "top",
+    "chief",
+    "vice",
+    "deputy",
+    "acting",
+    "then",
+    "new",
+    "incoming",
+    "outgoing",
+    "president-elect",
+    "blockade",
+    "boycott",
+    "peacekeepers",
+    "peace",
+    "offer",
+    "offers",
+    "proposal",
+    "proposals",
+    "initiative",
+    "plan",
+    "bid",
+    "effort",
+    "efforts",
+    "push",
+    "demand",
+    "demands",
+    "call",
+    "calls",
+    "ultimatum",
+    "warning",
+    "threat",
+    "threats",
 }
 # generic heads of a target/party phrase that are not states (the dev set's OTHER)
 OTHER_NOUNS = {
-    "companies", "company", "firms", "firm", "individuals", "individual", "entities", "entity",
-    "officials", "people", "persons", "person", "unit", "units", "banks", "bank",
-    "organizations", "organisations", "organization", "organisation", "groups", "group",
-    "militias", "militia", "rebels", "rebel", "separatists", "insurgents", "militants",
-    "oligarchs", "oligarch", "businesses", "businessmen", "executives", "leaders", "commanders",
-    "generals", "members", "lawmakers", "judges", "ministers", "truckers", "workers", "unions",
-    "union", "opposition", "protesters", "protestors", "factions", "faction", "tribes",
-    "networks", "network", "vessels", "ships", "tankers", "airlines", "exchanges", "traders",
-    "shipping", "family", "relatives", "associates", "allies", "cronies", "elites",
+    "companies",
+    "company",
+    "firms",
+    "firm",
+    "individuals",
+    "individual",
+    "entities",
+    "entity",
+    "officials",
+    "people",
+    "persons",
+    "person",
+    "unit",
+    "units",
+    "banks",
+    "bank",
+    "organizations",
+    "organisations",
+    "organization",
+    "organisation",
+    "groups",
+    "group",
+    "militias",
+    "militia",
+    "rebels",
+    "rebel",
+    "separatists",
+    "insurgents",
+    "militants",
+    "oligarchs",
+    "oligarch",
+    "businesses",
+    "businessmen",
+    "executives",
+    "leaders",
+    "commanders",
+    "generals",
+    "members",
+    "lawmakers",
+    "judges",
+    "ministers",
+    "truckers",
+    "workers",
+    "unions",
+    "union",
+    "opposition",
+    "protesters",
+    "protestors",
+    "factions",
+    "faction",
+    "tribes",
+    "networks",
+    "network",
+    "vessels",
+    "ships",
+    "tankers",
+    "airlines",
+    "exchanges",
+    "traders",
+    "shipping",
+    "family",
+    "relatives",
+    "associates",
+    "allies",
+    "cronies",
+    "elites",
+}
+# heads after a state's name that make the phrase non-state ("U.S. defence firms")
+NONSTATE_NOUNS = {
+    "companies",
+    "company",
+    "firms",
+    "firm",
+    "banks",
+    "bank",
+    "businesses",
+    "businessmen",
+    "oligarchs",
+    "oligarch",
+    "individuals",
+    "entities",
+    "organizations",
+    "organisations",
+    "groups",
+    "producers",
+    "exporters",
+    "shipping",
+    "tankers",
+    "vessels",
+    "airlines",
+    "insurers",
+    "traders",
+    "executives",
+    "investors",
+    "citizens",
+    "nationals",
+    "settlers",
+    "activists",
+    "journalists",
+    "rebels",
+    "separatists",
+    "militants",
+    "insurgents",
+    "protesters",
+    "tycoons",
+    "conglomerates",
+    "manufacturers",
+    "suppliers",
 }
 # words that end a target/party phrase
 PHRASE_STOP = {
-    "over", "for", "because", "after", "due", "following", "amid", "which", "that", "who",
-    "whom", "linked", "accused", "responsible", "involved", "based", "in", "as", "while",
-    "since", "but", "until", "unless", "if", "by", "when", "to", "from", "saying", "said",
-    "said,", "says", "with", "on", "against", "at", "about", "during", "under", "before",
-    "tied", "connected", "allegedly", "including", "including,", "citing", "where",
+    "over",
+    "for",
+    "because",
+    "after",
+    "due",
+    "following",
+    "amid",
+    "which",
+    "that",
+    "who",
+    "whom",
+    "linked",
+    "accused",
+    "responsible",
+    "involved",
+    "based",
+    "in",
+    "as",
+    "while",
+    "since",
+    "but",
+    "until",
+    "unless",
+    "if",
+    "by",
+    "when",
+    "to",
+    "from",
+    "saying",
+    "said",
+    "said,",
+    "says",
+    "with",
+    "on",
+    "against",
+    "at",
+    "about",
+    "during",
+    "under",
+    "before",
+    "tied",
+    "connected",
+    "allegedly",
+    "including",
+    "including,",
+    "citing",
+    "where",
 }
 SKIPPABLE = {
-    "the", "a", "an", "some", "all", "its", "their", "his", "her", "both", "several", "two",
-    "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozen", "dozens",
-    "nearly", "almost", "about", "more", "than", "other", "new", "top", "senior", "powerful",
-    "key", "major", "leading", "certain", "various", "many", "most", "state", "state-run",
-    "state-owned", "neighbouring", "neighboring", "fellow", "rival", "our", "this",
-    "these", "those", "such", "any", "further", "additional",
+    "the",
+    "a",
+    "an",
+    "some",
+    "all",
+    "its",
+    "their",
+    "his",
+    "her",
+    "both",
+    "several",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "dozen",
+    "dozens",
+    "nearly",
+    "almost",
+    "about",
+    "more",
+    "than",
+    "other",
+    "new",
+    "top",
+    "senior",
+    "powerful",
+    "key",
+    "major",
+    "leading",
+    "certain",
+    "various",
+    "many",
+    "most",
+    "state",
+    "state-run",
+    "state-owned",
+    "neighbouring",
+    "neighboring",
+    "fellow",
+    "rival",
+    "our",
+    "this",
+    "these",
+    "those",
+    "such",
+    "any",
+    "further",
+    "additional",
 }
 # prepositions after which a mention is not the subject of what follows
 NON_SUBJECT_PREPS = {
-    "on", "in", "with", "at", "about", "against", "over", "near", "toward", "towards", "into",
-    "across", "to", "inside", "within", "throughout", "around", "upon", "for", "like",
+    "on",
+    "in",
+    "with",
+    "at",
+    "about",
+    "against",
+    "over",
+    "near",
+    "toward",
+    "towards",
+    "into",
+    "across",
+    "to",
+    "inside",
+    "within",
+    "throughout",
+    "around",
+    "upon",
+    "for",
+    "like",
 }
 # "the OPEC member", "its NATO ally Turkey": the mention qualifies another noun
-RELATION_NOUNS = {"member", "members", "member-state", "ally", "allies", "partner", "partners",
-                  "neighbour", "neighbor", "-based", "-backed", "-led"}
-DATE_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august",
-              "september", "october", "november", "december", "monday", "tuesday", "wednesday",
-              "thursday", "friday", "saturday", "sunday", "jan", "feb", "aug", "sept", "oct",
-              "nov", "dec"}
+RELATION_NOUNS = {
+    "member",
+    "members",
+    "member-state",
+    "ally",
+    "allies",
+    "partner",
+    "partners",
+    "neighbour",
+    "neighbor",
+    "-based",
+    "-backed",
+    "-led",
+}
+DATE_WORDS = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "jan",
+    "feb",
+    "aug",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}
 PRONOUNS = {"he", "she", "it", "they", "we"}
 COMMODITY = {
-    "exports", "export", "imports", "import", "sales", "sale", "shipments", "goods", "oil",
-    "arms", "weapons", "products", "trade", "technology", "investment", "investments",
-    "transfers", "supplies", "deliveries", "flights", "travel", "assets", "access", "high",
-    "tech", "high-tech", "lethal", "economic", "financial", "military", "nuclear", "crude",
-    "petroleum", "refined", "luxury", "energy", "gas", "coal", "steel", "items", "equipment",
+    "exports",
+    "export",
+    "imports",
+    "import",
+    "sales",
+    "sale",
+    "shipments",
+    "goods",
+    "oil",
+    "arms",
+    "weapons",
+    "products",
+    "trade",
+    "technology",
+    "investment",
+    "investments",
+    "transfers",
+    "supplies",
+    "deliveries",
+    "flights",
+    "travel",
+    "assets",
+    "access",
+    "high",
+    "tech",
+    "high-tech",
+    "lethal",
+    "economic",
+    "financial",
+    "military",
+    "nuclear",
+    "crude",
+    "petroleum",
+    "refined",
+    "luxury",
+    "energy",
+    "gas",
+    "coal",
+    "steel",
+    "items",
+    "equipment",
 }
 BOUNDARY_PUNCT = {",", ";", ":", "(", ")", "—", "–", '"', "“", "”", "?", "!"}
 
@@ -136,8 +514,9 @@ def build_sentence(text: str, offset: int, entities: list[Entity], linker: Actor
         possessive = tail in ("'s", "’s") or (tail[:1] in ("'", "’") and ent.text.endswith("s"))
         prev_words = [t.low for t in toks[max(0, first - 2) : first]]
         former = any(w in ("former", "ex", "late") for w in prev_words)
-        m = Mention(first, last, ent.start, ent.end, ent.text, ent.actor, category, possessive,
-                    former)
+        m = Mention(
+            first, last, ent.start, ent.end, ent.text, ent.actor, category, possessive, former
+        )
         sent.mentions.append(m)
         for i in range(first, last + 1):
             sent.by_tok[i] = m
@@ -179,8 +558,10 @@ def eligible_agent(s: Sentence, m: Mention) -> bool:
     prep = None
     if m.first > 0 and s.low[m.first - 1] in NON_SUBJECT_PREPS:
         prep = s.low[m.first - 1]
-    elif m.first > 1 and s.low[m.first - 1] in ("the", "a") and s.low[m.first - 2] in (
-        NON_SUBJECT_PREPS
+    elif (
+        m.first > 1
+        and s.low[m.first - 1] in ("the", "a")
+        and s.low[m.first - 2] in (NON_SUBJECT_PREPS)
     ):
         prep = s.low[m.first - 2]
     # "officials in the Kremlin", "Republicans in Congress" still speak for the state
@@ -213,9 +594,7 @@ def agent_before(
                     break
                 if eligible_agent(s, cand) and cand.actor.id not in exclude:
                     want_person = w in ("he", "she")
-                    if not want_person or cand.actor.kind == "person" or cand.category in (
-                        "ner",
-                    ):
+                    if not want_person or cand.actor.kind == "person" or cand.category in ("ner",):
                         return [cand]
             # no person: fall back to any eligible actor before the pronoun
             for cand in s.mentions:
@@ -226,8 +605,9 @@ def agent_before(
     return []
 
 
-def with_coordinated(s: Sentence, m: Mention, lo: int = 0,
-                     exclude: set[str] | None = None) -> list[Mention]:
+def with_coordinated(
+    s: Sentence, m: Mention, lo: int = 0, exclude: set[str] | None = None
+) -> list[Mention]:
     """``m`` with the actors coordinated before it ("X and Y", "X, Y and Z")."""
     return _with_coordinated(s, m, lo, exclude or set())
 
@@ -261,10 +641,30 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
     end = min(len(s.toks), i + limit)
     j = i
     unknown = 0
+    former = False
+    commodity = False
     while j < end:
         w = s.low[j]
         m = s.mention_at(j)
+        if w in ("former", "ex", "exiled", "late"):
+            former = True
         if m is not None:
+            nxt = s.low[m.last + 1 : m.last + 3]
+            if (former and m.actor.kind != "person") or (
+                m.category != "demonyms"
+                and (
+                    (nxt[:1] and nxt[0] in NONSTATE_NOUNS)
+                    or (len(nxt) == 2 and nxt[0] not in GOV_NOUNS and nxt[1] in NONSTATE_NOUNS)
+                )
+            ):
+                # "a former Venezuelan official", "U.S. defence firms": not the state itself
+                out.append(other_actor(_phrase_text(s, m.first, m.last + 3)))
+                j = _skip_head(s, m.last + 1, end)
+                former = False
+                if j < end and s.low[j] in ("and", "&", "or"):
+                    j += 1
+                    continue
+                break
             if m.category == "demonyms":
                 if demonym_stands_for_state(s, m):
                     out.append(role_actor(m, linker))
@@ -286,8 +686,10 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
             if j < end and s.low[j] in ("and", "&", "or"):
                 j += 1
                 continue
-            if j + 1 < end and s.low[j] == "," and (
-                s.mention_at(j + 1) is not None or s.low[j + 1] in ("and", "the")
+            if (
+                j + 1 < end
+                and s.low[j] == ","
+                and (s.mention_at(j + 1) is not None or s.low[j + 1] in ("and", "the"))
             ):
                 j += 1
                 continue
@@ -297,12 +699,11 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
             break
         if w in COMMODITY:
             # "sanctions on high-tech exports to India": look through the goods
+            commodity = True
             j += 1
             while j < end and (s.low[j] in COMMODITY or s.low[j] == "-"):
                 j += 1
-            if j < end and s.low[j] in ("to", "from", "of", "with", "by") and (
-                j + 1 < end
-            ):
+            if j < end and s.low[j] in ("to", "from", "of", "with", "by") and (j + 1 < end):
                 j += 1
                 continue
             break
@@ -313,6 +714,9 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                 j += 1
                 continue
             break
+        if commodity and w in ("to", "from", "of", "with"):
+            j += 1  # "a ban on exports of advanced chips to China"
+            continue
         if w in PHRASE_STOP or w in BOUNDARY_PUNCT or w in (".", "of") or w in DATE_WORDS:
             break
         tok = s.toks[j].text
@@ -340,8 +744,14 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
 
 
 def _skip_head(s: Sentence, j: int, end: int) -> int:
-    while j < end and s.low[j] not in PHRASE_STOP and s.low[j] not in ("and", ",", "&", "or") \
-            and s.mention_at(j) is None and s.low[j] not in BOUNDARY_PUNCT and s.low[j] != ".":
+    while (
+        j < end
+        and s.low[j] not in PHRASE_STOP
+        and s.low[j] not in ("and", ",", "&", "or")
+        and s.mention_at(j) is None
+        and s.low[j] not in BOUNDARY_PUNCT
+        and s.low[j] != "."
+    ):
         j += 1
     return j
 

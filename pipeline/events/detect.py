@@ -178,11 +178,11 @@ _INSTRUMENTS = [
     (
         re.compile(
             r"\b(?:EU|E\.U\.|European Union)\b[^.]{0,40}\bpackage\b|"
-            r"\bpackage of sanctions\b|\bsanctions package\b",
-            re.I,
+            r"\bpackage\b[^.]{0,40}\b(?:EU|E\.U\.|European Union)\b"
         ),
         "EU package",
     ),
+    (re.compile(r"\bpackage of sanctions\b|\bsanctions package\b", re.I), "sanctions package"),
     (
         re.compile(r"\basset[s]?[- ]freez\w*|\bfreez\w* (?:of )?(?:\w+ ){0,3}assets\b", re.I),
         "asset freeze",

@@ -241,6 +241,19 @@ async def _read_body(resp: httpx.Response, max_bytes: int) -> tuple[bytes, int]:
     return b"".join(parts), raw
 
 
+async def _drain(resp: httpx.Response, limit: int = 65_536) -> None:
+    """Read a small unused body so the connection goes back to the pool (an unread response
+    is closed instead); a large one is not worth it and is dropped with its connection."""
+    length = resp.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        return
+    total = 0
+    async for chunk in resp.aiter_raw():
+        total += len(chunk)
+        if total > limit:
+            return
+
+
 def _read_file(url: str, max_bytes: int) -> bytes:
     parts = urlsplit(url)
     path = Path(unquote(parts.path))
@@ -320,6 +333,7 @@ async def _fetch_http(
             result.status = resp.status_code
             location = resp.headers.get("location")
             if resp.status_code in REDIRECTS and location:
+                await _drain(resp)
                 nxt = urljoin(current, location.strip())
                 permanent = permanent and resp.status_code in (301, 308)
                 result.redirects.append(nxt)
@@ -337,8 +351,10 @@ async def _fetch_http(
             if resp.status_code == 304:
                 result.etag = resp.headers.get("etag") or etag
                 result.last_modified = resp.headers.get("last-modified") or last_modified
+                await _drain(resp)
                 return
             if resp.status_code != 200:
+                await _drain(resp)
                 result.retry_after_s = parse_retry_after(resp.headers.get("retry-after"))
                 code = resp.status_code
                 result.error_kind = "rate_limited" if code == 429 else f"http_{code}"

@@ -172,8 +172,10 @@ def _feedparser_items(
     headers: dict[str, str] = {"content-type": content_type or "application/xml"}
     if url and _looks_like_url(url):
         headers["content-location"] = url  # resolves relative links against the feed URL
+    # No sanitising or URI rewriting inside HTML: every HTML field becomes plain text through
+    # html_to_text (which drops scripts and styles), so that work would be thrown away.
     d = feedparser.parse(
-        body, response_headers=headers, sanitize_html=True, resolve_relative_uris=True
+        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
     warnings: list[str] = []
     exc = d.get("bozo_exception")

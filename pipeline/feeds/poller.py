@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import random
 import time
 from collections import deque
@@ -210,7 +211,9 @@ class Poller:
         out.elapsed_s = result.elapsed_s
 
         parsed: ParsedFeed | None = None
-        if result.ok:
+        body_hash = hashlib.sha256(result.body).hexdigest()[:32] if result.ok else None
+        same_body = body_hash is not None and body_hash == state.body_hash
+        if result.ok and not same_body:
             try:
                 parsed = await asyncio.to_thread(
                     parse_feed,
@@ -235,6 +238,8 @@ class Poller:
             state.moved_to = result.permanent_redirect
             log_event(logger, "feed_moved", feed=feed.id, url=feed.url, to=state.moved_to)
         state.etag, state.last_modified = result.etag, result.last_modified
+        if body_hash is not None:
+            state.body_hash = body_hash
         state.last_success = now
         state.consecutive_failures = 0
         state.last_error_kind = state.last_error = None

@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS feeds (
     interval_s REAL,
     rate_per_s REAL,
     articles_published INTEGER NOT NULL DEFAULT 0,
-    moved_to TEXT
+    moved_to TEXT,
+    body_hash TEXT
 );
 CREATE TABLE IF NOT EXISTS seen (
     article_id TEXT PRIMARY KEY,
@@ -80,6 +81,7 @@ class FeedState:
     rate_per_s: float | None = None
     articles_published: int = 0
     moved_to: str | None = None
+    body_hash: str | None = None  # of the last body parsed: an identical body is not re-parsed
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -97,6 +99,14 @@ class StateStore:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Add columns that newer versions introduced to a state file made by an older one."""
+        have = {row[1] for row in self.conn.execute("PRAGMA table_info(feeds)")}
+        for name, decl in (("body_hash", "TEXT"),):
+            if name not in have:
+                self.conn.execute(f"ALTER TABLE feeds ADD COLUMN {name} {decl}")
 
     def close(self) -> None:
         self.conn.close()

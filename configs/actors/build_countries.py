@@ -56,7 +56,7 @@ def _clean(name: str) -> str | None:
 
 
 def build() -> list[dict[str, object]]:
-    out = []
+    out: list[dict[str, object]] = []
     for c in sorted(pycountry.countries, key=lambda c: c.alpha_3):
         names = [getattr(c, "common_name", None), c.name, getattr(c, "official_name", None)]
         aliases: list[str] = []

@@ -230,6 +230,13 @@ def format_report(result: dict[str, Any], verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
+def print_events_report(
+    result: dict[str, Any], verbose: bool = False, file: Any = None
+) -> None:
+    """Print :func:`format_report` (stdout by default), for ``newsmon eval events``."""
+    print(format_report(result, verbose), file=file or sys.stdout)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Score event detection on a labelled JSONL file")
     ap.add_argument("path")
@@ -245,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result if args.verbose else {k: v for k, v in result.items()
                                                       if k != "errors"}, indent=2))
     else:
-        print(format_report(result, args.verbose))
+        print_events_report(result, args.verbose)
     return 0
 
 

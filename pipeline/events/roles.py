@@ -547,8 +547,9 @@ def demonym_stands_for_state(s: Sentence, m: Mention) -> bool:
         nxt += 1
     if nxt >= len(s.toks):
         return False
-    if s.mention_at(nxt) is not None:
-        return s.mention_at(nxt).actor.kind in ("person", "igo")  # "Russian President Putin"
+    after = s.mention_at(nxt)
+    if after is not None:
+        return after.actor.kind in ("person", "igo")  # "Russian President Putin"
     return s.low[nxt] in GOV_NOUNS
 
 

@@ -96,6 +96,15 @@ def test_seed_event_carries_article_metadata_and_versions(seed_text: str) -> Non
         assert Event.from_dict(e.to_dict()).contract_dict() == e.contract_dict()
 
 
+def test_history_paragraph_gives_nothing() -> None:
+    text = (
+        "North Korea has been under UN sanctions since 2006. The Security Council had "
+        "tightened the sanctions after each nuclear test, and Pyongyang has long evaded "
+        "them through ship-to-ship transfers. Decades of sanctions have crippled its economy."
+    )
+    assert detect(text) == []
+
+
 def test_seed_tempting_sentences_alone_give_nothing() -> None:
     text = (
         "Lavrov pressed Tillerson to move from the language of sanctions to the negotiating "

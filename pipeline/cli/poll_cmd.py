@@ -14,6 +14,7 @@ import json
 import signal
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from pipeline.config import Settings, resolve_path
 from pipeline.feeds.config import FeedConfigError, load_feeds
@@ -25,6 +26,8 @@ from pipeline.logs import get_logger, log_event
 logger = get_logger(__name__)
 
 EXIT_PENDING = 3
+# The run loop ticks at least every 5 s; a minute without one means it is stuck.
+HEARTBEAT_MAX_AGE_S = 60.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -61,6 +64,22 @@ def _topics_preparer(settings: Settings) -> Callable[[], None]:
     return prepare
 
 
+def _start_health(settings: Settings, n_feeds: int) -> Any:
+    """/metrics, /healthz, /readyz and the broker monitor; the poller runs without them
+    (with a warning) when the port is taken, rather than not polling at all."""
+    from pipeline.health import start_service_health
+
+    try:
+        service = start_service_health(
+            settings, settings.metrics.poller_port, components=("feeds",)
+        )
+    except OSError as exc:
+        log_event(logger, "health_server_failed", level=30, error=str(exc))
+        return None
+    service.health.set_ready("feeds", n_feeds > 0, f"{n_feeds} feeds")
+    return service
+
+
 def _print_report(report: PollReport, as_json: bool) -> None:
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, default=str))
@@ -88,37 +107,31 @@ async def _main(settings: Settings, args: argparse.Namespace) -> int:
     publisher = Publisher(settings, prepare=_topics_preparer(settings))
     poller = Poller(settings, feeds, store=store, publisher=publisher)
     log_event(logger, "poller_start", feeds=len(feeds), file=str(feeds_file), once=args.once)
-    server = None
+    service = None
     try:
         if args.once:
             report = await poller.poll_once()
             _print_report(report, args.json)
             return EXIT_PENDING if report.pending else 0
-        if settings.metrics.enabled:
-            from pipeline.health import default_health
-            from pipeline.metrics import start_metrics_server
-
-            health = default_health()
-            health.set_ready("feeds", True, f"{len(feeds)} feeds")
-            try:
-                server = start_metrics_server(
-                    settings.metrics.host, settings.metrics.poller_port, health
-                )
-            except OSError as exc:
-                log_event(logger, "metrics_server_failed", level=30, error=str(exc))
+        service = _start_health(settings, len(feeds))
+        health = service.health if service is not None else None
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await poller.run(stop)
+        await poller.run(
+            stop, tick=(lambda: health.heartbeat("poller", HEARTBEAT_MAX_AGE_S)) if health else None
+        )
+        if health is not None:
+            health.mark_stopping()
         log_event(logger, "poller_stop", pending=store.pending_count())
         return 0
     finally:
         await poller.aclose()
         await asyncio.to_thread(publisher.close)
         store.close()
-        if server is not None:
-            server.close()
+        if service is not None:
+            service.close()
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

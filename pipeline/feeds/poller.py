@@ -337,6 +337,7 @@ class Poller:
             error_kind=metric_error_kind(result.error_kind),
             at=now,
         )
+        metrics.FEED_CONSECUTIVE_FAILURES.labels(feed=feed.id).set(state.consecutive_failures)
         log_event(
             logger,
             "feed_failed",
@@ -409,7 +410,7 @@ class Poller:
         spread = min(policy_for(feed, self.settings).interval_s, 60.0) * self.settings.poller.jitter
         return now + self.rng.uniform(0, spread)
 
-    async def run(self, stop: asyncio.Event) -> None:
+    async def run(self, stop: asyncio.Event, tick: Callable[[], None] | None = None) -> None:
         """Poll feeds as they fall due until ``stop`` is set; then finish in-flight polls,
         give the outbox one last (bounded) chance and return."""
         queue = DueQueue()
@@ -436,6 +437,8 @@ class Poller:
             wake.set()
 
         while not stop.is_set():
+            if tick is not None:
+                tick()  # liveness: the loop is turning
             wake.clear()
             now = self.clock()
             idle = drain is None or drain.done()

@@ -118,6 +118,18 @@ _ADJ_DETERMINERS = {
     "these",
     "those",
 }
+_REPORTING = {
+    "said",
+    "says",
+    "announced",
+    "announces",
+    "stated",
+    "told",
+    "confirmed",
+    "reported",
+    "added",
+    "noted",
+}
 _URGE_GLUE = {
     "to",
     "that",
@@ -369,8 +381,11 @@ def _find_action(s: Sentence, n: int) -> tuple[str | None, int | None, bool, boo
                 new_cue = new_cue or w in T.NEW_ADJECTIVES
                 i -= 1
                 continue
-            if prev == "had" or (prev == "been" and i > 1 and s.low[i - 2] == "had"):
-                return None, None, True, new_cue  # pluperfect: history, not this report
+            if (prev == "had" or (prev == "been" and i > 1 and s.low[i - 2] == "had")) and not any(
+                x in _REPORTING for x in s.low[max(0, i - 8) : i]
+            ):
+                # pluperfect: history, not this report (unless reported: "said it had imposed")
+                return None, None, True, new_cue
             action = T.ACTION_WORDS[w]
             if action == "lift" and prev in ("partially", "partly"):
                 action = "ease"
@@ -455,7 +470,9 @@ def _sanction_noun(
     if urged:
         assert urge_i is not None
         sender = [m for m in s.mentions if urge_i < m.first < v and _state_like(m, s)][-1:]
-        between = [w for w in s.low[urge_i + 1 : v] if w not in _URGE_GLUE]
+        # the urged party sits between the urging verb and its "to"/"that"
+        obj_end = next((k for k in range(urge_i + 1, v) if s.low[k] in ("to", "that")), urge_i + 1)
+        between = [w for w in s.low[urge_i + 1 : obj_end] if w not in _URGE_GLUE]
         if not sender and between:
             return []  # "asked a coalition of NGOs to end a boycott": not a state's act
         if not sender:
@@ -564,8 +581,9 @@ def _is_trade_ban(s: Sentence, n: int) -> bool:
     ban, a travel ban on a journalist)."""
     before = s.low[max(0, n - 2) : n]
     after = s.low[n + 1 : n + 4]
+    kinds = ("export", "exports", "import", "imports", "trade", "travel", "visa", "entry")
     return (
-        any(x in ("export", "exports", "import", "imports", "trade") for x in before)
+        any(x in kinds for x in before)
         or (
             "on" in after[:1]
             and any(x in ("exports", "imports", "export", "import", "trade") for x in after)
@@ -600,7 +618,9 @@ def _trade_ban(s: Sentence, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
             confidence=0.7,
             evidence=s.text.strip(),
             sentence=n_sent,
-            instrument="export ban",
+            instrument="travel ban"
+            if any(x in ("travel", "visa", "entry") for x in s.low[max(0, n - 2) : n])
+            else "export ban",
         )
     ]
 
@@ -790,10 +810,38 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
     return False, False
 
 
+_MEDIATION_INSTITUTIONS = {
+    "center",
+    "centre",
+    "centers",
+    "centres",
+    "service",
+    "services",
+    "clause",
+    "clauses",
+    "board",
+    "law",
+    "laws",
+    "rules",
+    "fee",
+    "fees",
+    "scheme",
+    "programme",
+    "program",
+    "training",
+    "skills",
+    "firm",
+}
+
+
 def _mediation(s: Sentence, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     out: list[Candidate] = []
     for t in range(len(s.toks)):
         ok, strong = _is_mediation_trigger(s, t)
+        if ok and t > 0 and s.low[t - 1] in ("without", "no") and s.low[t] != "offices":
+            continue  # "met without mediators"
+        if ok and s.low[t + 1 : t + 2] and s.low[t + 1] in _MEDIATION_INSTITUTIONS:
+            continue  # "the mediation center", "a mediation clause": an institution
         if ok:
             out += _mediation_at(s, t, n_sent, linker, strong)
     return out
@@ -810,7 +858,7 @@ def _cue(s: Sentence, t: int, words: set[str], window: int) -> int | None:
 def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     """(action, index of the cue or trigger, offer also stated)."""
     noun = s.low[t].startswith("mediation") or s.low[t] in ("offices",)
-    halt = _cue(s, t, T.HALT_CUES, 4)
+    halt = _cue(s, t, T.HALT_CUES, 6)
     if halt is None and noun:
         for j in range(t + 1, min(len(s.toks), t + 8)):
             if s.low[j] in T.HALT_AFTER:
@@ -875,9 +923,24 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
         between = [x for x in s.mentions if cue < x.first < t and eligible_agent(s, x)]
         if between:
             return with_coordinated(s, between[-1], cue + 1)
-    # "UN-brokered", "Qatari-mediated"
+    # "UN-brokered", "Qatari-mediated", "AU-led mediation"
     if t > 1 and s.low[t - 1] == "-" and s.mention_at(t - 2) is not None:
         return [s.mention_at(t - 2)]  # type: ignore[list-item]
+    if (
+        t > 2
+        and s.low[t - 1] in ("led", "sponsored", "backed", "hosted", "facilitated", "run")
+        and s.low[t - 2] == "-"
+        and s.mention_at(t - 3) is not None
+    ):
+        return [s.mention_at(t - 3)]  # type: ignore[list-item]
+    # "an offer by ASEAN to mediate", "a proposal from Egypt to mediate"
+    for i in range(t - 1, max(-1, t - 7), -1):
+        if s.low[i] in ("by", "from") and i > 0 and s.low[i - 1] in _OFFER_NOUNS:
+            k = i + 1
+            while k < t and s.low[k] in ("the", "a"):
+                k += 1
+            if s.mention_at(k) is not None:
+                return [s.mention_at(k)]  # type: ignore[list-item]
     # "mediated by X", "mediation of X", "brokered by X"
     if t + 1 < len(s.toks) and s.low[t + 1] in ("by", "of", "from"):
         k = t + 2
@@ -972,6 +1035,8 @@ def _mediation_at(
     hypothetical = False if negated else is_hypothetical(s, cue, "offer")
     conf = 0.6 + (0.15 if mediator_actors else 0.0) + (0.1 if parties else 0.0)
     conf += 0.05 if strong else -0.08
+    if not mediator_actors and not parties:
+        conf -= 0.2  # names nobody: not actionable, below the default threshold
     evidence = s.text.strip()
     base = dict(negated=negated, hypothetical=hypothetical, evidence=evidence, sentence=n_sent)
     cands = [

@@ -62,9 +62,10 @@ def _ids(actors: list[Any]) -> frozenset[str]:
             aid, kind = a, None
         else:
             aid, kind = a.get("id", "OTHER"), a.get("kind")
-        if kind in ("country", "igo") or (kind is None and (aid.startswith("IGO:") or (
-            len(aid) == 3 and aid.isupper() and aid != "OTHER"
-        ))):
+        if kind in ("country", "igo") or (
+            kind is None
+            and (aid.startswith("IGO:") or (len(aid) == 3 and aid.isupper() and aid != "OTHER"))
+        ):
             out.add(aid)
         else:
             out.add("OTHER")
@@ -180,8 +181,15 @@ def eval_events(path: str | Path, analyze_fn: AnalyzeFn | None = None) -> dict[s
             negatives += 1
             false_items += bool(preds)
         if item_errors:
-            errors.append({"id": item["id"], "text": item["text"], "errors": item_errors,
-                           "predicted": preds, "gold": golds})
+            errors.append(
+                {
+                    "id": item["id"],
+                    "text": item["text"],
+                    "errors": item_errors,
+                    "predicted": preds,
+                    "gold": golds,
+                }
+            )
     result: dict[str, Any] = {"path": str(path), "items": len(items), "by_type": {}}
     tp = fp = fn = 0
     for t, c in by_type.items():
@@ -230,9 +238,7 @@ def format_report(result: dict[str, Any], verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
-def print_events_report(
-    result: dict[str, Any], verbose: bool = False, file: Any = None
-) -> None:
+def print_events_report(result: dict[str, Any], verbose: bool = False, file: Any = None) -> None:
     """Print :func:`format_report` (stdout by default), for ``newsmon eval events``."""
     print(format_report(result, verbose), file=file or sys.stdout)
 
@@ -249,8 +255,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(result if args.verbose else {k: v for k, v in result.items()
-                                                      if k != "errors"}, indent=2))
+        print(
+            json.dumps(
+                result if args.verbose else {k: v for k, v in result.items() if k != "errors"},
+                indent=2,
+            )
+        )
     else:
         print_events_report(result, args.verbose)
     return 0

@@ -25,8 +25,18 @@ from pipeline.events.triggers import (
 
 # actions whose own statement is real even when conditional ("offers to mediate if ...")
 SPEECH_ACTS = {"threaten", "call", "offer", "request", "reject"}
-_CLAUSE_WORDS = {"and", "but", "while", "whereas", "because", "after", "although", "which",
-                 "who", "that"}
+_CLAUSE_WORDS = {
+    "and",
+    "but",
+    "while",
+    "whereas",
+    "because",
+    "after",
+    "although",
+    "which",
+    "who",
+    "that",
+}
 
 
 def clause_start(s: Sentence, idx: int, split_and: bool = True) -> int:
@@ -56,8 +66,11 @@ def is_negated(s: Sentence, idx: int, window: int = 5) -> bool:
     for i in range(idx - 1, max(-1, idx - 9), -1):
         if s.low[i] in (".", ";"):
             break
-        if s.low[i] in DENY_WORDS and i + 1 < idx and s.low[i + 1] in ("that", "it", "any",
-                                                                       "reports", "claims"):
+        if (
+            s.low[i] in DENY_WORDS
+            and i + 1 < idx
+            and s.low[i + 1] in ("that", "it", "any", "reports", "claims")
+        ):
             return True
     return False
 
@@ -80,15 +93,30 @@ def is_hypothetical(s: Sentence, idx: int, action: str, urged: bool = False) -> 
             return True
     # "to lift": an infinitive is a plan or a wish unless a decision verb governs it
     prev = idx - 1
-    while prev >= 0 and s.low[prev] in ("partially", "fully", "formally", "gradually",
-                                        "further", "immediately", "also", "swiftly"):
+    while prev >= 0 and s.low[prev] in (
+        "partially",
+        "fully",
+        "formally",
+        "gradually",
+        "further",
+        "immediately",
+        "also",
+        "swiftly",
+    ):
         prev -= 1
     if prev >= 0 and s.low[prev] == "to":
         return all(s.low[i] not in REALIS_WORDS for i in range(max(lo, prev - 5), prev))
     # a gerund after a verb of support or discussion: "support lifting", "talks on easing"
     if s.low[idx].endswith("ing") and idx > 0:
         for i in range(max(lo, idx - 3), idx):
-            if s.low[i] in URGE_WORDS or s.low[i] in ("on", "about", "consider", "considering",
-                                                     "discuss", "discussed", "discussing"):
+            if s.low[i] in URGE_WORDS or s.low[i] in (
+                "on",
+                "about",
+                "consider",
+                "considering",
+                "discuss",
+                "discussed",
+                "discussing",
+            ):
                 return True
     return False

@@ -421,6 +421,22 @@ DATE_WORDS = {
 }
 PRONOUNS = {"he", "she", "it", "they", "we"}
 COMMODITY = {
+    "potash",
+    "fertilizer",
+    "fertiliser",
+    "diamonds",
+    "timber",
+    "gold",
+    "aluminium",
+    "aluminum",
+    "grain",
+    "wheat",
+    "semiconductors",
+    "chips",
+    "seafood",
+    "uranium",
+    "banking",
+    "financial",
     "exports",
     "export",
     "imports",
@@ -449,7 +465,6 @@ COMMODITY = {
     "high-tech",
     "lethal",
     "economic",
-    "financial",
     "military",
     "nuclear",
     "crude",
@@ -537,7 +552,7 @@ def other_actor(name: str) -> Actor:
     return Actor(id=f"OTHER:{slug}" if slug else "OTHER", name=name or "other", kind="other")
 
 
-def demonym_stands_for_state(s: Sentence, m: Mention) -> bool:
+def demonym_stands_for_state(s: Sentence, m: Mention, goods: bool = False) -> bool:
     """'Russian government', 'Greek Foreign Minister', 'Ethiopian mediator': yes;
     'Russian oligarch', 'European bar', 'Iranian organizations': no."""
     if m.category != "demonyms":
@@ -550,6 +565,10 @@ def demonym_stands_for_state(s: Sentence, m: Mention) -> bool:
     after = s.mention_at(nxt)
     if after is not None:
         return after.actor.kind in ("person", "igo")  # "Russian President Putin"
+    if goods and s.low[nxt] in COMMODITY:
+        # "sanctions on Belarusian potash" (the state's trade), not "Chinese tech firms"
+        following = s.low[nxt + 1 : nxt + 3]
+        return not any(x in NONSTATE_NOUNS for x in following)
     return s.low[nxt] in GOV_NOUNS
 
 
@@ -565,6 +584,29 @@ def eligible_agent(s: Sentence, m: Mention) -> bool:
         and s.low[m.first - 2] in (NON_SUBJECT_PREPS)
     ):
         prep = s.low[m.first - 2]
+    # "rejected calls from Caracas to lift": the caller does not act
+    if (
+        prep is None
+        and m.first > 1
+        and s.low[m.first - 1] == "from"
+        and s.low[m.first - 2]
+        in (
+            "calls",
+            "call",
+            "demands",
+            "demand",
+            "requests",
+            "request",
+            "pressure",
+            "appeals",
+            "appeal",
+            "offer",
+            "offers",
+            "proposal",
+            "pleas",
+        )
+    ):
+        return False
     # "officials in the Kremlin", "Republicans in Congress" still speak for the state
     if prep is not None and not (prep == "in" and m.category == "institutions"):
         return False
@@ -667,7 +709,7 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                     continue
                 break
             if m.category == "demonyms":
-                if demonym_stands_for_state(s, m):
+                if demonym_stands_for_state(s, m, goods=True):
                     out.append(role_actor(m, linker))
                 else:
                     out.append(other_actor(_phrase_text(s, m.first, m.last + 2)))

@@ -39,6 +39,7 @@ _add(
     "unveiling levy levies levied levying enact enacts enacted announce announces announced "
     "announcing restore restores restored restoring reinstate reinstates reinstated "
     "reinstating authorize authorized authorizes authorise authorised place placed places "
+    "retaliate retaliates retaliated retaliating "
     "put puts pass passes passed agree join joins joined joining",
 )
 _add(
@@ -181,7 +182,7 @@ BACKGROUND_WORDS = {
 }
 # "X could face sanctions" -> threaten (the subject is the target); "facing sanctions" alone
 # is background
-FACE_WORDS = {"face", "faces", "facing"}
+FACE_WORDS = {"face", "faces", "facing", "hit"}
 # future-threat wording elsewhere in the sentence turns an imposition into a threat
 THREAT_CUES = {
     "threaten",
@@ -465,6 +466,7 @@ ACCEPT_CUES = {
     "welcomed",
     "welcoming",
     "embrace",
+    "open",
     "embraced",
     "embraces",
     "endorse",

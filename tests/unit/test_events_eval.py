@@ -78,12 +78,13 @@ def test_own_sentences_meet_the_targets() -> None:
     assert r["false_event_rate"] <= 0.05
 
 
-def test_held_out_sentences_stay_useful() -> None:
+@pytest.mark.parametrize("name", ["holdout.jsonl", "holdout-2.jsonl"])
+def test_held_out_sentences_stay_useful(name: str) -> None:
     """Written after the rules, to watch generalisation; the bar is lower on purpose."""
-    r = eval_events(FIXTURES / "holdout.jsonl")
+    r = eval_events(FIXTURES / name)
     assert r["overall"]["precision"] >= 0.85
-    assert r["overall"]["f1"] >= 0.75
-    assert r["false_event_rate"] <= 0.05
+    assert r["overall"]["f1"] >= 0.8
+    assert r["false_event_rate"] <= 0.1
 
 
 @pytest.mark.corpus

@@ -26,6 +26,9 @@ FUTURE_SKEW = timedelta(minutes=10)
 TITLE_FROM_SUMMARY_CHARS = 120
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+_ROOT_TAG = re.compile(rb"<[A-Za-z_]")
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
@@ -102,7 +105,17 @@ def _looks_like_url(s: str | None) -> bool:
 
 
 def _check_safe(body: bytes, source: str) -> None:
-    if _ENTITY_DECL.search(body):
+    """Refuse entity declarations in the DOCTYPE. Only a DOCTYPE before the root element
+    counts: "<!ENTITY" quoted inside an article (CDATA) is text, not a declaration."""
+    m = _DOCTYPE.search(body, 0, 1_000_000)
+    if m is None:
+        return
+    prolog = _COMMENT.sub(b"", body[: m.start()])
+    if _ROOT_TAG.search(prolog):
+        return  # the root element came first: this "DOCTYPE" is content
+    end = body.find(b"]>", m.end())
+    end = body.find(b">", m.end()) if end < 0 else end
+    if _ENTITY_DECL.search(body, m.end(), end if end >= 0 else len(body)):
         raise FeedParseError(
             "unsafe", f"{source}: refusing a document with XML entity declarations"
         )

@@ -254,12 +254,12 @@ class Poller:
         # not a publishing rate.
         if previous_success is not None:
             state.rate_per_s = update_rate(state.rate_per_s, new_items, now - previous_success)
+        # Jitter first, hints after: a server's lower bound is never undercut by jitter.
         interval = apply_hints(
-            success_interval(policy, state.rate_per_s),
+            jittered(success_interval(policy, state.rate_per_s), policy.jitter, self.rng),
             result.fresh_for_s,
             parsed.ttl_s if parsed else None,
         )
-        interval = jittered(interval, policy.jitter, self.rng)
         state.interval_s = interval
         state.next_due = now + interval
         out.next_in_s = interval
@@ -322,9 +322,7 @@ class Poller:
         wait = backoff_interval(policy, max(1, state.consecutive_failures))
         if outage:
             wait = policy.min_interval_s  # retry soon: the network, not the feed, is broken
-        wait = jittered(apply_hints(wait, result.retry_after_s), policy.jitter, self.rng)
-        if result.retry_after_s:
-            wait = max(wait, min(result.retry_after_s, 86400.0))
+        wait = apply_hints(jittered(wait, policy.jitter, self.rng), result.retry_after_s)
         state.next_due = now + wait
         self.store.save_feed(state)
         out.error_kind, out.error, out.outage = result.error_kind, result.error, outage
@@ -394,8 +392,13 @@ class Poller:
         report = PollReport()
         report.outbox_published = await self.drain_outbox()
         chosen = list(self.feeds.values()) if feeds is None else list(feeds)
-        outcomes = await asyncio.gather(*(self.poll_feed(f) for f in chosen))
-        for o in outcomes:
+        outcomes = await asyncio.gather(
+            *(self.poll_feed(f) for f in chosen), return_exceptions=True
+        )
+        for feed, o in zip(chosen, outcomes, strict=True):
+            if isinstance(o, BaseException):  # a bug or a state-file error, not the feed's
+                log_event(logger, "poll_crashed", level=40, feed=feed.id, error=repr(o))
+                o = FeedOutcome(feed_id=feed.id, outcome="error", error_kind="other", error=repr(o))
             report.feeds[o.feed_id] = o
         report.outbox_published += await self.drain_outbox()
         report.pending = self.store.pending_count()

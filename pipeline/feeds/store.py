@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     enqueued REAL NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX IF NOT EXISTS outbox_feed ON outbox(feed_id, enqueued);
 """
 
 TOUCH_EVERY_S = 86_400.0  # refresh seen.last_seen at most daily: retention, not bookkeeping

@@ -152,6 +152,20 @@ def test_external_entity_is_refused() -> None:
     assert exc.value.kind == "unsafe"
 
 
+def test_entity_text_inside_an_article_is_not_a_declaration() -> None:
+    doc = rss(
+        [
+            {
+                "title": "XML tips",
+                "guid": "1",
+                "description": "<![CDATA[Never write <!DOCTYPE x [<!ENTITY a 'b'>]> in feeds]]>",
+            }
+        ]
+    )
+    (a,) = parse(doc).articles  # not refused as "unsafe"
+    assert a.title == "XML tips" and a.summary.startswith("Never write")
+
+
 def test_json_feed() -> None:
     doc = (
         b'{"version": "https://jsonfeed.org/version/1.1", "title": "J", '

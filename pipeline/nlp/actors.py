@@ -71,21 +71,123 @@ _KIND_LABEL = {"country": "LOC", "igo": "ORG", "org": "ORG", "person": "PERSON",
 
 # Capitalised words that do not make a neighbouring alias part of a personal name.
 _NAME_STOP = {
-    "the", "a", "an", "in", "at", "on", "of", "from", "to", "by", "for", "and", "but", "or",
-    "with", "as", "after", "before", "while", "when", "if", "both", "said", "says", "says,",
-    "president", "prime", "minister", "foreign", "king", "queen", "emir", "sheikh", "crown",
-    "prince", "government", "state", "officials", "mr", "mrs", "ms", "dr", "general", "gen",
-    "secretary", "ambassador", "envoy", "leader", "army", "military", "forces", "embassy",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "north",
-    "south", "east", "west", "central", "western", "eastern", "northern", "southern", "i",
-    "we", "it", "he", "she", "they", "this", "that", "meanwhile", "today", "yesterday",
+    "the",
+    "a",
+    "an",
+    "in",
+    "at",
+    "on",
+    "of",
+    "from",
+    "to",
+    "by",
+    "for",
+    "and",
+    "but",
+    "or",
+    "with",
+    "as",
+    "after",
+    "before",
+    "while",
+    "when",
+    "if",
+    "both",
+    "said",
+    "says",
+    "says,",
+    "president",
+    "prime",
+    "minister",
+    "foreign",
+    "king",
+    "queen",
+    "emir",
+    "sheikh",
+    "crown",
+    "prince",
+    "government",
+    "state",
+    "officials",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "general",
+    "gen",
+    "secretary",
+    "ambassador",
+    "envoy",
+    "leader",
+    "army",
+    "military",
+    "forces",
+    "embassy",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "western",
+    "eastern",
+    "northern",
+    "southern",
+    "i",
+    "we",
+    "it",
+    "he",
+    "she",
+    "they",
+    "this",
+    "that",
+    "meanwhile",
+    "today",
+    "yesterday",
 }
 _GOV_WORDS = {
-    "government", "ministry", "foreign", "defence", "defense", "interior", "finance",
-    "economy", "trade", "office", "embassy", "army", "military", "forces", "navy", "air",
-    "force", "authorities", "administration", "regime", "parliament", "cabinet", "president",
-    "presidency", "prime", "minister", "officials", "diplomats", "delegation", "mission",
-    "department", "leadership", "state", "security", "council", "the",
+    "government",
+    "ministry",
+    "foreign",
+    "defence",
+    "defense",
+    "interior",
+    "finance",
+    "economy",
+    "trade",
+    "office",
+    "embassy",
+    "army",
+    "military",
+    "forces",
+    "navy",
+    "air",
+    "force",
+    "authorities",
+    "administration",
+    "regime",
+    "parliament",
+    "cabinet",
+    "president",
+    "presidency",
+    "prime",
+    "minister",
+    "officials",
+    "diplomats",
+    "delegation",
+    "mission",
+    "department",
+    "leadership",
+    "state",
+    "security",
+    "council",
+    "the",
 }
 _WORD_RE = re.compile(r"[\w][\w'’.-]*")
 
@@ -197,7 +299,25 @@ class ActorLinker:
                 by_actor[(r.actor_id, r.text)] = r
             self._rules[key] = list(by_actor.values())
         keys = sorted(self._rules)
-        self._regex = re.compile(r"(?<![\w])(?:" + _trie_regex(keys) + r")(?![\w])", re.I)
+        # Most positions in text start a lower-case word, and (by the capitalisation rule) no
+        # alias can start there unless its own first word is lower case ("the Kremlin",
+        # "al-Qaeda"): a case-sensitive lookahead rejects them before the trie is tried.
+        lower_starts = sorted(
+            {
+                re.split(r"[\s\-‐‑–]+", r.text)[0]
+                for rules in self._rules.values()
+                for r in rules
+                if r.text[:1].islower()
+            }
+        )
+        gate = (
+            r"(?-i:(?=[^\W\da-z]|\d"
+            + "".join("|" + re.escape(w) + r"(?![\w])" for w in lower_starts)
+            + "))"
+        )
+        self._regex = re.compile(
+            r"(?<![\w])" + gate + "(?:" + _trie_regex(keys) + r")(?![\w])", re.I
+        )
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -205,8 +325,9 @@ class ActorLinker:
         """Read actor YAML files (default: ``configs/actors/*.yaml``, in name order, with the
         generated ``countries.yaml`` first so curated files extend it)."""
         if paths is None:
-            files = sorted(ACTORS_DIR.glob("*.yaml"), key=lambda p: (p.name != "countries.yaml",
-                                                                      p.name))
+            files = sorted(
+                ACTORS_DIR.glob("*.yaml"), key=lambda p: (p.name != "countries.yaml", p.name)
+            )
         else:
             files = [Path(p) for p in paths]
         if not files:
@@ -338,8 +459,9 @@ class ActorLinker:
                 pos = m2.start()
                 continue
             actor = self._actors[rule.actor_id]
-            out.append(Entity(text=text[start:end], label=rule.label, start=start, end=end,
-                              actor=actor))
+            out.append(
+                Entity(text=text[start:end], label=rule.label, start=start, end=end, actor=actor)
+            )
             pos = end
         return out
 

@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -27,6 +28,7 @@ from pipeline import metrics
 from pipeline.config import Settings
 from pipeline.feeds.config import FeedConfig
 from pipeline.feeds.fetch import NETWORK_KINDS, FetchLimits, FetchResult, fetch, make_client
+from pipeline.feeds.fulltext import fetch_full_text
 from pipeline.feeds.parse import FeedParseError, ParsedFeed, parse_feed
 from pipeline.feeds.publish import Publisher
 from pipeline.feeds.schedule import (
@@ -40,6 +42,7 @@ from pipeline.feeds.schedule import (
 )
 from pipeline.feeds.store import FeedState, StateStore
 from pipeline.logs import get_logger, log_event
+from pipeline.schema import Article
 
 logger = get_logger(__name__)
 
@@ -52,6 +55,7 @@ OUTBOX_RETRY_S = 15.0
 # At shutdown the outbox gets this long; what is not acked by then waits for the next start.
 SHUTDOWN_DRAIN_S = 10.0
 SEEN_RETENTION_S = 180 * 86400.0
+FULL_TEXT_PER_POLL = 10  # linked pages fetched per feed poll when full_text is on
 
 
 def metric_error_kind(kind: str | None) -> str:
@@ -244,12 +248,17 @@ class Poller:
         state.consecutive_failures = 0
         state.last_error_kind = state.last_error = None
         new_items = 0
+        changed: list[Article] = []
+        unchanged: list[str] = []
         if parsed is not None:
             out.items, out.warnings = parsed.items, parsed.warnings
             metrics.STAGE_IN.labels(stage="poll").inc(parsed.items)
-            new_items = self._count_unseen(parsed)
+            changed, unchanged = self.store.diff(parsed.articles, now)
+            new_items = sum(1 for a in changed if a.revision == 0)
             if new_items:
                 state.last_new = now
+            if changed and self._full_text(feed):
+                await self._add_full_text(feed, changed)
         # The rate is learnt from the second success on: a first poll's backlog is history,
         # not a publishing rate.
         if previous_success is not None:
@@ -264,10 +273,10 @@ class Poller:
         state.next_due = now + interval
         out.next_in_s = interval
         if parsed is not None:
-            enqueued = self.store.diff_and_enqueue(state, parsed.articles, now)
+            self.store.enqueue(state, changed, unchanged, now)
         else:
-            enqueued = []
             self.store.save_feed(state)
+        enqueued = changed
         out.new = sum(1 for a in enqueued if a.revision == 0)
         out.updated = len(enqueued) - out.new
         out.published, out.pending = await self._publish_pending(feed.id)
@@ -299,11 +308,23 @@ class Poller:
         )
         return out
 
-    def _count_unseen(self, parsed: ParsedFeed) -> int:
-        """Articles neither seen nor pending (read-only): the feed's fresh items this poll."""
-        ids = [a.id for a in parsed.articles]
-        known = self.store.known_ids(ids)
-        return sum(1 for i in ids if i not in known)
+    def _full_text(self, feed: FeedConfig) -> bool:
+        return bool(self.settings.poller.full_text if feed.full_text is None else feed.full_text)
+
+    async def _add_full_text(self, feed: FeedConfig, articles: list[Article]) -> None:
+        """Replace teaser content by the linked page's main text, for at most
+        ``FULL_TEXT_PER_POLL`` articles, politely (same per-host limit as feeds). The content
+        hash stays the feed's, so a page edit never turns into a feed update."""
+        for article in articles[:FULL_TEXT_PER_POLL]:
+            host = (urlsplit(article.url).hostname or "").lower()
+            async with self._global, self._host_sem(host):
+                text, err = await fetch_full_text(self.client, article.url, self.limits)
+            if err == "unavailable":
+                return
+            if text and len(text) > len(article.content):
+                article.content = text
+            elif err:
+                log_event(logger, "fulltext_failed", level=20, feed=feed.id, kind=err)
 
     def _failed(
         self,

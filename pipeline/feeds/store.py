@@ -143,27 +143,26 @@ class StateStore:
 
     # ------------------------------------------------------------------ articles
 
-    def diff_and_enqueue(
-        self, state: FeedState, articles: Sequence[Article], now: float | None = None
-    ) -> list[Article]:
-        """Put new and changed articles in the outbox and save ``state`` in one transaction.
+    def diff(
+        self, articles: Sequence[Article], now: float | None = None
+    ) -> tuple[list[Article], list[str]]:
+        """Which articles are new or changed (read-only). Returns them with ``revision`` set,
+        plus the ids seen unchanged (to refresh their ``last_seen``).
 
-        Returns the articles enqueued (with ``revision`` set). An article whose id is seen
-        with the same content hash, or already pending with it, is skipped; a changed one is
-        an update with revision + 1."""
-        now = time.time() if now is None else now
+        An article whose id is seen with the same content hash, or already pending with it,
+        is not returned; a changed one is an update with revision + 1."""
         ids = [a.id for a in articles]
         seen = self._lookup("seen", ids)
         pending = self._lookup("outbox", ids)
-        out: list[Article] = []
-        touch: list[tuple[float, str, float]] = []
+        changed: list[Article] = []
+        unchanged: list[str] = []
         for a in articles:
             p = pending.get(a.id)
             if p is not None and p[0] == a.content_hash:
                 continue
             s = seen.get(a.id)
             if s is not None and s[0] == a.content_hash:
-                touch.append((now, a.id, now - TOUCH_EVERY_S))
+                unchanged.append(a.id)
                 continue
             revision = 0
             if s is not None:
@@ -171,21 +170,40 @@ class StateStore:
             if p is not None:
                 revision = max(revision, p[1])
             a.revision = revision
-            out.append(a)
+            changed.append(a)
+        return changed, unchanged
+
+    def enqueue(
+        self,
+        state: FeedState,
+        changed: Sequence[Article],
+        unchanged: Sequence[str] = (),
+        now: float | None = None,
+    ) -> None:
+        """Put ``changed`` in the outbox and save ``state`` (its validators) in one transaction."""
+        now = time.time() if now is None else now
         with self.conn:
             self.conn.execute("BEGIN")
             self.conn.executemany(
                 "INSERT OR REPLACE INTO outbox"
                 " (article_id, feed_id, content_hash, revision, payload, enqueued, attempts)"
                 " VALUES (?, ?, ?, ?, ?, ?, 0)",
-                [(a.id, a.feed_id, a.content_hash, a.revision, dumps(a), now) for a in out],
+                [(a.id, a.feed_id, a.content_hash, a.revision, dumps(a), now) for a in changed],
             )
-            if touch:
+            if unchanged:
                 self.conn.executemany(
-                    "UPDATE seen SET last_seen = ? WHERE article_id = ? AND last_seen < ?", touch
+                    "UPDATE seen SET last_seen = ? WHERE article_id = ? AND last_seen < ?",
+                    [(now, aid, now - TOUCH_EVERY_S) for aid in unchanged],
                 )
             self.save_feed(state)
-        return out
+
+    def diff_and_enqueue(
+        self, state: FeedState, articles: Sequence[Article], now: float | None = None
+    ) -> list[Article]:
+        """:meth:`diff` then :meth:`enqueue`; returns the articles enqueued."""
+        changed, unchanged = self.diff(articles, now)
+        self.enqueue(state, changed, unchanged, now)
+        return changed
 
     def _lookup(self, table: str, ids: Sequence[str]) -> dict[str, tuple[str, int]]:
         found: dict[str, tuple[str, int]] = {}

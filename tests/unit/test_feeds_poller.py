@@ -255,3 +255,37 @@ def test_per_host_concurrency_is_bounded(server: FeedServer, tmp_path: Path) -> 
     report = run_once(settings, feeds, FakePublisher())
     assert report.errors == 0
     assert state["max"] == 2
+
+
+PAGE = (
+    b"<html><head><title>Story</title></head><body><nav>Home | World | Sport</nav>"
+    b"<article><h1>Envoy offers talks</h1>"
+    b"<p>An envoy said on Monday she was ready to host talks between the two neighbours, "
+    b"officials in both capitals confirmed later in the day.</p>"
+    b"<p>The talks would take place next month in the capital, according to a statement "
+    b"released by the ministry on Monday evening.</p></article>"
+    b"<footer>Copyright and cookie notices</footer></body></html>"
+)
+
+
+def test_full_text_replaces_teasers_once_and_only_when_enabled(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    pytest.importorskip("trafilatura")
+    story = server.route("/story", Reply(200, PAGE, {"Content-Type": "text/html"}))
+    doc = rss([{"title": "Envoy offers talks", "guid": "s1", "link": story,
+                "description": "An envoy said..."}])  # fmt: skip
+    feeds = [
+        FeedConfig(id="full", url=server.route("/full", Reply(200, doc)), full_text=True),
+        FeedConfig(id="teaser", url=server.route("/teaser", Reply(200, doc))),
+    ]
+    settings, pub = make_settings(tmp_path), FakePublisher()
+    run_once(settings, feeds, pub)
+    by_feed = {a.feed_id: a for a in pub.sent}
+    assert "next month in the capital" in by_feed["full"].content
+    assert "Copyright" not in by_feed["full"].content and "Home |" not in by_feed["full"].content
+    assert by_feed["teaser"].content == ""
+    assert sum(1 for r in server.requests if r.path == "/story") == 1
+    again = run_once(settings, feeds, pub)  # same feed item: no update, no page refetch
+    assert again.published == 0
+    assert sum(1 for r in server.requests if r.path == "/story") == 1

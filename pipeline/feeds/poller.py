@@ -251,6 +251,7 @@ class Poller:
         changed: list[Article] = []
         unchanged: list[str] = []
         if parsed is not None:
+            state.ttl_s = parsed.ttl_s
             out.items, out.warnings = parsed.items, parsed.warnings
             metrics.STAGE_IN.labels(stage="poll").inc(parsed.items)
             changed, unchanged = self.store.diff(parsed.articles, now)
@@ -267,7 +268,7 @@ class Poller:
         interval = apply_hints(
             jittered(success_interval(policy, state.rate_per_s), policy.jitter, self.rng),
             result.fresh_for_s,
-            parsed.ttl_s if parsed else None,
+            state.ttl_s,
         )
         state.interval_s = interval
         state.next_due = now + interval

@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS feeds (
     rate_per_s REAL,
     articles_published INTEGER NOT NULL DEFAULT 0,
     moved_to TEXT,
-    body_hash TEXT
+    body_hash TEXT,
+    ttl_s REAL
 );
 CREATE TABLE IF NOT EXISTS seen (
     article_id TEXT PRIMARY KEY,
@@ -83,6 +84,7 @@ class FeedState:
     articles_published: int = 0
     moved_to: str | None = None
     body_hash: str | None = None  # of the last body parsed: an identical body is not re-parsed
+    ttl_s: float | None = None  # the feed's <ttl>, still honoured on 304 / identical bodies
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -105,7 +107,7 @@ class StateStore:
     def _migrate(self) -> None:
         """Add columns that newer versions introduced to a state file made by an older one."""
         have = {row[1] for row in self.conn.execute("PRAGMA table_info(feeds)")}
-        for name, decl in (("body_hash", "TEXT"),):
+        for name, decl in (("body_hash", "TEXT"), ("ttl_s", "REAL")):
             if name not in have:
                 self.conn.execute(f"ALTER TABLE feeds ADD COLUMN {name} {decl}")
 

@@ -220,6 +220,8 @@ def test_rss_ttl_and_max_age_are_lower_bounds(server: FeedServer, tmp_path: Path
     report = run_once(settings, feeds, FakePublisher())
     assert report.feeds["ttl"].next_in_s == 90 * 60
     assert report.feeds["cc"].next_in_s == 4000
+    again = run_once(settings, feeds, FakePublisher())  # same body: not re-parsed
+    assert again.feeds["ttl"].next_in_s == 90 * 60  # the remembered <ttl> still applies
 
 
 def test_network_outage_does_not_mark_every_feed_broken(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from agents.app import WorkerContext
 from pipeline.alerts.novelty import decide
 from pipeline.kafka.deadletter import deadletter_record
 from pipeline.logs import get_logger, log_event
+from pipeline.metrics import record_alert, record_deadletter, record_stage
 from pipeline.schema import Event, dumps, loads
 
 log = get_logger("newsmon.agents.alerts")
@@ -29,7 +30,7 @@ def register_alert_agent(
     source: faust.TopicT,
     sinks: dict[str, faust.TopicT],
     deadletter: faust.TopicT,
-    novelty: faust.Table,
+    novelty: faust.types.TableT,
 ) -> Any:
     @app.agent(source, name="newsmon.alerts")
     async def alerts(stream: faust.StreamT) -> None:
@@ -41,16 +42,21 @@ def register_alert_agent(
                 decision = decide(state, event, datetime.now(UTC), ctx.settings.events)
             except Exception as exc:
                 log_event(log, "dead_lettered", stage=STAGE, error=str(exc)[:300])
+                record_deadletter(STAGE)
                 await deadletter.send(
                     key=key, value=deadletter_record(STAGE, source.get_topic_name(), raw, exc, key)
                 )
                 continue
             if decision.alert is not None:
                 alert = decision.alert
-                fut = await sinks[event.type].send(
-                    key=alert.event_id.encode(), value=dumps(alert)
-                )
+                fut = await sinks[event.type].send(key=alert.event_id.encode(), value=dumps(alert))
                 await fut  # acknowledged before the state says "already alerted"
+                record_alert(
+                    event.type,
+                    alert.kind,
+                    published_at=_unix(event.published),
+                    fetched_at=_unix(event.fetched),
+                )
                 log_event(
                     log,
                     "alert_fired",
@@ -60,9 +66,19 @@ def register_alert_agent(
                     event_id=alert.event_id,
                     reason=decision.reason,
                 )
+            record_stage(STAGE, 1, 1 if decision.alert else 0, batch=False)
             new_state = json.dumps(decision.state, sort_keys=True).encode()
             if new_state != stored:
                 novelty[key] = new_state
                 await app.producer.flush()
 
     return alerts
+
+
+def _unix(iso: str | None) -> float | None:
+    if not iso:
+        return None
+    try:
+        return datetime.fromisoformat(iso).timestamp()
+    except ValueError:
+        return None

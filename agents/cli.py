@@ -21,21 +21,35 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from agents.app import WorkerContext, create_app
     from agents.topology import build_topology
+    from pipeline.health import start_service_health
     from pipeline.kafka.admin import ensure_topics
     from pipeline.nlp.enrich import Enricher
 
-    created = ensure_topics(settings)
-    log_event(log, "topics_ready", topics=created)
-    enricher = Enricher(settings.models)
-    log_event(log, "models_loaded", models=enricher.models, fallback=enricher.fallback_active)
-    app = create_app(settings)
-    build_topology(app, WorkerContext(settings=settings, enricher=enricher))
-    worker = faust.Worker(
-        app,
-        loglevel=settings.logging.level,
-        quiet=True,
-        override_logging=False,
-        redirect_stdouts=False,
+    t = settings.topics
+    # Probes and metrics come up first, so "not ready: models loading" is visible while it lasts.
+    service = start_service_health(
+        settings,
+        settings.metrics.worker_port,
+        components=["models"],
+        consumer_group=settings.worker.app_id,
+        consumer_topics=[t.articles, t.enriched, t.events],
     )
-    worker.execute_from_commandline()
+    try:
+        created = ensure_topics(settings)
+        log_event(log, "topics_ready", created=created)
+        enricher = Enricher(settings.models)
+        service.health.set_ready("models", True, ", ".join(enricher.models.values()))
+        log_event(log, "models_loaded", models=enricher.models, fallback=enricher.fallback_active)
+        app = create_app(settings)
+        build_topology(app, WorkerContext(settings=settings, enricher=enricher))
+        worker = faust.Worker(
+            app,
+            loglevel=settings.logging.level,
+            quiet=True,
+            override_logging=False,
+            redirect_stdouts=False,
+        )
+        worker.execute_from_commandline()  # handles SIGTERM/SIGINT: stops agents, commits
+    finally:
+        service.close()
     return 0  # pragma: no cover - execute_from_commandline exits

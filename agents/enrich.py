@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import faust
@@ -10,6 +11,7 @@ import faust
 from agents.app import WorkerContext
 from pipeline.kafka.deadletter import deadletter_record
 from pipeline.logs import get_logger, log_event
+from pipeline.metrics import INFERENCE_DURATION, record_deadletter, record_stage
 from pipeline.schema import Article, EnrichedArticle, SchemaError, dumps, loads
 
 log = get_logger("newsmon.agents.enrich")
@@ -27,6 +29,7 @@ def register_enrich_agent(
 
     async def dead(raw: bytes | None, exc: BaseException, key: str | None = None) -> None:
         log_event(log, "dead_lettered", stage=STAGE, key=key, error=str(exc)[:300])
+        record_deadletter(STAGE)
         await deadletter.send(
             key=key.encode() if key else None,
             value=deadletter_record(STAGE, source.get_topic_name(), raw, exc, key),
@@ -34,7 +37,10 @@ def register_enrich_agent(
 
     async def enrich_in_executor(articles: list[Article]) -> list[EnrichedArticle]:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(ctx.executor, ctx.enricher.enrich_batch, articles)
+        started = time.perf_counter()
+        result = await loop.run_in_executor(ctx.executor, ctx.enricher.enrich_batch, articles)
+        INFERENCE_DURATION.labels(model="encoder").observe(time.perf_counter() - started)
+        return result
 
     @app.agent(source, name="newsmon.enrich")
     async def enrich(stream: faust.StreamT) -> None:
@@ -61,6 +67,7 @@ def register_enrich_agent(
                         await dead(raw, exc, article.id)
             for (article, _), enriched in pairs:
                 await sink.send(key=article.id.encode(), value=dumps(enriched))
+            record_stage(STAGE, len(batch), len(pairs))
             log_event(log, "batch_enriched", stage=STAGE, size=len(pairs))
 
     return enrich

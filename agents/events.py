@@ -12,6 +12,7 @@ from pipeline.alerts.novelty import event_key
 from pipeline.events.detect import detect_events
 from pipeline.kafka.deadletter import deadletter_record
 from pipeline.logs import get_logger, log_event
+from pipeline.metrics import EVENTS, record_deadletter, record_stage
 from pipeline.schema import EnrichedArticle, dumps, loads
 
 log = get_logger("newsmon.agents.events")
@@ -33,12 +34,15 @@ def register_event_agent(
                 found = detect_events(enriched, ctx.settings.events)
             except Exception as exc:  # Faust would ack and drop it: dead-letter it instead
                 log_event(log, "dead_lettered", stage=STAGE, error=str(exc)[:300])
+                record_deadletter(STAGE)
                 await deadletter.send(
                     value=deadletter_record(STAGE, source.get_topic_name(), raw, exc)
                 )
                 continue
             for event in found:
                 await sink.send(key=event_key(event).encode(), value=dumps(event))
+                EVENTS.labels(type=event.type, action=event.action).inc()
+            record_stage(STAGE, 1, len(found), batch=False)
             if found:
                 log_event(
                     log,

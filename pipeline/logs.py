@@ -61,8 +61,13 @@ def get_logger(name: str) -> logging.Logger:
 
 
 def log_event(logger: logging.Logger, event: str, level: int = logging.INFO, **fields: Any) -> None:
-    """Log one event with its fields as top-level JSON keys."""
-    logger.log(level, event, extra=fields)
+    """Log one event with its fields as top-level JSON keys.
+
+    A field named like a LogRecord attribute (``created``, ``name``, ``msg``...) would make the
+    logging module raise, so it is written with a trailing underscore instead.
+    """
+    safe = {(f"{k}_" if k in _RESERVED else k): v for k, v in fields.items()}
+    logger.log(level, event, extra=safe)
 
 
 def redact_url(url: str) -> str:

@@ -15,7 +15,6 @@ import sys
 import time
 from contextlib import ExitStack
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from pipeline.config import Settings, resolve_path

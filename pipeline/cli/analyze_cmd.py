@@ -10,9 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Settings
 
@@ -98,9 +96,7 @@ def _readable(result: dict[str, Any]) -> str:
         roles = "; ".join(
             f"{role} {'+'.join(a['id'] for a in actors)}" for role, actors in ev["roles"].items()
         )
-        flags = "".join(
-            f" [{f}]" for f in ("negated", "hypothetical") if ev.get(f)
-        )
+        flags = "".join(f" [{f}]" for f in ("negated", "hypothetical") if ev.get(f))
         lines.append(f"event: {ev['type']} {ev['action']} ({roles}){flags} conf {ev['confidence']}")
         lines.append(f"  evidence: {ev['evidence']}")
     return "\n".join(lines)

@@ -40,9 +40,7 @@ def load_articles(directory: Path = ARTICLES_DIR) -> list[DemoArticle]:
     return articles
 
 
-def render_rss(
-    articles: list[DemoArticle], base_url: str, now: datetime | None = None
-) -> bytes:
+def render_rss(articles: list[DemoArticle], base_url: str, now: datetime | None = None) -> bytes:
     """An RSS 2.0 document; items are dated an hour apart ending at ``now``."""
     now = now or datetime.now(UTC)
     items = []
@@ -115,7 +113,7 @@ class DemoFeedServer:
                 self.end_headers()
                 self.wfile.write(server._body)
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 """Silence the default per-request stderr line."""
 
         return Handler

@@ -33,6 +33,9 @@ def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
                 json.dumps(value) if isinstance(value, bool | list | dict) else str(value)
             )
     env["NEWSMON_LOGGING__FORMAT"] = "json"
+    # Any free port, so test processes never collide with a running `make run`.
+    env["NEWSMON_METRICS__WORKER_PORT"] = "0"
+    env["NEWSMON_METRICS__POLLER_PORT"] = "0"
     env.update(extra)
     return env
 

@@ -27,7 +27,9 @@ def demo_feeds(tmp_path: Path):
     with DemoFeedServer() as server:
         feeds = tmp_path / "feeds.yaml"
         feeds.write_text(
-            yaml.safe_dump({"feeds": [{"id": "demo-world", "name": "demo", "url": server.feed_url}]})
+            yaml.safe_dump(
+                {"feeds": [{"id": "demo-world", "name": "demo", "url": server.feed_url}]}
+            )
         )
         yield server, feeds
 

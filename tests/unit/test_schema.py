@@ -55,7 +55,15 @@ def test_event_contract_shape() -> None:
         confidence=0.9,
     )
     d = event.contract_dict()
-    assert set(d) == {"type", "action", "roles", "evidence", "confidence", "negated", "hypothetical"}
+    assert set(d) == {
+        "type",
+        "action",
+        "roles",
+        "evidence",
+        "confidence",
+        "negated",
+        "hypothetical",
+    }
     assert loads(dumps(event), Event).roles["sender"][0].id == "IGO:UNSC"
 
 

@@ -119,8 +119,6 @@ def test_cli_poll_once_restart_republishes_nothing(
         env = {
             "NEWSMON_FEEDS": str(feeds_file),
             "NEWSMON_POLLER__STATE_DB": str(state_db),
-            # procs.settings_env passes 2.13 unquoted, which the env parser reads as a float.
-            "NEWSMON_BROKER__SCALA_VERSION": '"2.13"',
         }
         for _run in range(2):  # two processes = a restart between them
             result = run_newsmon(settings, "poll", "--once", "--json", **env)

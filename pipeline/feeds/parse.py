@@ -268,6 +268,8 @@ def parse_feed(
     warnings: list[str] = []
     if stripped.startswith((b"{", b"[")):
         meta, items = _json_items(body, source)
+    elif b"<" not in stripped[:4]:  # within 4 bytes: UTF-16 with a BOM is still XML
+        raise FeedParseError("not_a_feed", f"{source}: neither XML nor JSON")
     else:
         meta, items, warnings = _feedparser_items(body, source, url or feed.url, content_type)
 

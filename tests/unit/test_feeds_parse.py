@@ -96,6 +96,12 @@ def test_iso_8859_1_without_declaration_or_charset() -> None:
         assert a.summary == "Straße"
 
 
+def test_utf16_feed() -> None:
+    doc = rss([{"title": "Überraschung in Genf", "guid": "1"}]).replace(b"UTF-8", b"UTF-16")
+    (a,) = parse(doc.decode("utf-8").encode("utf-16")).articles
+    assert a.title == "Überraschung in Genf"
+
+
 def test_malformed_xml_without_items_is_invalid() -> None:
     with pytest.raises(FeedParseError) as exc:
         parse(b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><ti')
@@ -123,6 +129,9 @@ def test_plain_xml_and_json_that_are_not_feeds() -> None:
     assert exc.value.kind == "not_a_feed"
     with pytest.raises(FeedParseError):
         parse(b"   ")
+    with pytest.raises(FeedParseError) as exc:
+        parse(b"Service temporarily unavailable, try again later.")
+    assert exc.value.kind == "not_a_feed"
 
 
 def test_entity_expansion_is_refused_quickly() -> None:

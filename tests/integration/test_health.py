@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
@@ -30,7 +31,9 @@ from pipeline.health import (
     consumer_lag,
     serve,
 )
+from pipeline.kafka.broker import free_port
 from pipeline.metrics import REGISTRY
+from tests.integration.procs import NewsmonProcess
 
 
 class TcpProxy:
@@ -106,17 +109,24 @@ def proxy(kafka_bootstrap: str) -> Iterator[TcpProxy]:
 
 
 def readyz(url: str) -> tuple[int, dict]:
+    """(status, JSON body) of /readyz; (0, {}) while nothing listens yet."""
     try:
         with urllib.request.urlopen(url + "/readyz", timeout=5) as resp:
             return resp.status, json.loads(resp.read())
     except urllib.error.HTTPError as err:
         return err.code, json.loads(err.read())
+    except OSError:
+        return 0, {}
 
 
-def wait_for_status(url: str, status: int, timeout: float = 20) -> dict:
+def wait_for_status(
+    url: str, status: int, timeout: float = 20, proc: NewsmonProcess | None = None
+) -> dict:
     deadline = time.monotonic() + timeout
     last: tuple[int, dict] = (0, {})
     while time.monotonic() < deadline:
+        if proc is not None and proc.proc.poll() is not None:
+            raise AssertionError(f"process exited with {proc.proc.returncode}")
         last = readyz(url)
         if last[0] == status:
             return last[1]
@@ -221,3 +231,46 @@ def _offset_after(offset: int):  # type: ignore[no-untyped-def]
         return OffsetAndMetadata(offset + 1, "", -1)
     except TypeError:  # older signature without leader epoch
         return OffsetAndMetadata(offset + 1, "")  # type: ignore[call-arg]
+
+
+def test_worker_process_readiness_follows_the_broker(
+    kafka_settings: Settings, proxy: TcpProxy, tmp_path: Path
+) -> None:
+    """The real ``newsmon worker``: /healthz answers while it starts, /readyz turns 200 only
+    once the broker is reachable and the models are loaded, 503 when the broker's address
+    stops answering, 200 again when it returns; SIGTERM ends it cleanly."""
+    port = free_port()
+    worker = NewsmonProcess(
+        kafka_settings,
+        tmp_path / "worker.log",
+        "worker",
+        NEWSMON_METRICS__WORKER_PORT=str(port),
+        NEWSMON_METRICS__HOST="127.0.0.1",
+        # the health check goes through the proxy; Kafka clients follow the advertised address
+        NEWSMON_KAFKA__BOOTSTRAP_SERVERS=f"127.0.0.1:{proxy.port}",
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        body = wait_for_status(url, 200, timeout=180, proc=worker)
+        assert body["components"]["models"]["ready"] is True
+        assert body["components"]["broker"]["ready"] is True
+        # Faust bootstraps its own clients after the models load; once it has joined the group
+        # they talk to the advertised broker address, not through the proxy.
+        deadline = time.monotonic() + 60
+        while "Worker ready" not in worker.log_path.read_text(errors="replace"):
+            assert time.monotonic() < deadline and worker.proc.poll() is None, "Faust not up"
+            time.sleep(0.5)
+
+        proxy.close()
+        body = wait_for_status(url, 503, timeout=30, proc=worker)  # checked every 10 s
+        assert body["components"]["broker"]["ready"] is False
+        with urllib.request.urlopen(url + "/healthz", timeout=5) as resp:
+            assert resp.status == 200  # an outage is not a reason to restart the worker
+
+        proxy.open()
+        wait_for_status(url, 200, timeout=30, proc=worker)
+    except (AssertionError, OSError) as exc:
+        raise AssertionError(f"{exc}\nworker log:\n{worker.log_tail()}") from exc
+    finally:
+        code = worker.stop()
+    assert code == 0, worker.log_tail()

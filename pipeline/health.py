@@ -49,6 +49,9 @@ if TYPE_CHECKING:
 
 log = get_logger(__name__)
 
+#: How long stopping a monitor waits for its thread; see BrokerMonitor.stop.
+STOP_JOIN_S = 1.0
+
 
 def _log(event: str, level: int = logging.INFO, **fields: Any) -> None:
     log.log(level, event, extra=fields)
@@ -267,7 +270,7 @@ class ServiceServer:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=STOP_JOIN_S)
 
 
 def serve(
@@ -376,7 +379,9 @@ class BrokerMonitor:
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=self.timeout_s + 2)
+            # Bounded: shutdown has a budget (SIGTERM -> exit within seconds). A check still
+            # in flight runs on in its daemon thread and ends with the process.
+            self._thread.join(timeout=STOP_JOIN_S)
             self._thread = None
 
 
@@ -580,5 +585,7 @@ class ConsumerLagMonitor:
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=self.timeout_s + 2)
+            # Bounded: shutdown has a budget (SIGTERM -> exit within seconds). A check still
+            # in flight runs on in its daemon thread and ends with the process.
+            self._thread.join(timeout=STOP_JOIN_S)
             self._thread = None

@@ -224,3 +224,19 @@ def test_start_service_health_starts_and_stops_the_lag_monitor() -> None:
     finally:
         svc.close()
     assert svc.lag._thread is None  # stopped and joined
+
+
+def test_stopping_a_monitor_mid_check_does_not_wait_for_the_check() -> None:
+    """Shutdown has a budget: a broker check hanging on a dead network must not hold it."""
+    started = threading.Event()
+
+    def slow_check(bootstrap: str, timeout_s: float) -> tuple[bool, str]:
+        started.set()
+        time.sleep(5)
+        return True, "late"
+
+    monitor = BrokerMonitor("b:9092", Health(), interval_s=60, check=slow_check).start()
+    assert started.wait(5)
+    t0 = time.monotonic()
+    monitor.stop()
+    assert time.monotonic() - t0 < 2

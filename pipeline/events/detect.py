@@ -287,7 +287,7 @@ def detect_candidates(
     linker = linker or default_linker()
     mentions = _entities_with_dictionary(entities or [], linker.find_mentions(text))
     out: list[Candidate] = []
-    for n, (a, b) in enumerate(split_sentences(text)):
+    for n, (a, b) in enumerate(_bounded(split_sentences(text), text)):
         chunk = text[a:b]
         if not _QUICK.search(chunk):
             continue
@@ -299,6 +299,24 @@ def detect_candidates(
         s = build_sentence(chunk, a, ents, linker)
         out += _sanctions(s, n, linker)
         out += _mediation(s, n, linker)
+    return out
+
+
+MAX_SENTENCE_CHARS = 1500
+
+
+def _bounded(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Cut run-on "sentences" (text without punctuation, scraped tables) into windows of at
+    most MAX_SENTENCE_CHARS at whitespace, so that detection stays linear in the text."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        while b - a > MAX_SENTENCE_CHARS:
+            cut = text.rfind(" ", a + MAX_SENTENCE_CHARS // 2, a + MAX_SENTENCE_CHARS)
+            cut = cut if cut != -1 else a + MAX_SENTENCE_CHARS
+            out.append((a, cut))
+            a = cut + 1
+        if b > a:
+            out.append((a, b))
     return out
 
 
@@ -449,7 +467,9 @@ def _sanction_noun(
     # "threatened to impose", "warned that sanctions will be imposed", an ultimatum
     threat_cue: int | None = None
     if action == "threaten" and s.low[v] in T.FACE_WORDS:
-        threat_cue = next((i for i in range(v - 1, -1, -1) if s.low[i] in T.THREAT_CUES), None)
+        threat_cue = next(
+            (i for i in range(v - 1, max(-1, v - 25), -1) if s.low[i] in T.THREAT_CUES), None
+        )
         if threat_cue is None:
             return []  # "Iran could face sanctions": nobody named threatens
     if action == "impose":
@@ -457,7 +477,9 @@ def _sanction_noun(
         if to_i > 0 and s.low[to_i] == "to" and s.low[to_i - 1] in _THREAT_BEFORE_TO:
             action = "threaten"
         else:
-            threat_cue = next((i for i in range(v - 1, -1, -1) if s.low[i] in T.THREAT_CUES), None)
+            threat_cue = next(
+                (i for i in range(v - 1, max(-1, v - 25), -1) if s.low[i] in T.THREAT_CUES), None
+            )
             if threat_cue is not None:
                 action = "threaten"
                 if s.mention_at(threat_cue - 1) is None and threat_cue == v - 1:

@@ -546,8 +546,12 @@ def role_actor(m: Mention, linker: ActorLinker) -> Actor:
     return linker.role_actor(m.actor)
 
 
-def other_actor(name: str) -> Actor:
-    """A role filler the dictionary does not know (a company, a group, a breakaway region)."""
+def other_actor(name: str, named: bool = False) -> Actor:
+    """A role filler the dictionary does not know. A name ("Rusal", "Glavkosmos") gets a stable
+    ``OTHER:<slug>`` id; a description ("companies", "Iranian organizations", "a former
+    official") is plain ``OTHER``, so two outlets wording it differently give one identity."""
+    if not named:
+        return Actor(id="OTHER", name=name or "other", kind="other")
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return Actor(id=f"OTHER:{slug}" if slug else "OTHER", name=name or "other", kind="other")
 
@@ -622,6 +626,7 @@ def agent_before(
     coordinated with it ("The OAU and the Arab League launched ..."). A subject pronoun
     ("he", "it") met first resolves to the sentence's first eligible mention."""
     exclude = exclude or set()
+    lo = max(lo, idx - 60)  # a subject is not further away than this; keeps scans linear
     i = idx - 1
     while i >= lo:
         w = s.low[i]
@@ -768,7 +773,7 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
             k = j
             while k + 1 < end and s.toks[k + 1].text[:1].isupper() and s.mention_at(k + 1) is None:
                 k += 1
-            out.append(other_actor(_phrase_text(s, j, k + 1)))
+            out.append(other_actor(_phrase_text(s, j, k + 1), named=True))
             j = k + 1
             if j < end and s.low[j] == "(":
                 while j < end and s.low[j] != ")":

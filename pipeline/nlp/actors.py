@@ -43,6 +43,7 @@ import yaml
 
 from pipeline.schema import ACTOR_KINDS, Actor, Entity
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when built in
 ACTORS_DIR = Path(__file__).resolve().parent.parent.parent / "configs" / "actors"
 
 _ENTRY_KEYS = {
@@ -341,7 +342,7 @@ class ActorLinker:
                 raise ActorDataError(f"{path}: cannot read actor data ({exc})") from exc
             digest.update(path.name.encode() + b"\0" + raw_text.encode("utf-8"))
             try:
-                data = yaml.safe_load(raw_text) or {}
+                data = yaml.load(raw_text, Loader=_YAML_LOADER) or {}
             except yaml.YAMLError as exc:
                 raise ActorDataError(f"{path}: not valid YAML ({exc})") from exc
             if not isinstance(data, dict) or not isinstance(data.get("actors", []), list):

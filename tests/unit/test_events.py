@@ -281,6 +281,14 @@ def test_topics_are_only_a_soft_signal() -> None:
     assert high[0].confidence > low[0].confidence
 
 
+def test_run_on_text_is_windowed_and_still_read() -> None:
+    filler = " ".join(["the weather was mild and the markets were calm"] * 60)  # no full stop
+    text = f"{filler} and Canada imposed sanctions on Iran while {filler}"
+    assert len(text) > 4000
+    (e,) = detect(text)
+    assert roles(e) == {"sender": {"CAN"}, "target": {"IRN"}}
+
+
 def test_empty_and_odd_text() -> None:
     assert detect("") == []
     assert detect("sanctions") == []  # no action, no sender

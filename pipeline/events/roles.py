@@ -756,8 +756,9 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                 continue
             break
         if w in OTHER_NOUNS:
-            out.append(other_actor(w))
-            j = _skip_head(s, j + 1, end)
+            head_end = _skip_head(s, j + 1, end)
+            out.append(other_actor(_phrase_text(s, j, head_end)))
+            j = head_end
             if j < end and s.low[j] in ("and", ",", "&", "or"):
                 j += 1
                 continue

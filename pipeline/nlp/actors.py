@@ -151,6 +151,13 @@ _NAME_STOP = {
     "meanwhile",
     "today",
     "yesterday",
+    "administration",
+    "former",
+    "ex",
+    "late",
+    "vice",
+    "senator",
+    "governor",
 }
 _GOV_WORDS = {
     "government",
@@ -392,6 +399,11 @@ class ActorLinker:
         text = str(opts["text"]).strip()
         label = _CATEGORY_LABEL[category] or _KIND_LABEL.get(kind, "MISC")
         exact = opts.get("case") == "exact" or _is_acronym(text)
+        # a surname alone ("Bush", "Trump") is someone else after another first name
+        # ("Kate Bush", "Ivanka Trump"): persons' one-word aliases reject one by default
+        prev_cap = opts.get("reject_prev_capitalized")
+        if prev_cap is None:
+            prev_cap = kind == "person" and " " not in text
         return AliasRule(
             text=text,
             actor_id=actor_id,
@@ -400,7 +412,7 @@ class ActorLinker:
             exact=exact,
             reject_prev=frozenset(opts.get("reject_prev") or ()),
             reject_next=frozenset(opts.get("reject_next") or ()),
-            reject_prev_capitalized=bool(opts.get("reject_prev_capitalized")),
+            reject_prev_capitalized=bool(prev_cap),
             reject_next_capitalized=bool(opts.get("reject_next_capitalized")),
             veto_context=tuple(opts.get("veto_context") or ()),
         )
@@ -539,6 +551,8 @@ class ActorLinker:
                 and prev
                 and prev[:1].isupper()
                 and prev.lower() not in _NAME_STOP
+                and not prev.endswith(("'s", "’s"))  # "Russia's Lavrov"
+                and not _title_case_line(text, start)
             ):
                 return False
         if rule.reject_next or rule.reject_next_capitalized:
@@ -550,6 +564,7 @@ class ActorLinker:
                 and nxt
                 and nxt[:1].isupper()
                 and nxt.lower().strip(".,") not in _NAME_STOP
+                and not _title_case_line(text, start)
             ):
                 return False
         if rule.veto_context:
@@ -568,6 +583,17 @@ def _prev_word(text: str, start: int) -> str | None:
     if word.endswith(".") and word.count(".") == 1 and len(word) > 3:
         return None  # "... on Tuesday. Washington said": a sentence end, not a name
     return word.rstrip(".")
+
+
+def _title_case_line(text: str, pos: int) -> bool:
+    """A Title Case Headline ("Jordan Rejects Plan") says nothing about names by its capitals."""
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    words = re.findall(r"[A-Za-z][\w'’-]*", text[lo : hi if hi != -1 else len(text)])
+    long_words = [w for w in words if len(w) > 3]
+    if len(long_words) < 4:
+        return False
+    return sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
 
 
 def _next_word(text: str, end: int) -> str | None:

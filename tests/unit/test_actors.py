@@ -103,6 +103,18 @@ def test_washington_in_names_is_not_the_state(linker: ActorLinker) -> None:
     assert ids(linker, "In Washington, officials said.") == ["USA"]
 
 
+def test_a_surname_after_another_first_name_is_someone_else(linker: ActorLinker) -> None:
+    assert ids(linker, "Kate Bush released an album.") == []
+    assert ids(linker, "Ivanka Trump spoke.") == []
+    assert ids(linker, "President Bush said.") == ["PERSON:george-w-bush"]
+    assert ids(linker, "Russia's Lavrov said.") == ["RUS", "PERSON:sergei-lavrov"]
+
+
+def test_title_case_headlines_do_not_look_like_names(linker: ActorLinker) -> None:
+    assert ids(linker, "Jordan Rejects Israeli Plan For West Bank") == ["JOR", "ISR"]
+    assert ids(linker, "Jordan rejected the plan, Jordan Peterson said.") == ["JOR"]
+
+
 def test_resolve_links_spans_found_by_ner(linker: ActorLinker) -> None:
     assert linker.resolve("Russian Federation").id == "RUS"  # type: ignore[union-attr]
     assert linker.resolve("the Kremlin", "ORG").id == "RUS"  # type: ignore[union-attr]

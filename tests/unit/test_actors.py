@@ -132,6 +132,10 @@ def test_role_actor_maps_persons_to_their_state(linker: ActorLinker) -> None:
     assert lavrov is not None
     assert linker.role_actor(lavrov).id == "RUS"
     assert linker.parent("IGO:UNSC") == "IGO:UN"
+    guterres = linker.actor("PERSON:antonio-guterres")
+    assert guterres is not None and linker.role_actor(guterres).id == "IGO:UN"
+    hemedti = linker.actor("PERSON:mohamed-hamdan-dagalo")
+    assert hemedti is not None and linker.role_actor(hemedti).id == "ORG:rsf"
 
 
 def test_every_iso_country_is_in_the_dictionary(linker: ActorLinker) -> None:

@@ -264,11 +264,7 @@ def test_poller_series_have_data(pipeline: Pipeline) -> None:
 
 
 def test_worker_series_have_data(pipeline: Pipeline) -> None:
-    if not pipeline.worker_serves_metrics():
-        pytest.skip(
-            "newsmon worker serves no /metrics on metrics.worker_port yet "
-            "(agents/ must call pipeline.health.start_service_health)"
-        )
+    assert pipeline.worker_serves_metrics(), "worker serves no /metrics" + pipeline.logs()
     missing = pipeline.missing(WORKER_SERIES)
     assert not missing, "series without data:\n" + "\n".join(missing) + pipeline.logs()
 

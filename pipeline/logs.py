@@ -45,9 +45,22 @@ class TextFormatter(logging.Formatter):
         return f"{line} {extras}".rstrip()
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at emit time, so a replaced stderr (test capture,
+    a daemonised process) never leaves the handler writing into a closed stream."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def setup_logging(level: str = "INFO", fmt: str = "json") -> None:
     """Route every logger (ours, Faust's, kafka's) through one formatter on stderr."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

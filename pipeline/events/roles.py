@@ -671,7 +671,7 @@ def _with_coordinated(s: Sentence, m: Mention, lo: int, exclude: set[str]) -> li
         if prev is None or prev.actor.id in exclude:
             break
         # "Egyptian and Qatari mediators": a demonym shares the head noun of the last item
-        if not eligible_agent(s, prev) and not (
+        if not demonym_stands_for_state(s, prev) and not (
             prev.category == "demonyms" and m.category == "demonyms"
         ):
             break

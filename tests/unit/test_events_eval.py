@@ -78,7 +78,7 @@ def test_own_sentences_meet_the_targets() -> None:
     assert r["false_event_rate"] <= 0.05
 
 
-@pytest.mark.parametrize("name", ["holdout.jsonl", "holdout-2.jsonl"])
+@pytest.mark.parametrize("name", ["holdout.jsonl", "holdout-2.jsonl", "holdout-3.jsonl"])
 def test_held_out_sentences_stay_useful(name: str) -> None:
     """Written after the rules, to watch generalisation; the bar is lower on purpose."""
     r = eval_events(FIXTURES / name)

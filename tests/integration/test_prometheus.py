@@ -67,6 +67,8 @@ WORKER_SERIES = [
     ("newsmon_alert_latency_from_fetch_seconds_count > 0", "fetch -> alert latency"),
     ("newsmon_model_inference_duration_seconds_count > 0", "model inference timed"),
     ("newsmon_consumer_lag_messages", "consumer lag exported"),
+    # the monitor asks about the group Faust really commits as: once caught up, lag is 0
+    ("max(newsmon_consumer_lag_messages) == 0", "worker group caught up"),
     ('newsmon_component_ready{job="newsmon-worker",component="broker"} == 1', "worker ready"),
 ]
 

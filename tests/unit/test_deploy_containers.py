@@ -267,3 +267,17 @@ def test_k8s_kustomization_lists_every_manifest() -> None:
     listed = set(kustomization["resources"])
     present = {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml"}
     assert listed == present
+
+
+def test_build_context_ignores_everything_the_image_does_not_copy() -> None:
+    """Without it the context would carry .venv, .git and broker data (gigabytes)."""
+    lines = (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines()
+    ignore = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    assert ignore[0] == "*", "ignore everything first, then re-include"
+    allowed = {line[1:].rstrip("/") for line in ignore if line.startswith("!")}
+    copied = set()
+    for line in dockerfile().splitlines():
+        m = re.match(r"COPY\s+(?!--from)(.+)\s+\S+$", line.strip())
+        if m:
+            copied |= {source.rstrip("/") for source in m.group(1).split()}
+    assert copied <= allowed, f"copied but ignored: {sorted(copied - allowed)}"

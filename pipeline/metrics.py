@@ -426,6 +426,16 @@ def track_feed(feed: str) -> None:
     ARTICLES_PUBLISHED.labels(feed=feed)
 
 
+def restore_feed(feed: str, last_success_at: float | None, consecutive_failures: int) -> None:
+    """Seed a feed's health series from the poller's durable state after a restart, so
+    staleness and failures continue where they were instead of restarting from zero."""
+    track_feed(feed)
+    FEED_CONSECUTIVE_FAILURES.labels(feed=feed).set(consecutive_failures)
+    if last_success_at:
+        FEED_LAST_SUCCESS.labels(feed=feed).set(last_success_at)
+        FEED_STALENESS.success(feed, last_success_at)
+
+
 def forget_feed(feed: str) -> None:
     """Drop a feed removed from the feeds file, so its series stop being exported."""
     FEED_STALENESS.forget(feed)

@@ -278,3 +278,13 @@ def test_scrape_ports_match_settings(path: str) -> None:
     defaults = MetricsSettings()
     assert f"port: {defaults.poller_port}" in text
     assert f"port: {defaults.worker_port}" in text
+
+
+def test_restore_feed_continues_staleness_and_failures_after_a_restart() -> None:
+    feed = fresh_feed()
+    m.restore_feed(feed, time.time() - 3600, 4)
+    assert value("newsmon_feed_consecutive_failures", feed=feed) == 4
+    assert 3599 <= value("newsmon_feed_staleness_seconds", feed=feed) <= 3700
+    never = fresh_feed()
+    m.restore_feed(never, None, 0)
+    assert value("newsmon_feed_staleness_seconds", feed=never) < 5  # counts from now

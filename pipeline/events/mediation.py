@@ -1,0 +1,329 @@
+"""The mediation frame: a mediation trigger, the action its governing words give, the
+mediator(s) and the parties.
+
+Why these rules: triggers are the mediat- words, "X-brokered"/"broker a deal", "good offices",
+"go-between"/"intermediary" and "facilitate talks"; a "broker" without a deal, truce or talks
+next to it (a stock broker) is not one, nor is an institution ("the mediation centre"). The
+action comes from cue words before the trigger in its clause (halt > reject/accept > request >
+offer > mediate); welcoming or rejecting someone's offer also reports the offer. Mediation may
+name only some of its actors (local disputes); one that names nobody is kept below the default
+confidence threshold, since nobody could act on it.
+"""
+
+from __future__ import annotations
+
+from pipeline.events import triggers as T
+from pipeline.events.candidate import Candidate
+from pipeline.events.modality import clause_start, is_hypothetical, is_negated
+from pipeline.events.roles import (
+    BOUNDARY_PUNCT,
+    Mention,
+    Sentence,
+    agent_before,
+    compound_pairs,
+    dedupe,
+    eligible_agent,
+    phrase_actors,
+    role_actor,
+    with_coordinated,
+)
+from pipeline.nlp.actors import ActorLinker
+from pipeline.schema import Actor
+
+_CONFLICT_WORDS = {
+    "conflict",
+    "crisis",
+    "dispute",
+    "war",
+    "standoff",
+    "row",
+    "talks",
+    "rift",
+    "tensions",
+    "negotiations",
+    "peace",
+    "feud",
+    "clash",
+    "clashes",
+}
+
+
+def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
+    """(is a trigger, is strong). 'immediately' never matches (whole tokens only)."""
+    w = s.low[t]
+    if T.MEDIATION_RE.match(w):
+        return True, True
+    if T.BROKER_RE.match(w):
+        if t > 0 and s.low[t - 1] == "-":
+            return True, True  # "UN-brokered"
+        after = s.low[t + 1 : t + 5]
+        if any(x in T.DEAL_WORDS for x in after):
+            return True, True
+        if any(x in T.DEAL_WORDS for x in s.low[max(0, t - 2) : t]):
+            return True, True  # "a peace deal brokered by the AU", "talks brokered by Norway"
+        if t > 0 and s.low[t - 1] in ("honest", "peace"):
+            return True, True
+        return False, False
+    if w == "between" and t > 1 and s.low[t - 1] == "-" and s.low[t - 2] == "go":
+        return True, False  # "go-between"
+    if w in T.INTERMEDIARY:
+        near = s.low[max(0, t - 3) : t + 6]
+        return ("between" in near or "as" in s.low[max(0, t - 3) : t]), False
+    if w in T.FACILITATE and any(x in T.TALKS for x in s.low[t + 1 : t + 4]):
+        return True, False
+    if w == "offices" and t > 0 and s.low[t - 1] == "good":
+        return True, True
+    return False, False
+
+
+_MEDIATION_INSTITUTIONS = {
+    "center",
+    "centre",
+    "centers",
+    "centres",
+    "service",
+    "services",
+    "clause",
+    "clauses",
+    "board",
+    "law",
+    "laws",
+    "rules",
+    "fee",
+    "fees",
+    "scheme",
+    "programme",
+    "program",
+    "training",
+    "skills",
+    "firm",
+}
+
+
+def mediation_candidates(s: Sentence, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """Mediation events of one sentence (before the document-level merge)."""
+    out: list[Candidate] = []
+    for t in range(len(s.toks)):
+        ok, strong = _is_mediation_trigger(s, t)
+        if ok and t > 0 and s.low[t - 1] in ("without", "no") and s.low[t] != "offices":
+            continue  # "met without mediators"
+        if ok and s.low[t + 1 : t + 2] and s.low[t + 1] in _MEDIATION_INSTITUTIONS:
+            continue  # "the mediation center", "a mediation clause": an institution
+        if ok:
+            out += _mediation_at(s, t, n_sent, linker, strong)
+    return out
+
+
+def _cue(s: Sentence, t: int, words: set[str], window: int) -> int | None:
+    lo = max(clause_start(s, t, split_and=False), t - window)
+    for i in range(t - 1, lo - 1, -1):
+        if s.low[i] in words:
+            return i
+    return None
+
+
+def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
+    """(action, index of the cue or trigger, offer also stated)."""
+    noun = s.low[t].startswith("mediation") or s.low[t] in ("offices",)
+    halt = _cue(s, t, T.HALT_CUES, 6)
+    if halt is None and noun:
+        for j in range(t + 1, min(len(s.toks), t + 8)):
+            if s.low[j] in T.HALT_AFTER:
+                halt = j
+                break
+            if s.low[j] in BOUNDARY_PUNCT:
+                break
+    offer = _cue(s, t, T.OFFER_CUES, 8)
+    if offer is None and any(x in ("offer", "offers", "proposal") for x in s.low[t + 1 : t + 3]):
+        offer = t
+    if halt is not None:
+        return "halt", halt, False
+    reject = _cue(s, t, T.REJECT_CUES, 8)
+    if reject is None:
+        down = _cue(s, t, {"down"}, 8)
+        if (
+            down is not None
+            and down > 0
+            and s.low[down - 1] in ("turned", "turns", "turn", "turning")
+        ):
+            reject = down - 1
+    if reject is not None:
+        return "reject", reject, offer is not None
+    accept = _cue(s, t, T.ACCEPT_CUES, 8)
+    if accept is not None:
+        if s.low[accept].startswith("agree") and not noun and offer is None:
+            return "offer", accept, False  # "Qatar agreed to mediate": the mediator commits
+        return "accept", accept, offer is not None
+    request = _cue(s, t, T.REQUEST_CUES, 8)
+    if request is None:
+        c = _cue(s, t, T.CALL_VERBS, 8)
+        if c is not None and c + 1 < len(s.toks) and s.low[c + 1] in ("for", "on", "upon"):
+            request = c
+    if request is not None:
+        return "request", request, False
+    if offer is not None:
+        return "offer", offer, False
+    return "mediate", t, False
+
+
+_OFFER_NOUNS = {
+    "offer",
+    "offers",
+    "proposal",
+    "proposals",
+    "initiative",
+    "plan",
+    "bid",
+    "mediation",
+    "efforts",
+    "effort",
+    "call",
+    "calls",
+    "good",
+    "role",
+}
+
+
+def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -> list[Mention]:
+    # "asked the African Union to mediate", "urged France to step in as a mediator"
+    if action == "request" and s.low[cue] not in ("must", "should", "need", "needs", "ought"):
+        between = [x for x in s.mentions if cue < x.first < t and eligible_agent(s, x)]
+        if between:
+            return with_coordinated(s, between[-1], cue + 1)
+    # "UN-brokered", "Qatari-mediated", "AU-led mediation"
+    if t > 1 and s.low[t - 1] == "-" and s.mention_at(t - 2) is not None:
+        return [s.mention_at(t - 2)]  # type: ignore[list-item]
+    if (
+        t > 2
+        and s.low[t - 1] in ("led", "sponsored", "backed", "hosted", "facilitated", "run")
+        and s.low[t - 2] == "-"
+        and s.mention_at(t - 3) is not None
+    ):
+        return [s.mention_at(t - 3)]  # type: ignore[list-item]
+    # "an offer by ASEAN to mediate", "a proposal from Egypt to mediate"
+    for i in range(t - 1, max(-1, t - 7), -1):
+        if s.low[i] in ("by", "from") and i > 0 and s.low[i - 1] in _OFFER_NOUNS:
+            k = i + 1
+            while k < t and s.low[k] in ("the", "a"):
+                k += 1
+            if s.mention_at(k) is not None:
+                return [s.mention_at(k)]  # type: ignore[list-item]
+    # "mediated by X", "mediation of X", "brokered by X"
+    if t + 1 < len(s.toks) and s.low[t + 1] in ("by", "of", "from"):
+        k = t + 2
+        while k < len(s.toks) and s.low[k] in ("the", "a"):
+            k += 1
+        m = s.mention_at(k)
+        if m is not None:
+            return [m]
+    # "an Ethiopian mediator", "UN mediators", "Egyptian mediation", "Russia's mediation"
+    k = t - 1
+    while k >= 0 and s.low[k] in ("a", "an", "the", "chief", "top", "special", "lead"):
+        k -= 1
+    m = s.mention_at(k) if k >= 0 else None
+    if m is not None and (m.possessive or m.category == "demonyms" or k == t - 1):
+        return with_coordinated(s, m)
+    # "Putin's offer to mediate", "an Egyptian proposal to mediate", "Turkey's mediation"
+    lo = clause_start(s, t, split_and=False)
+    for i in range(t - 1, max(lo, t - 8) - 1, -1):
+        pm = s.mention_at(i)
+        if pm is None or pm.last != i:
+            continue
+        nxt = s.low[i + 1 : i + 3]
+        if (pm.possessive or pm.category == "demonyms") and any(x in _OFFER_NOUNS for x in nxt):
+            return [pm]
+    if action in ("accept", "reject"):
+        return []
+    if action == "request":
+        if s.low[cue] in ("must", "should", "need", "needs", "ought"):
+            return agent_before(s, cue)
+        return []
+    return agent_before(s, t)
+
+
+def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -> list[Actor]:
+    out: list[Actor] = []
+    for i, w in enumerate(s.low):
+        if w == "between":
+            out += phrase_actors(s, i + 1, linker)
+    out += compound_pairs(s, linker)
+    # "mediate with Djibouti", "mediation efforts with the truckers", "in its dispute with X"
+    for j in range(t + 1, min(len(s.toks), t + 7)):
+        if s.low[j] in BOUNDARY_PUNCT or s.low[j] == ".":
+            break
+        if s.low[j] == "with":
+            out += phrase_actors(s, j + 1, linker)
+            break
+        if (
+            s.low[j] == "in"
+            and j <= t + 3
+            and j + 1 < len(s.toks)
+            and s.low[j + 1] not in ("its", "their")
+        ):
+            # "in the Kashmir crisis", "in Egyptian political conflict"
+            k = j + 1
+            while k < len(s.toks) and s.low[k] in ("the", "a"):
+                k += 1
+            m = s.mention_at(k)
+            if m is not None and (
+                m.category != "demonyms"
+                or any(x in _CONFLICT_WORDS for x in s.low[m.last + 1 : m.last + 4])
+            ):
+                out.append(role_actor(m, linker))
+            break
+    return [a for a in dedupe(out) if a.id not in mediator_ids]
+
+
+def _mediation_at(
+    s: Sentence, t: int, n_sent: int, linker: ActorLinker, strong: bool
+) -> list[Candidate]:
+    action, cue, offer_too = _mediation_action(s, t)
+    mediators = _mediator(s, t, action, cue, linker)
+    mediator_actors = dedupe([role_actor(m, linker) for m in mediators])
+    med_ids = {a.id for a in mediator_actors}
+    parties = _parties(s, t, med_ids, linker)
+    if action in ("accept", "reject") or (action == "request" and len(parties) < 2):
+        # who accepts, rejects or asks for mediation is (usually) a side of the dispute
+        subj = [role_actor(m, linker) for m in agent_before(s, cue, exclude=med_ids)]
+        parties = dedupe(subj + parties)
+        parties = [a for a in parties if a.id not in med_ids]
+    if not parties:
+        parties = [
+            role_actor(m, linker)
+            for m in s.mentions
+            if eligible_agent(s, m)
+            and role_actor(m, linker).id not in med_ids
+            and role_actor(m, linker).kind in ("country", "igo", "org")
+        ]
+        parties = dedupe(parties)
+    negated = is_negated(s, cue if cue != t else t) and action not in ("reject", "halt")
+    # mediation is stated with infinitives ("offered to mediate", "trying to mediate"): only
+    # a modal or a condition makes it hypothetical
+    hypothetical = False if negated else is_hypothetical(s, cue, "offer")
+    conf = 0.6 + (0.15 if mediator_actors else 0.0) + (0.1 if parties else 0.0)
+    conf += 0.05 if strong else -0.08
+    if not mediator_actors and not parties:
+        conf -= 0.2  # names nobody: not actionable, below the default threshold
+    evidence = s.text.strip()
+    base = dict(negated=negated, hypothetical=hypothetical, evidence=evidence, sentence=n_sent)
+    cands = [
+        Candidate(
+            type="mediation",
+            action=action,
+            roles={"mediator": mediator_actors, "parties": parties},
+            confidence=conf,
+            weak=action == "mediate",
+            **base,  # type: ignore[arg-type]
+        )
+    ]
+    if offer_too and mediator_actors:
+        cands.append(
+            Candidate(
+                type="mediation",
+                action="offer",
+                roles={"mediator": list(mediator_actors), "parties": list(parties)},
+                confidence=conf - 0.05,
+                **base,  # type: ignore[arg-type]
+            )
+        )
+    return cands

@@ -70,9 +70,11 @@ def run_all(settings: Settings, demo_port: int = 8765) -> int:
     from pipeline.kafka.admin import ensure_topics
     from pipeline.kafka.broker import LocalBroker
 
+    # Explicit for SIGINT too: a shell that starts us in the background may have ignored it.
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    signal.signal(signal.SIGINT, _sigterm_as_interrupt)
 
-    logs_dir = resolve_path(".newsmon/logs")
+    logs_dir = resolve_path(settings.broker.data_dir).parent / "logs"
     logs_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env["NEWSMON_BOOTSTRAP"] = settings.kafka.bootstrap_servers

@@ -1,0 +1,73 @@
+"""`newsmon run` (what `make run` calls): alerts appear, and Ctrl-C leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from pipeline.kafka.broker import free_port
+from tests.integration.procs import REPO, newsmon_argv
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if text in cmdline or text.encode() in environ:
+            found.append(f"{entry.name}: {cmdline[:120]}")
+    return found
+
+
+def test_run_prints_the_seed_alerts_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    data_dir = tmp_path / "state" / "broker"
+    port, controller, demo = free_port(), free_port(), free_port()
+    feeds = tmp_path / "feeds-demo.yaml"
+    feeds.write_text(
+        f"feeds:\n  - id: demo-world\n    url: http://127.0.0.1:{demo}/feeds/world.xml\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
+    env.update(
+        NEWSMON_BROKER__DATA_DIR=str(data_dir),
+        NEWSMON_BROKER__PORT=str(port),
+        NEWSMON_BROKER__CONTROLLER_PORT=str(controller),
+        NEWSMON_FEEDS=str(feeds),
+        NEWSMON_POLLER__STATE_DB=str(tmp_path / "state" / "poller.sqlite"),
+        NEWSMON_WORKER__DATA_DIR=str(tmp_path / "state" / "worker"),
+        NEWSMON_WORKER__APP_ID="newsmon-run-test",
+        NEWSMON_METRICS__WORKER_PORT="0",
+        NEWSMON_METRICS__POLLER_PORT="0",
+    )
+    out = tmp_path / "stdout.txt"
+    with open(out, "wb") as stdout:
+        proc = subprocess.Popen(
+            [*newsmon_argv("run", "--demo-port", str(demo))],
+            cwd=REPO,
+            env=env,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline and len(out.read_text().splitlines()) < 2:
+                assert proc.poll() is None, proc.stderr.read().decode()[-3000:]  # type: ignore[union-attr]
+                time.sleep(1)
+            lines = out.read_text().splitlines()
+            time.sleep(3)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            code = proc.wait(60)
+    assert len(lines) == 2, lines
+    assert any("mediation offer" in line and "RUS" in line for line in lines)
+    assert any("sanctions impose" in line and "IGO:UNSC" in line for line in lines)
+    assert code == 0
+    time.sleep(1)
+    assert _processes_mentioning(str(tmp_path)) == []

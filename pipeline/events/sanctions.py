@@ -192,7 +192,9 @@ def sanctions_candidates(s: Sentence, n_sent: int, linker: ActorLinker) -> list[
     for n, w in enumerate(s.low):
         if has_noun and (w in T.FREEZE_VERBS or w in ("ban", "bans")):
             continue
-        if w in T.SANCTION_NOUNS or w in T.WEAK_SANCTION_NOUNS:
+        if _sanction_used_as_verb(s, n):
+            out += _sanction_verb(s, n, n_sent, linker)
+        elif w in T.SANCTION_NOUNS or w in T.WEAK_SANCTION_NOUNS:
             out += _sanction_noun(s, n, n_sent, linker, weak_noun=w in T.WEAK_SANCTION_NOUNS)
         elif w in T.FREEZE_VERBS and "assets" in s.low[n + 1 : n + 4]:
             out += _sanction_verb(
@@ -205,14 +207,137 @@ def sanctions_candidates(s: Sentence, n_sent: int, linker: ActorLinker) -> list[
             )
         elif w in ("ban", "bans", "embargo") and _is_trade_ban(s, n):
             out += _trade_ban(s, n, n_sent, linker)
-        elif w in T.SANCTION_VERBS or (
-            w == "sanctions"
-            and n > 0
-            and s.mention_at(n - 1) is not None
-            and s.mention_at(n + 1) is not None
-        ):
+        elif w in T.SANCTION_VERBS:
             out += _sanction_verb(s, n, n_sent, linker)
     return out
+
+
+_RELIEF_WORDS = {"relief", "waiver", "waivers"}
+# who gives relief is its subject; otherwise the subject is the one who gets it
+_RELIEF_GIVERS = {
+    "offer",
+    "offers",
+    "offered",
+    "grant",
+    "grants",
+    "granted",
+    "give",
+    "gives",
+    "gave",
+    "provide",
+    "provides",
+    "provided",
+    "approve",
+    "approves",
+    "approved",
+    "issue",
+    "issues",
+    "issued",
+    "extend",
+    "extends",
+    "extended",
+}
+_RELIEF_SEEKERS = {
+    "seek",
+    "seeks",
+    "sought",
+    "seeking",
+    "want",
+    "wants",
+    "wanted",
+    "demand",
+    "demands",
+    "demanded",
+    "ask",
+    "asks",
+    "asked",
+    "request",
+    "requests",
+    "requested",
+    "hope",
+    "hopes",
+    "hoped",
+    "push",
+    "pushes",
+    "pushed",
+    "press",
+    "presses",
+    "pressed",
+    "need",
+    "needs",
+}
+
+
+def _relief(
+    s: Sentence, n: int, v: int, n_sent: int, linker: ActorLinker, conf_base: float
+) -> list[Candidate]:
+    """'Iran seeks relief from sanctions imposed by Washington', 'Iran wants sanctions relief
+    from the US', 'the US offered Iran sanctions relief': ease, with the roles the giving or
+    seeking verb implies."""
+    first = min(n, v)
+    verb_i = next(
+        (
+            i
+            for i in range(first - 1, max(-1, first - 5), -1)
+            if s.low[i] in _RELIEF_GIVERS or s.low[i] in _RELIEF_SEEKERS
+        ),
+        None,
+    )
+    subject = [
+        role_actor(m, linker) for m in agent_before(s, verb_i if verb_i is not None else first)
+    ]
+    subject = [a for a in subject if a.kind in ("country", "igo")]
+    others: list[Actor] = []
+    by = _by_agent(s, n)
+    if by is not None:
+        others = [role_actor(by, linker)]
+    else:
+        for j in range(max(n, v) + 1, min(len(s.toks), max(n, v) + 6)):
+            if s.low[j] in ("from", "by"):
+                others = phrase_actors(s, j + 1, linker, limit=5)
+                break
+    giving = verb_i is not None and s.low[verb_i] in _RELIEF_GIVERS
+    if giving:
+        sender, target = subject, others or _fallback_others(s, {a.id for a in subject}, linker)
+    else:
+        target = subject
+        sender = [a for a in others if a.kind in ("country", "igo")] or _fallback_others(
+            s, {a.id for a in subject}, linker
+        )
+    if not sender:
+        return []
+    negated = is_negated(s, verb_i if verb_i is not None else v)
+    # sought or only offered, the relief has not happened yet
+    seeking = verb_i is not None and (
+        s.low[verb_i] in _RELIEF_SEEKERS or s.low[verb_i] in ("offer", "offers", "offered")
+    )
+    return [
+        Candidate(
+            type="sanctions",
+            action="ease",
+            roles={
+                "sender": dedupe(sender),
+                "target": [a for a in dedupe(target) if a.id not in {x.id for x in sender}],
+            },
+            negated=negated,
+            hypothetical=not negated and (seeking or is_hypothetical(s, v, "ease")),
+            confidence=conf_base + (0.05 if target else 0.0),
+            evidence=s.text.strip(),
+            sentence=n_sent,
+            instrument=_instrument(s.text),
+        )
+    ]
+
+
+def _sanction_used_as_verb(s: Sentence, n: int) -> bool:
+    """'could sanction Iran', 'threatened to sanction officials', headline 'US sanctions Iran'."""
+    w = s.low[n]
+    if w not in ("sanction", "sanctions") or n == 0 or n + 1 >= len(s.toks):
+        return False
+    prev = s.low[n - 1]
+    if w == "sanction" and (prev in T.MODALS or prev in ("to", "will", "not", "also")):
+        return s.low[n + 1] not in ("on", "against", "relief", "of", "for")
+    return w == "sanctions" and s.mention_at(n - 1) is not None and s.mention_at(n + 1) is not None
 
 
 def _find_action(s: Sentence, n: int) -> tuple[str | None, int | None, bool, bool]:
@@ -337,6 +462,8 @@ def _sanction_noun(
                 if s.mention_at(threat_cue - 1) is None and threat_cue == v - 1:
                     threat_cue = None
 
+    if s.low[v] in _RELIEF_WORDS:
+        return _relief(s, n, v, n_sent, linker, conf_base=0.62 if weak_noun else 0.72)
     urge_i = _urge_before(s, v)
     urged = urge_i is not None and action not in ("call", "threaten")
     # ---- sender
@@ -520,14 +647,17 @@ def _sanction_verb(
     target = phrase_actors(s, j, linker)
     if not target:
         return []
+    action = "impose"
+    if v > 1 and s.low[v - 1] == "to" and s.low[v - 2] in _THREAT_BEFORE_TO:
+        action = "threaten"  # "threatened to sanction X"
     negated = is_negated(s, v)
     return [
         Candidate(
             type="sanctions",
-            action="impose",
+            action=action,
             roles={"sender": sender, "target": target},
             negated=negated,
-            hypothetical=False if negated else is_hypothetical(s, v, "impose"),
+            hypothetical=False if negated else is_hypothetical(s, v, action),
             confidence=0.72,
             evidence=s.text.strip(),
             sentence=n_sent,

@@ -54,6 +54,7 @@ _add(
     "ease",
     "ease eases eased easing relax relaxes relaxed relaxing relaxation loosen loosens loosened "
     "loosening soften softens softened suspend suspends suspended suspending suspension waive "
+    "relief "
     "waives waived waiving waiver waivers",
 )
 _add(

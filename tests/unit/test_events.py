@@ -82,12 +82,21 @@ def test_seed_gives_exactly_one_mediation_and_one_sanctions_event(seed_text: str
 
 
 def test_seed_event_carries_article_metadata_and_versions(seed_text: str) -> None:
-    art = enriched(seed_text, id="seed-1", url="https://x.test/1", source="x.test",
-                   models={"ner": "dslim/bert-base-NER"})
+    art = enriched(
+        seed_text,
+        id="seed-1",
+        url="https://x.test/1",
+        source="x.test",
+        models={"ner": "dslim/bert-base-NER"},
+    )
     events = detect_events(art)
     for e in events:
-        assert (e.article_id, e.url, e.source, e.title) == ("seed-1", "https://x.test/1",
-                                                            "x.test", "A title")
+        assert (e.article_id, e.url, e.source, e.title) == (
+            "seed-1",
+            "https://x.test/1",
+            "x.test",
+            "A title",
+        )
         assert e.published == "2026-11-28T07:00:00+00:00"
         assert e.detected.startswith("20")
         assert e.models["events"] == DETECTOR_VERSION
@@ -152,20 +161,30 @@ def test_hard_negatives_give_no_event(item: dict[str, Any]) -> None:
         # active voice, "sanctions on X"
         ("Canada imposed sanctions on Iran.", {"sender": {"CAN"}, "target": {"IRN"}}),
         # passive with an agent
-        ("Sanctions against Syria were lifted by the EU.",
-         {"sender": {"IGO:EU"}, "target": {"SYR"}}),
+        (
+            "Sanctions against Syria were lifted by the EU.",
+            {"sender": {"IGO:EU"}, "target": {"SYR"}},
+        ),
         # "X's sanctions", a list of targets
-        ("The U.S. extended its embargo against Libya, Iraq and Sudan.",
-         {"sender": {"USA"}, "target": {"LBY", "IRQ", "SDN"}}),
+        (
+            "The U.S. extended its embargo against Libya, Iraq and Sudan.",
+            {"sender": {"USA"}, "target": {"LBY", "IRQ", "SDN"}},
+        ),
         # reported speech: the minister speaks for his state
-        ("Lavrov said Russia was ready to mediate between Armenia and Azerbaijan.",
-         {"mediator": {"RUS"}, "parties": {"ARM", "AZE"}}),
+        (
+            "Lavrov said Russia was ready to mediate between Armenia and Azerbaijan.",
+            {"mediator": {"RUS"}, "parties": {"ARM", "AZE"}},
+        ),
         # hyphenated parties
-        ("Oman mediated US-Iran talks in Muscat.",
-         {"mediator": {"OMN"}, "parties": {"USA", "IRN"}}),
+        (
+            "Oman mediated US-Iran talks in Muscat.",
+            {"mediator": {"OMN"}, "parties": {"USA", "IRN"}},
+        ),
         # mediator named in a compound
-        ("A UN-brokered truce between Israel and Lebanon held overnight.",
-         {"mediator": {"IGO:UN"}, "parties": {"ISR", "LBN"}}),
+        (
+            "A UN-brokered truce between Israel and Lebanon held overnight.",
+            {"mediator": {"IGO:UN"}, "parties": {"ISR", "LBN"}},
+        ),
     ],
 )
 def test_roles(text: str, want: dict[str, set[str]]) -> None:
@@ -186,6 +205,30 @@ def test_urging_someone_to_sanction_is_a_call_and_a_pending_action() -> None:
     (lift,) = detect("China and Russia called on the US to lift sanctions against Iran.")
     assert (lift.action, lift.hypothetical) == ("lift", True)
     assert roles(lift) == {"sender": {"USA"}, "target": {"IRN"}}
+
+
+@pytest.mark.parametrize(
+    "text, action, sender, target",
+    [
+        ("Washington could sanction Turkey over the purchase.", "impose", "USA", "TUR"),
+        ("The EU threatened to sanction Belarusian officials.", "threaten", "IGO:EU", "BLR"),
+        ("US sanctions Iran", "impose", "USA", "IRN"),
+        ("Iran seeks relief from sanctions imposed by Washington.", "ease", "USA", "IRN"),
+    ],
+)
+def test_sanction_as_a_verb_and_relief(text: str, action: str, sender: str, target: str) -> None:
+    events = [e for e in detect(text) if e.action == action]
+    assert events, detect(text)
+    assert roles(events[0]) == {"sender": {sender}, "target": {target}}
+
+
+def test_relief_roles_follow_who_gives_or_seeks_it() -> None:
+    (sought,) = detect("Iran wants sanctions relief from the US.")
+    assert roles(sought) == {"sender": {"USA"}, "target": {"IRN"}}
+    assert (sought.action, sought.hypothetical) == ("ease", True)
+    (granted,) = detect("Washington granted Iraq a sanctions waiver to buy Iranian gas.")
+    assert roles(granted) == {"sender": {"USA"}, "target": {"IRQ"}}
+    assert (granted.action, granted.hypothetical) == ("ease", False)
 
 
 def test_former_officials_are_not_their_state() -> None:
@@ -210,12 +253,17 @@ def test_instrument_is_reported() -> None:
         ("Japan could ease sanctions on North Korea if talks resume.", "ease", False, True),
         ("China urged Washington to lift sanctions on Iran.", "lift", False, True),
         ("Japan decided to ease sanctions on North Korea.", "ease", False, False),
-        ("Russia offered to mediate between Armenia and Azerbaijan if both agree.", "offer",
-         False, False),
+        (
+            "Russia offered to mediate between Armenia and Azerbaijan if both agree.",
+            "offer",
+            False,
+            False,
+        ),
     ],
 )
-def test_negated_and_hypothetical(text: str, action: str, negated: bool, hypothetical: bool
-                                  ) -> None:
+def test_negated_and_hypothetical(
+    text: str, action: str, negated: bool, hypothetical: bool
+) -> None:
     events = [e for e in detect(text) if e.action == action]
     assert events, detect(text)
     assert (events[0].negated, events[0].hypothetical) == (negated, hypothetical)
@@ -271,8 +319,9 @@ def test_min_confidence_filters_events() -> None:
 
 
 def test_topics_are_only_a_soft_signal() -> None:
-    no_trigger = enriched("Iran's oil exports fell in March.",
-                          topics=[TopicScore("sanctions", 0.99)])
+    no_trigger = enriched(
+        "Iran's oil exports fell in March.", topics=[TopicScore("sanctions", 0.99)]
+    )
     assert detect_events(no_trigger) == []
     text = "Canada imposed sanctions on Iran."
     low = detect_events(enriched(text, topics=[TopicScore("sanctions", 0.01)]))

@@ -70,7 +70,17 @@ def merge_candidates(cands: list[Candidate], linker: ActorLinker) -> list[Candid
     default action) and negation, with compatible actors (one's role lists contain the other's,
     an IGO organ matching its parent). The evidence is the best-supported sentence; a fact
     stated anywhere wins over a hypothetical."""
-    order = sorted(range(len(cands)), key=lambda i: (cands[i].weak, -cands[i].confidence, i))
+    # best first: a stated action, then confidence, then the fuller sentence (a body sentence
+    # over a terse headline), then document order
+    order = sorted(
+        range(len(cands)),
+        key=lambda i: (
+            cands[i].weak,
+            -round(cands[i].confidence, 2),
+            -min(len(cands[i].evidence), 160),  # any full sentence beats a fragment
+            i,
+        ),
+    )
     merged: list[Candidate] = []
     for i in order:
         c = cands[i]

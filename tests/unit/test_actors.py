@@ -115,6 +115,14 @@ def test_title_case_headlines_do_not_look_like_names(linker: ActorLinker) -> Non
     assert ids(linker, "Jordan rejected the plan, Jordan Peterson said.") == ["JOR"]
 
 
+def test_regions_named_after_states_are_not_the_state(linker: ActorLinker) -> None:
+    assert ids(linker, "Latin America and South American leaders met.") == []
+    assert ids(linker, "America and Americans") == ["USA", "USA"]
+    assert ids(linker, "Oil spills in the Niger Delta and the Indian Ocean.") == []
+    assert ids(linker, "Niger and India") == ["NER", "IND"]
+    assert ids(linker, "the European Court of Human Rights ruled") == []
+
+
 def test_resolve_links_spans_found_by_ner(linker: ActorLinker) -> None:
     assert linker.resolve("Russian Federation").id == "RUS"  # type: ignore[union-attr]
     assert linker.resolve("the Kremlin", "ORG").id == "RUS"  # type: ignore[union-attr]

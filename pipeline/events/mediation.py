@@ -296,7 +296,7 @@ def _mediation_at(
             and role_actor(m, linker).kind in ("country", "igo", "org")
         ]
         parties = dedupe(parties)
-    negated = is_negated(s, cue if cue != t else t) and action not in ("reject", "halt")
+    negated = is_negated(s, cue)  # the words before the cue: "has not suspended", "refused to"
     # mediation is stated with infinitives ("offered to mediate", "trying to mediate"): only
     # a modal or a condition makes it hypothetical
     hypothetical = False if negated else is_hypothetical(s, cue, "offer")

@@ -259,6 +259,8 @@ def test_instrument_is_reported() -> None:
             False,
             False,
         ),
+        ("Qatar has not suspended its mediation between Israel and Hamas.", "halt", True, False),
+        ("Israel rejected Egyptian mediation.", "reject", False, False),
     ],
 )
 def test_negated_and_hypothetical(

@@ -41,11 +41,20 @@ def _covers(big: list[Actor], small: list[Actor], linker: ActorLinker) -> bool:
     return all(any(_same(x.id, y.id, linker) for y in big) for x in small)
 
 
+_IMPOSING = {"impose", "extend", "threaten", "call"}
+
+
 def _compatible(a: Candidate, b: Candidate, linker: ActorLinker) -> bool:
     if a.type != b.type or a.negated != b.negated:
         return False
-    if a.action != b.action and not (a.weak or b.weak):
-        return False
+    if a.action != b.action:
+        if not (a.weak or b.weak):
+            return False
+        # a default action only joins one of its own direction: "new sanctions on X" (a
+        # default impose) may be the imposition or extension reported elsewhere, never a lift
+        strong = b if a.weak else a
+        if strong.type == "sanctions" and strong.action not in _IMPOSING:
+            return False
     for role in set(a.roles) | set(b.roles):
         ra, rb = a.roles.get(role, []), b.roles.get(role, [])
         if not (_covers(ra, rb, linker) or _covers(rb, ra, linker)):

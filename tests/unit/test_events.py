@@ -295,6 +295,11 @@ def test_organ_and_parent_mentions_merge_into_the_specific_actor() -> None:
     assert [a.id for a in events[0].roles["sender"]] == ["IGO:UNSC"]
 
 
+def test_a_default_action_does_not_merge_into_an_opposite_one() -> None:
+    text = "The U.S. lifted sanctions on Sudan. New U.S. sanctions on Sudan followed in May."
+    assert sorted(e.action for e in detect(text)) == ["impose", "lift"]
+
+
 def test_different_events_stay_apart() -> None:
     text = (
         "The EU imposed sanctions on Belarus. Separately, the United States lifted sanctions "

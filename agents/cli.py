@@ -4,6 +4,7 @@ core library's CLI can offer it without ``pipeline`` ever importing ``agents``."
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from pipeline.config import Settings
 from pipeline.logs import get_logger, log_event
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     service = start_service_health(
         settings,
         settings.metrics.worker_port,
-        components=["models"],
+        components=["models", "worker"],
         consumer_group=settings.worker.app_id,
         consumer_topics=[t.articles, t.enriched, t.events],
     )
@@ -42,6 +43,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         log_event(log, "models_loaded", models=enricher.models, fallback=enricher.fallback_active)
         app = create_app(settings)
         build_topology(app, WorkerContext(settings=settings, enricher=enricher))
+
+        @app.on_rebalance_complete.connect  # type: ignore[arg-type]  # faust stubs want signal=
+        async def _joined(sender: Any, *args: Any, **kwargs: Any) -> None:
+            """Ready only once the group assigned partitions and tables recovered."""
+            service.health.set_ready("worker", True, "partitions assigned, tables recovered")
+
         worker = faust.Worker(
             app,
             loglevel=settings.logging.level,

@@ -47,7 +47,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pt.add_argument("--json", action="store_true", help="print the result as JSON")
     pt.set_defaults(func=run_topics)
 
-    # --- `eval events` (pipeline.events.evaluation, events engineer) is registered here ---
+    pv = esub.add_parser(
+        "events",
+        help="event P/R/F1 by type, action and role accuracy on a JSONL file (text, gold)",
+    )
+    pv.add_argument("file", help='JSONL: {"id", "text", "gold": [events]} a line')
+    pv.add_argument("--verbose", "-v", action="store_true", help="list every item in error")
+    pv.add_argument(
+        "--dictionary-only",
+        action="store_true",
+        help="link actors with the dictionary alone (no models): isolates the event rules",
+    )
+    pv.add_argument("--json", action="store_true", help="print the result as JSON")
+    pv.set_defaults(func=run_events)
 
 
 def _enricher(settings: Settings, taxonomy: str | None = None):  # type: ignore[no-untyped-def]
@@ -111,4 +123,36 @@ def run_topics(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(result, indent=2))
     else:
         print_topic_report(result, sys.stdout)
+    return 0
+
+
+def run_events(args: argparse.Namespace, settings: Settings) -> int:
+    """Runs the same code as ``newsmon analyze`` (the configured models, batched once) unless
+    ``--dictionary-only``; the figures therefore describe what the pipeline would alert on."""
+    from pipeline.events.evaluation import (
+        EvalDataError,
+        eval_events,
+        load_items,
+        print_events_report,
+    )
+
+    try:
+        if args.dictionary_only:
+            result = eval_events(args.file)
+        else:
+            from pipeline.analyze import analyze_texts
+
+            texts = [item["text"] for item in load_items(args.file)]
+            analysed = analyze_texts(
+                [(t, None) for t in texts], _enricher(settings), settings.events
+            )
+            by_text = dict(zip(texts, analysed, strict=True))
+            result = eval_events(args.file, by_text.__getitem__)
+    except (EvalDataError, OSError) as exc:
+        print(f"newsmon eval events: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print_events_report(result, args.verbose, sys.stdout)
     return 0

@@ -14,10 +14,10 @@ from typing import Any
 import faust
 
 from agents.app import WorkerContext
+from agents.deadletters import DeadLetters
 from pipeline.alerts.novelty import decide
-from pipeline.kafka.deadletter import deadletter_record
 from pipeline.logs import get_logger, log_event
-from pipeline.metrics import record_alert, record_deadletter, record_stage
+from pipeline.metrics import record_alert, record_stage
 from pipeline.schema import Event, dumps, loads
 
 log = get_logger("newsmon.agents.alerts")
@@ -29,7 +29,7 @@ def register_alert_agent(
     ctx: WorkerContext,
     source: faust.TopicT,
     sinks: dict[str, faust.TopicT],
-    deadletter: faust.TopicT,
+    deadletters: DeadLetters,
     novelty: faust.types.TableT,
 ) -> Any:
     @app.agent(source, name="newsmon.alerts")
@@ -41,11 +41,7 @@ def register_alert_agent(
                 state = json.loads(stored) if stored else None
                 decision = decide(state, event, datetime.now(UTC), ctx.settings.events)
             except Exception as exc:
-                log_event(log, "dead_lettered", stage=STAGE, error=str(exc)[:300])
-                record_deadletter(STAGE)
-                await deadletter.send(
-                    key=key, value=deadletter_record(STAGE, source.get_topic_name(), raw, exc, key)
-                )
+                await deadletters.send(STAGE, source, raw, exc, key)
                 continue
             if decision.alert is not None:
                 alert = decision.alert

@@ -9,9 +9,9 @@ from typing import Any
 import faust
 
 from agents.app import WorkerContext
-from pipeline.kafka.deadletter import deadletter_record
+from agents.deadletters import DeadLetters
 from pipeline.logs import get_logger, log_event
-from pipeline.metrics import INFERENCE_DURATION, record_deadletter, record_stage
+from pipeline.metrics import INFERENCE_DURATION, record_stage
 from pipeline.schema import Article, EnrichedArticle, SchemaError, dumps, loads
 
 log = get_logger("newsmon.agents.enrich")
@@ -23,17 +23,12 @@ def register_enrich_agent(
     ctx: WorkerContext,
     source: faust.TopicT,
     sink: faust.TopicT,
-    deadletter: faust.TopicT,
+    deadletters: DeadLetters,
 ) -> Any:
     settings = ctx.settings
 
     async def dead(raw: bytes | None, exc: BaseException, key: str | None = None) -> None:
-        log_event(log, "dead_lettered", stage=STAGE, key=key, error=str(exc)[:300])
-        record_deadletter(STAGE)
-        await deadletter.send(
-            key=key.encode() if key else None,
-            value=deadletter_record(STAGE, source.get_topic_name(), raw, exc, key),
-        )
+        await deadletters.send(STAGE, source, raw, exc, key)
 
     async def enrich_in_executor(articles: list[Article]) -> list[EnrichedArticle]:
         loop = asyncio.get_running_loop()

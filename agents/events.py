@@ -8,11 +8,11 @@ from typing import Any
 import faust
 
 from agents.app import WorkerContext
+from agents.deadletters import DeadLetters
 from pipeline.alerts.novelty import event_key
 from pipeline.events.detect import detect_events
-from pipeline.kafka.deadletter import deadletter_record
 from pipeline.logs import get_logger, log_event
-from pipeline.metrics import EVENTS, record_deadletter, record_stage
+from pipeline.metrics import EVENTS, record_stage
 from pipeline.schema import EnrichedArticle, dumps, loads
 
 log = get_logger("newsmon.agents.events")
@@ -24,7 +24,7 @@ def register_event_agent(
     ctx: WorkerContext,
     source: faust.TopicT,
     sink: faust.TopicT,
-    deadletter: faust.TopicT,
+    deadletters: DeadLetters,
 ) -> Any:
     @app.agent(source, name="newsmon.events")
     async def events(stream: faust.StreamT) -> None:
@@ -33,11 +33,7 @@ def register_event_agent(
                 enriched = loads(raw, EnrichedArticle)
                 found = detect_events(enriched, ctx.settings.events)
             except Exception as exc:  # Faust would ack and drop it: dead-letter it instead
-                log_event(log, "dead_lettered", stage=STAGE, error=str(exc)[:300])
-                record_deadletter(STAGE)
-                await deadletter.send(
-                    value=deadletter_record(STAGE, source.get_topic_name(), raw, exc)
-                )
+                await deadletters.send(STAGE, source, raw, exc)
                 continue
             for event in found:
                 await sink.send(key=event_key(event).encode(), value=dumps(event))

@@ -6,6 +6,7 @@ import faust
 
 from agents.alerts import register_alert_agent
 from agents.app import WorkerContext
+from agents.deadletters import DeadLetters
 from agents.enrich import register_enrich_agent
 from agents.events import register_event_agent
 
@@ -31,13 +32,14 @@ def build_topology(app: faust.App, ctx: WorkerContext) -> None:
         value_type=bytes,
         help="event-identity -> novelty state (JSON)",
     )
-    register_enrich_agent(app, ctx, topics[t.articles], topics[t.enriched], topics[t.deadletter])
-    register_event_agent(app, ctx, topics[t.enriched], topics[t.events], topics[t.deadletter])
+    dead = DeadLetters(topics[t.deadletter])
+    register_enrich_agent(app, ctx, topics[t.articles], topics[t.enriched], dead)
+    register_event_agent(app, ctx, topics[t.enriched], topics[t.events], dead)
     register_alert_agent(
         app,
         ctx,
         topics[t.events],
         {"mediation": topics[t.alerts_mediation], "sanctions": topics[t.alerts_sanctions]},
-        topics[t.deadletter],
+        dead,
         novelty,
     )

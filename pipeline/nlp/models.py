@@ -251,6 +251,28 @@ def load_or_fallback(
     return loaded
 
 
+def plan_batches(lengths: list[int], batch_size: int, max_padding: float = 0.25) -> list[list[int]]:
+    """Indices grouped into batches: sorted by length, at most ``batch_size`` rows, and a new
+    batch whenever padding to the longest row would waste more than ``max_padding`` of the
+    batch's real tokens. On a CPU the cost is proportional to padded tokens while batching
+    gains only ~1.3x, so a short batch beats one padded to twice its length.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    cur: list[int] = []
+    real = 0
+    for i in order:
+        n = lengths[i]
+        if cur and (len(cur) >= batch_size or (len(cur) + 1) * n > (1 + max_padding) * (real + n)):
+            batches.append(cur)
+            cur, real = [], 0
+        cur.append(i)
+        real += n
+    if cur:
+        batches.append(cur)
+    return batches
+
+
 def forward_windows(
     loaded: LoadedModel,
     windows: list[list[int]],
@@ -262,8 +284,8 @@ def forward_windows(
     ``windows`` are token ids without special tokens, each at most ``max_length - 2``
     long; the start/end specials are added here. ``head(output, attention_mask)`` turns a
     batch's model output into a tensor whose first dimension is the batch; the result
-    lists that tensor's rows back in the windows' input order. Sorting by length keeps
-    padding (wasted compute) small; that is most of the gain of batching on a CPU.
+    lists that tensor's rows back in the windows' input order. Batches come from
+    :func:`plan_batches` (sorted by length, padding bounded), so little compute is wasted.
     """
     import torch
 
@@ -272,12 +294,11 @@ def forward_windows(
     start_id, end_id = loaded.special_ids
     specials = [t for t in (start_id, end_id) if t is not None]
     pad_id = loaded.pad_id
-    order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
     results: list[Any] = [None] * len(windows)
     takes_type_ids = "token_type_ids" in _forward_params(loaded.model)
+    n_special = len(specials)
     with torch.inference_mode():
-        for b in range(0, len(order), batch_size):
-            idx = order[b : b + batch_size]
+        for idx in plan_batches([len(w) + n_special for w in windows], batch_size):
             width = max(len(windows[i]) for i in idx) + len(specials)
             ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
             mask = torch.zeros((len(idx), width), dtype=torch.long)

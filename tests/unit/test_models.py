@@ -79,3 +79,18 @@ def test_allow_download_is_a_setting_overridable_from_the_environment() -> None:
     settings = load_settings(environ={"NEWSMON_MODELS__ALLOW_DOWNLOAD": "true"})
     assert settings.models.allow_download is True
     assert load_settings(environ={}).models.allow_download is False
+
+
+def test_plan_batches_sorts_caps_rows_and_bounds_padding() -> None:
+    from pipeline.nlp.models import plan_batches
+
+    lengths = [100, 10, 12, 11, 98, 30, 101, 9]
+    batches = plan_batches(lengths, batch_size=3)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert all(len(b) <= 3 for b in batches)
+    for b in batches:
+        lens = [lengths[i] for i in b]
+        assert lens == sorted(lens)
+        assert len(lens) * max(lens) <= 1.25 * sum(lens)  # padding waste bounded
+    assert [lengths[i] for i in batches[0]] == [9, 10, 11]
+    assert plan_batches([], 4) == []

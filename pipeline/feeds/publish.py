@@ -55,6 +55,9 @@ class Publisher:
         self._producer: Any = None
         self._lock = threading.Lock()
         self._last_attempt = 0.0
+        # Sends not yet resolved, by article version: a retry from the outbox waits on these
+        # instead of sending again, so a slow ack during an outage cannot become a duplicate.
+        self._inflight: dict[tuple[str, str, int], Any] = {}
         self.last_error: str | None = None
         # False after a publish that was not fully acked: the poller then stops sending per
         # feed (each attempt would hold a thread for the ack timeout) and leaves the outbox
@@ -95,20 +98,27 @@ class Publisher:
             return []
         futures = []
         for article in articles:
-            try:
-                fut = producer.send(self.topic, key=article.id, value=dumps(article))
-            except KafkaError as exc:  # metadata not available within max_block_ms
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                break
-            futures.append((article, fut))
+            version = (article.id, article.content_hash, article.revision)
+            fut = self._inflight.get(version)
+            if fut is None or (fut.is_done and fut.failed()):
+                try:
+                    fut = producer.send(self.topic, key=article.id, value=dumps(article))
+                except KafkaError as exc:  # metadata not available within max_block_ms
+                    self.last_error = f"{type(exc).__name__}: {exc}"
+                    break
+                self._inflight[version] = fut
+            futures.append((article, version, fut))
         acked: list[Article] = []
         deadline = time.monotonic() + self.ack_timeout_s
-        for article, fut in futures:
+        for article, version, fut in futures:
             try:
                 fut.get(timeout=max(0.1, deadline - time.monotonic()))
             except KafkaError as exc:
                 self.last_error = f"{type(exc).__name__}: {exc}"
+                if fut.is_done:  # failed for good: the next retry sends it again
+                    self._inflight.pop(version, None)
                 continue
+            self._inflight.pop(version, None)
             acked.append(article)
         self.available = len(acked) == len(articles)
         if not self.available:

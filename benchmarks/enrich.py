@@ -8,7 +8,8 @@ batch size), and the ratios. Acceptance: batched >= 0.8 x raw and batched > one-
 Articles are generated here from templates (no news text is copied). Each figure is the best
 of ``--repeat`` runs, which filters out noise from other processes on a shared machine.
 
-    .venv/bin/python benchmarks/enrich.py [--articles 120] [--repeat 3] [--ner PATH|none]
+    .venv/bin/python benchmarks/enrich.py [--articles 120] [--repeat 4]
+        [--ner PATH|none|random-bert-base]
 """
 
 from __future__ import annotations
@@ -196,12 +197,17 @@ def main(argv: list[str] | None = None) -> int:
 
     import tempfile
 
-    import torch
-
     settings = load_settings().models
     if args.ner == "random-bert-base":
-        tmp = tempfile.mkdtemp(prefix="newsmon-bench-ner-")
-        args.ner = str(random_bert_base_ner(Path(tmp)))
+        with tempfile.TemporaryDirectory(prefix="newsmon-bench-ner-") as tmp:
+            args.ner = str(random_bert_base_ner(Path(tmp)))
+            return run_benchmark(args, settings)
+    return run_benchmark(args, settings)
+
+
+def run_benchmark(args: argparse.Namespace, settings: Any) -> int:
+    import torch
+
     if args.ner:
         settings = settings.model_copy(update={"ner": None if args.ner == "none" else args.ner})
     enricher = Enricher(settings)

@@ -30,6 +30,8 @@ _LABEL_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 # Sentence ends: ., ! or ? (optionally closed by a quote or bracket) before whitespace,
 # or a line break. Good enough to keep chunks on sentence boundaries.
 _SENTENCE_RE = re.compile(r"[^\n]*?(?:[.!?][\"'\u201d\u2019)\]]*(?=\s)|\n|$)")
+# A "sentence" ending like this is an abbreviation ("U.S. Secretary", "Mr. Lavrov"): joined on.
+_ABBREV_END = re.compile(r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|St|Jr|Lt|Col|Gov|Prof)\.)$")
 
 
 class TaxonomyError(ValueError):
@@ -152,11 +154,18 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences (and lines) of ``text``, stripped, empty ones dropped."""
-    out = []
+    out: list[str] = []
+    glue = False
     for m in _SENTENCE_RE.finditer(text):
         s = m.group(0).strip()
-        if s:
+        if not s:
+            continue
+        if glue:
+            out[-1] = f"{out[-1]} {s}"
+        else:
             out.append(s)
+        line_end = m.group(0).endswith("\n") or text.startswith("\n", m.end())
+        glue = bool(_ABBREV_END.search(s)) and not line_end
     return out
 
 

@@ -103,13 +103,23 @@ def test_every_topic_scored_highest_first_in_batch_order(enricher: Enricher) -> 
 
 
 def test_split_sentences_keeps_lines_and_sentence_ends() -> None:
-    text = 'Headline here\n\nFirst one. Second "quoted." Third? Yes'
+    text = 'Headline here\n\nFirst one. Second "quoted." Third? Yes\nU.S.\nLast'
     assert split_sentences(text) == [
         "Headline here",
         "First one.",
         'Second "quoted."',
         "Third?",
         "Yes",
+        "U.S.",
+        "Last",
+    ]
+
+
+def test_split_sentences_does_not_split_after_initials_and_titles() -> None:
+    text = "Lavrov pressed U.S. Secretary of State Rex Tillerson. Mr. Lavrov said so."
+    assert split_sentences(text) == [
+        "Lavrov pressed U.S. Secretary of State Rex Tillerson.",
+        "Mr. Lavrov said so.",
     ]
 
 

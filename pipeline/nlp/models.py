@@ -55,6 +55,10 @@ class LoadedModel:
     # Fast tokenizers raise "Already borrowed" when two threads use one concurrently;
     # tokenisation is cheap, so a lock is the simplest correct answer.
     tokenizer_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # One forward at a time per model: torch already spreads a forward over all intra-op
+    # threads, so two concurrent callers (worker executor threads) would only oversubscribe
+    # the cores; serialising keeps each batch at full speed.
+    forward_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def special_ids(self) -> tuple[int | None, int | None]:
@@ -110,6 +114,7 @@ def configure_torch(settings: ModelSettings) -> None:
     if settings.torch_threads:
         torch.set_num_threads(settings.torch_threads)
     _TORCH_CONFIGURED = True
+    log_event(log, "torch_configured", threads=torch.get_num_threads(), device=settings.device)
 
 
 def _builtin_path(name: str) -> tuple[Path, str]:
@@ -313,7 +318,8 @@ def forward_windows(
             inputs = {"input_ids": ids.to(loaded.device), "attention_mask": mask.to(loaded.device)}
             if takes_type_ids:
                 inputs["token_type_ids"] = torch.zeros_like(inputs["input_ids"])
-            out = head(loaded.model(**inputs), inputs["attention_mask"])
+            with loaded.forward_lock:
+                out = head(loaded.model(**inputs), inputs["attention_mask"])
             out = out.detach().to("cpu")
             for row, i in enumerate(idx):
                 results[i] = out[row]

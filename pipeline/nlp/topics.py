@@ -380,7 +380,8 @@ class ClassifierTopicScorer:
                         padding=True,
                         return_tensors="pt",
                     )
-                logits = self.loaded.model(**enc.to(self.loaded.device)).logits.to("cpu")
+                with self.loaded.forward_lock:
+                    logits = self.loaded.model(**enc.to(self.loaded.device)).logits.to("cpu")
                 cols = [self.contra, self.entail] if self.contra is not None else None
                 if cols is not None:
                     p = torch.softmax(logits[:, cols], -1)[:, 1]

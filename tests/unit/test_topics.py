@@ -209,4 +209,4 @@ def test_events_dev_mediation_and_sanctions_are_found(enricher: Enricher, corpus
     predicted = [set(assigned(a.topics)) for a in analyses]
     r = score_topics(items, predicted, ["mediation", "sanctions"])
     assert r["per_topic"]["sanctions"]["f1"] >= 0.85
-    assert r["per_topic"]["mediation"]["recall"] >= 0.75  # 15 of 19 at tuning time
+    assert r["per_topic"]["mediation"]["recall"] >= 0.84  # 17 of 19 at tuning time

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.config import ModelSettings
+from pipeline.config import ROOT, ModelSettings
 from pipeline.logs import get_logger, log_event
 
 # Set before transformers is imported anywhere through this module: no telemetry, no
@@ -154,6 +154,8 @@ def resolve_source(name: str, allow_download: bool) -> tuple[str, str]:
         path, version = _builtin_path(name)
         return str(path), version
     local = Path(os.path.expanduser(name))
+    if not local.exists() and not local.is_absolute() and (ROOT / local).exists():
+        local = ROOT / local  # relative paths in settings are relative to the project root
     if local.exists():
         if not (local / "config.json").exists():
             raise ModelUnavailable(f"{local} exists but has no config.json")
@@ -169,7 +171,8 @@ def resolve_source(name: str, allow_download: bool) -> tuple[str, str]:
         return name, f"{name}@{commit[:12]}"
     if not allow_download:
         raise ModelUnavailable(
-            f"hub model {name!r} is not in the local cache and models.allow_download is off"
+            f"hub model {name!r} is not in the local cache (nor a local directory) and "
+            "models.allow_download is off"
         )
     return name, f"{name}@hub"
 

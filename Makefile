@@ -55,6 +55,9 @@ typecheck: install
 bench: install
 	$(BIN)/python benchmarks/enrich.py
 	$(BIN)/python benchmarks/poll.py
+	$(BIN)/python benchmarks/bench_actors_events.py
+	$(BIN)/python benchmarks/bench_novelty.py
+	$(BIN)/python benchmarks/bench_metrics.py
 
 broker-stop: install
 	$(BIN)/newsmon broker stop

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from prometheus_client import CollectorRegistry
 from prometheus_client.exposition import choose_encoder
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 log = get_logger(__name__)
 
-#: How long stopping a monitor waits for its thread; see BrokerMonitor.stop.
+#: How long stopping a monitor waits for its thread; see PeriodicMonitor.stop.
 STOP_JOIN_S = 1.0
 
 
@@ -332,9 +332,60 @@ def check_broker(bootstrap_servers: str, timeout_s: float = 3.0) -> tuple[bool, 
                 consumer.close()
 
 
-class BrokerMonitor:
+class PeriodicMonitor:
+    """Calls :meth:`check_once` every ``interval_s`` in a daemon thread until :meth:`stop`.
+
+    Why a base: the broker and consumer-lag monitors need the same loop (a failed check must
+    never end the thread; stop is bounded by :data:`STOP_JOIN_S`) and differ only in what a
+    check does and how a failure is reported (:meth:`_on_success`, :meth:`_on_failure`).
+    """
+
+    #: Name of the monitoring thread (seen in thread dumps).
+    thread_name = "newsmon-monitor"
+
+    def __init__(self, interval_s: float) -> None:
+        self.interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def check_once(self) -> object:
+        raise NotImplementedError
+
+    def _on_success(self) -> None:
+        """Called after a check that did not raise."""
+
+    def _on_failure(self, exc: Exception) -> None:
+        """Called with what a check raised; the loop goes on."""
+
+    def start(self) -> Self:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.check_once()
+                self._on_success()
+            except Exception as exc:  # keep monitoring whatever a check does
+                self._on_failure(exc)
+            self._stop.wait(self.interval_s)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            # Bounded: shutdown has a budget (SIGTERM -> exit within seconds). A check still
+            # in flight runs on in its daemon thread and ends with the process.
+            self._thread.join(timeout=STOP_JOIN_S)
+            self._thread = None
+
+
+class BrokerMonitor(PeriodicMonitor):
     """Checks the broker every ``interval_s`` in a daemon thread and reports it to ``health``
     as component ``broker`` (and ``newsmon_broker_connected``)."""
+
+    thread_name = "newsmon-broker-monitor"
 
     def __init__(
         self,
@@ -345,13 +396,11 @@ class BrokerMonitor:
         timeout_s: float = 3.0,
         check: Callable[[str, float], tuple[bool, str]] = check_broker,
     ) -> None:
+        super().__init__(interval_s)
         self.bootstrap_servers = bootstrap_servers
         self.health = health or default_health()
-        self.interval_s = interval_s
         self.timeout_s = timeout_s
         self._check = check
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self.health.require("broker")
 
     def check_once(self) -> bool:
@@ -360,29 +409,8 @@ class BrokerMonitor:
         self.health.set_ready("broker", ok, detail)
         return ok
 
-    def start(self) -> BrokerMonitor:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._run, name="newsmon-broker-monitor", daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.check_once()
-            except Exception as exc:  # keep monitoring whatever a check does
-                self.health.set_ready("broker", False, f"check failed: {exc}")
-            self._stop.wait(self.interval_s)
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            # Bounded: shutdown has a budget (SIGTERM -> exit within seconds). A check still
-            # in flight runs on in its daemon thread and ends with the process.
-            self._thread.join(timeout=STOP_JOIN_S)
-            self._thread = None
+    def _on_failure(self, exc: Exception) -> None:
+        self.health.set_ready("broker", False, f"check failed: {exc}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -520,7 +548,7 @@ def consumer_lag(
             admin.close()
 
 
-class ConsumerLagMonitor:
+class ConsumerLagMonitor(PeriodicMonitor):
     """Exports ``newsmon_consumer_lag_messages{group,topic,partition}`` every ``interval_s``.
 
     Run it in every worker replica: each reports the same group-wide numbers, so queries take
@@ -529,6 +557,8 @@ class ConsumerLagMonitor:
     once per outage and keeps the last values rather than dropping to 0, which would look
     healthy.
     """
+
+    thread_name = "newsmon-lag-monitor"
 
     def __init__(
         self,
@@ -539,13 +569,11 @@ class ConsumerLagMonitor:
         interval_s: float = 15.0,
         timeout_s: float = 5.0,
     ) -> None:
+        super().__init__(interval_s)
         self.bootstrap_servers = bootstrap_servers
         self.group = group
         self.topics = list(topics)
-        self.interval_s = interval_s
         self.timeout_s = timeout_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._failing = False
 
     def check_once(self) -> dict[tuple[str, int], int]:
@@ -556,36 +584,18 @@ class ConsumerLagMonitor:
             set_consumer_lag(self.group, topic, partition, value)
         return lag
 
-    def start(self) -> ConsumerLagMonitor:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._run, name="newsmon-lag-monitor", daemon=True
+    def _on_success(self) -> None:
+        if self._failing:
+            _log("consumer_lag_recovered", group=self.group)
+        self._failing = False
+
+    def _on_failure(self, exc: Exception) -> None:
+        # once per outage: the last values stay exported meanwhile
+        if not self._failing:
+            _log(
+                "consumer_lag_failed",
+                logging.WARNING,
+                group=self.group,
+                error=f"{type(exc).__name__}: {exc}",
             )
-            self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.check_once()
-                if self._failing:
-                    _log("consumer_lag_recovered", group=self.group)
-                self._failing = False
-            except Exception as exc:
-                if not self._failing:
-                    _log(
-                        "consumer_lag_failed",
-                        logging.WARNING,
-                        group=self.group,
-                        error=f"{type(exc).__name__}: {exc}",
-                    )
-                self._failing = True
-            self._stop.wait(self.interval_s)
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            # Bounded: shutdown has a budget (SIGTERM -> exit within seconds). A check still
-            # in flight runs on in its daemon thread and ends with the process.
-            self._thread.join(timeout=STOP_JOIN_S)
-            self._thread = None
+        self._failing = True

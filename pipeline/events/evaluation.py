@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pipeline.evalfiles import iter_jsonl
 from pipeline.schema import EVENT_TYPES, Article, EnrichedArticle, Event
 
 AnalyzeFn = Callable[[str], Any]
@@ -75,17 +76,7 @@ def _ids(actors: list[Any]) -> frozenset[str]:
 def load_items(path: str | Path) -> list[dict[str, Any]]:
     items = []
     p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise EvalDataError(f"{p}: cannot read ({exc})") from exc
-    for no, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            d = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalDataError(f"{p}:{no}: not valid JSON ({exc})") from exc
+    for no, d in iter_jsonl(p, EvalDataError):
         if not isinstance(d, dict) or "text" not in d or not isinstance(d.get("gold", []), list):
             raise EvalDataError(f"{p}:{no}: expected an object with 'text' and a 'gold' list")
         for g in d.get("gold", []):

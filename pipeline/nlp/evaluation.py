@@ -16,7 +16,6 @@ taxonomy is judged, unlisted ones as negatives, and an empty list means the catc
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from pipeline.evalfiles import iter_jsonl, read_lines
 from pipeline.nlp.ner import parse_tag
 from pipeline.nlp.topics import ASSIGN_AT
 
@@ -48,10 +48,7 @@ class ConllSentence:
 def read_conll(path: str | Path, with_predictions: bool) -> list[ConllSentence]:
     """Sentences of a CoNLL file; raises :class:`EvalInputError` naming file and line."""
     p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalInputError(f"{p}: cannot read ({exc})") from exc
+    lines = read_lines(p, EvalInputError)
     need = 3 if with_predictions else 2
     sentences: list[ConllSentence] = []
     cur = ConllSentence([], [], [] if with_predictions else None)
@@ -181,18 +178,8 @@ class TopicItem:
 
 def read_topic_items(path: str | Path) -> list[TopicItem]:
     p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalInputError(f"{p}: cannot read ({exc})") from exc
     items = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            d = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalInputError(f"{p}:{n}: not valid JSON ({exc})") from exc
+    for n, d in iter_jsonl(p, EvalInputError):
         if not isinstance(d, dict):
             raise EvalInputError(f"{p}:{n}: expected a JSON object")
         text = d.get("text")
@@ -217,18 +204,11 @@ def events_dev_topic_items(path: str | Path) -> list[TopicItem]:
     """
     p = Path(path)
     items = []
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise EvalInputError(f"{p}: cannot read ({exc})") from exc
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, d in iter_jsonl(p, EvalInputError):
         try:
-            d = json.loads(line)
             text = str(d["text"])
             types = {str(e["type"]) for e in d.get("gold", [])}
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        except (KeyError, TypeError) as exc:
             raise EvalInputError(f"{p}:{n}: not an events line ({exc!r})") from exc
         labelled = set()
         if "sanctions" in types or not _SANCTION_WORDS.search(text):

@@ -108,6 +108,16 @@ def test_bad_conll_names_file_and_line(tmp_path: Path) -> None:
         eval_entities(bad, FakeEnricher([]))
 
 
+def test_bad_events_dev_file_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "ev.jsonl"
+    bad.write_text('{"text": "x", "gold": []}\n{not json}\n', encoding="utf-8")
+    with pytest.raises(EvalInputError, match=r"ev\.jsonl:2"):
+        events_dev_topic_items(bad)
+    bad.write_text('{"text": "x", "gold": []}\n\n{"gold": []}\n', encoding="utf-8")
+    with pytest.raises(EvalInputError, match=r"ev\.jsonl:3: not an events line"):
+        events_dev_topic_items(bad)
+
+
 def test_eval_topics_scores_assigned_topics_with_partial_labels(tmp_path: Path) -> None:
     path = tmp_path / "t.jsonl"
     rows = [

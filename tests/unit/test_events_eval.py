@@ -70,6 +70,9 @@ def test_bad_file_names_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(EvalDataError, match=r"bad\.jsonl:1"):
         eval_events(p, lambda t: [])
     assert main([str(tmp_path / "missing.jsonl")]) == 2
+    p.write_bytes('{"text": "Bogot\xe1", "gold": []}\n'.encode("latin-1"))
+    with pytest.raises(EvalDataError, match=r"bad\.jsonl: cannot read"):
+        eval_events(p, lambda t: [])
 
 
 def test_own_sentences_meet_the_targets() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pipeline.events import triggers as T
 from pipeline.events.candidate import Candidate
-from pipeline.events.modality import clause_start, is_hypothetical, is_negated
+from pipeline.events.modality import clause_start, modality
 from pipeline.events.roles import (
     BOUNDARY_PUNCT,
     Mention,
@@ -296,10 +296,10 @@ def _mediation_at(
             and role_actor(m, linker).kind in ("country", "igo", "org")
         ]
         parties = dedupe(parties)
-    negated = is_negated(s, cue)  # the words before the cue: "has not suspended", "refused to"
-    # mediation is stated with infinitives ("offered to mediate", "trying to mediate"): only
-    # a modal or a condition makes it hypothetical
-    hypothetical = False if negated else is_hypothetical(s, cue, "offer")
+    # negated: the words before the cue ("has not suspended", "refused to"); mediation is
+    # stated with infinitives ("offered to mediate", "trying to mediate"): only a modal or a
+    # condition makes it hypothetical, as for an offer
+    negated, hypothetical = modality(s, cue, "offer")
     conf = 0.6 + (0.15 if mediator_actors else 0.0) + (0.1 if parties else 0.0)
     conf += 0.05 if strong else -0.08
     if not mediator_actors and not parties:

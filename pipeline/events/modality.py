@@ -120,3 +120,11 @@ def is_hypothetical(s: Sentence, idx: int, action: str, urged: bool = False) -> 
             ):
                 return True
     return False
+
+
+def modality(s: Sentence, idx: int, action: str, urged: bool = False) -> tuple[bool, bool]:
+    """``(negated, hypothetical)`` of the trigger at ``idx``. A negated act is never also
+    hypothetical (a refusal, even with a condition, is a refusal), so the frames ask here
+    rather than combine :func:`is_negated` and :func:`is_hypothetical` each on its own."""
+    negated = is_negated(s, idx)
+    return negated, False if negated else is_hypothetical(s, idx, action, urged)

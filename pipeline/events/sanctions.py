@@ -17,7 +17,7 @@ import re
 
 from pipeline.events import triggers as T
 from pipeline.events.candidate import Candidate
-from pipeline.events.modality import is_hypothetical, is_negated
+from pipeline.events.modality import is_hypothetical, is_negated, modality
 from pipeline.events.roles import (
     BOUNDARY_PUNCT,
     Mention,
@@ -516,8 +516,7 @@ def _sanction_noun(
     target = [a for a in target if a.id not in {x.id for x in sender_actors}]
 
     mod_i = threat_cue if threat_cue is not None else v  # a threat's modality is its verb's
-    negated = is_negated(s, mod_i)
-    hypothetical = False if negated else is_hypothetical(s, mod_i, action, urged)
+    negated, hypothetical = modality(s, mod_i, action, urged)
     conf = 0.62 + (0.0 if weak else 0.15) + (0.08 if target else 0.0)
     if weak_noun:
         conf -= 0.1
@@ -558,8 +557,7 @@ def _sanction_noun(
             )
         )
     ):
-        callers = [role_actor(m, linker) for m in agent_before(s, urge_i) if _state_like(m, s)]
-        callers = [a for a in callers if a.kind in ("country", "igo")]
+        callers = _state_agents(s, urge_i, linker)
         if callers:
             cands.append(
                 Candidate(
@@ -602,20 +600,17 @@ def _trade_ban(s: Sentence, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
     target = [a for a in target if a.kind in ("country", "igo")]
     if not target:
         return []
-    sender = [role_actor(m, linker) for m in agent_before(s, v) if _state_like(m, s)]
-    sender = [
-        a for a in sender if a.kind in ("country", "igo") and a.id not in {t.id for t in target}
-    ]
+    sender = [a for a in _state_agents(s, v, linker) if a.id not in {t.id for t in target}]
     if not sender:
         return []
-    negated = is_negated(s, v)
+    negated, hypothetical = modality(s, v, action)
     return [
         Candidate(
             type="sanctions",
             action=action,
             roles={"sender": sender, "target": target},
             negated=negated,
-            hypothetical=False if negated else is_hypothetical(s, v, action),
+            hypothetical=hypothetical,
             confidence=0.7,
             evidence=s.text.strip(),
             sentence=n_sent,
@@ -637,8 +632,7 @@ def _sanction_verb(
     """'The US sanctioned three Iranian officials', 'Washington blacklisted X', 'Seoul froze
     the assets of ...': impose, with a state sender and a named object (a league 'sanctioning'
     a match has neither)."""
-    sender = [role_actor(m, linker) for m in agent_before(s, v) if _state_like(m, s)]
-    sender = [a for a in sender if a.kind in ("country", "igo")]
+    sender = _state_agents(s, v, linker)
     if not sender:
         return []
     j = object_from if object_from is not None else v + 1
@@ -650,14 +644,14 @@ def _sanction_verb(
     action = "impose"
     if v > 1 and s.low[v - 1] == "to" and s.low[v - 2] in _THREAT_BEFORE_TO:
         action = "threaten"  # "threatened to sanction X"
-    negated = is_negated(s, v)
+    negated, hypothetical = modality(s, v, action)
     return [
         Candidate(
             type="sanctions",
             action=action,
             roles={"sender": sender, "target": target},
             negated=negated,
-            hypothetical=False if negated else is_hypothetical(s, v, action),
+            hypothetical=hypothetical,
             confidence=0.72,
             evidence=s.text.strip(),
             sentence=n_sent,
@@ -669,6 +663,13 @@ def _sanction_verb(
 
 def _state_like(m: Mention, s: Sentence) -> bool:
     return eligible_agent(s, m) or m.category != "demonyms"
+
+
+def _state_agents(s: Sentence, v: int, linker: ActorLinker) -> list[Actor]:
+    """The states and IGOs acting as the agent of the verb at ``v``: only they impose
+    sanctions (a company or a league 'sanctioning' something is not an event)."""
+    agents = [role_actor(m, linker) for m in agent_before(s, v) if _state_like(m, s)]
+    return [a for a in agents if a.kind in ("country", "igo")]
 
 
 def _urge_before(s: Sentence, v: int) -> int | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from pipeline.config import Settings, resolve_path
 
@@ -68,6 +70,30 @@ def _enricher(settings: Settings, taxonomy: str | None = None):  # type: ignore[
     return Enricher(settings.models, taxonomy_path=resolve_path(taxonomy) if taxonomy else None)
 
 
+def _bad_input(what: str, problem: object) -> int:
+    """Report a file or option the user must fix (named in ``problem``) without a traceback;
+    exit status 2, as for a usage error."""
+    print(f"newsmon eval {what}: {problem}", file=sys.stderr)
+    return 2
+
+
+def _print_result(as_json: bool, result: Any, print_text: Callable[[Any], None]) -> int:
+    """Print ``result`` as JSON (``--json``, for scripts) or as the text report; exit 0."""
+    if as_json:
+        print(json.dumps(result, indent=2))
+    else:
+        print_text(result)
+    return 0
+
+
+def _print_thresholds(tuned: dict[str, Any]) -> None:
+    for label, t in tuned.items():
+        print(
+            f"{label:18s} threshold {t['threshold']:.2f}  (F1 {t['f1']:.3f}; "
+            f"configured {t['current']:.2f})"
+        )
+
+
 def run_entities(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.nlp.evaluation import EvalInputError, eval_entities, print_entity_report
 
@@ -77,13 +103,8 @@ def run_entities(args: argparse.Namespace, settings: Settings) -> int:
         else:
             result = eval_entities(args.file, _enricher(settings))
     except EvalInputError as exc:
-        print(f"newsmon eval entities: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        print_entity_report(result, sys.stdout)
-    return 0
+        return _bad_input("entities", exc)
+    return _print_result(args.json, result, lambda r: print_entity_report(r, sys.stdout))
 
 
 def run_topics(args: argparse.Namespace, settings: Settings) -> int:
@@ -103,27 +124,13 @@ def run_topics(args: argparse.Namespace, settings: Settings) -> int:
         if args.tune:
             scorer = enricher.topic_scorer
             if not isinstance(scorer, EncoderTopicScorer):
-                print("newsmon eval topics --tune: needs the encoder scorer", file=sys.stderr)
-                return 2
+                return _bad_input("topics --tune", "needs the encoder scorer")
             tuned = tune_thresholds(read_topic_items(args.file) + extra, scorer)
-            if args.json:
-                print(json.dumps(tuned, indent=2))
-            else:
-                for label, t in tuned.items():
-                    print(
-                        f"{label:18s} threshold {t['threshold']:.2f}  (F1 {t['f1']:.3f}; "
-                        f"configured {t['current']:.2f})"
-                    )
-            return 0
+            return _print_result(args.json, tuned, _print_thresholds)
         result = eval_topics(args.file, enricher, extra)
     except (EvalInputError, TaxonomyError) as exc:
-        print(f"newsmon eval topics: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        print_topic_report(result, sys.stdout)
-    return 0
+        return _bad_input("topics", exc)
+    return _print_result(args.json, result, lambda r: print_topic_report(r, sys.stdout))
 
 
 def run_events(args: argparse.Namespace, settings: Settings) -> int:
@@ -149,10 +156,7 @@ def run_events(args: argparse.Namespace, settings: Settings) -> int:
             by_text = dict(zip(texts, analysed, strict=True))
             result = eval_events(args.file, by_text.__getitem__)
     except (EvalDataError, OSError) as exc:
-        print(f"newsmon eval events: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        print_events_report(result, args.verbose, sys.stdout)
-    return 0
+        return _bad_input("events", exc)
+    return _print_result(
+        args.json, result, lambda r: print_events_report(r, args.verbose, sys.stdout)
+    )

@@ -161,6 +161,18 @@ def _decoder(encoding: str) -> _Decoder:
     raise ValueError(f"unsupported Content-Encoding {encoding!r}")
 
 
+def _seconds_until(http_date: str, now: datetime | None) -> float | None:
+    """Seconds from ``now`` (default: the clock) to an HTTP date, 0 for one in the past, None
+    for one that does not parse. A date without a zone is read as UTC, as HTTP dates are."""
+    try:
+        when = parsedate_to_datetime(http_date)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
     if not value:
@@ -168,13 +180,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     value = value.strip()
     if value.isdigit():
         return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return _seconds_until(value, now)
 
 
 def parse_freshness(headers: httpx.Headers, now: datetime | None = None) -> float | None:
@@ -189,13 +195,7 @@ def parse_freshness(headers: httpx.Headers, now: datetime | None = None) -> floa
                 return None
     expires = headers.get("expires")
     if expires:
-        try:
-            when = parsedate_to_datetime(expires)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+        return _seconds_until(expires, now)
     return None
 
 

@@ -8,11 +8,20 @@ import gzip
 import time
 import zlib
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import brotli
+import httpx
 import pytest
 
-from pipeline.feeds.fetch import FetchLimits, FetchResult, fetch, make_client, parse_retry_after
+from pipeline.feeds.fetch import (
+    FetchLimits,
+    FetchResult,
+    fetch,
+    make_client,
+    parse_freshness,
+    parse_retry_after,
+)
 from tests.feedserver import FeedServer, Reply, Seen, rss
 
 LIMITS = FetchLimits(
@@ -68,6 +77,17 @@ def test_retry_after_seconds_and_date(server: FeedServer, status: int) -> None:
     assert r.retry_after_s == 120.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
     assert parse_retry_after("soon") is None
+
+
+def test_http_dates_count_from_now_in_retry_after_and_expires() -> None:
+    now = datetime(2015, 10, 21, 7, 0, tzinfo=UTC)
+    later = "Wed, 21 Oct 2015 07:28:00 GMT"
+    assert parse_retry_after(later, now) == 28 * 60.0
+    assert parse_freshness(httpx.Headers({"Expires": later}), now) == 28 * 60.0
+    assert parse_freshness(httpx.Headers({"Expires": "Tue, 20 Oct 2015 07:28:00 GMT"}), now) == 0
+    assert parse_freshness(httpx.Headers({"Expires": "0"}), now) is None  # "already expired"
+    both = httpx.Headers({"Cache-Control": "max-age=60", "Expires": later})
+    assert parse_freshness(both, now) == 60.0  # max-age wins
 
 
 def test_cache_headers_give_freshness(server: FeedServer) -> None:

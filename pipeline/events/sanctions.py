@@ -603,22 +603,9 @@ def _trade_ban(s: Sentence, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
     sender = [a for a in _state_agents(s, v, linker) if a.id not in {t.id for t in target}]
     if not sender:
         return []
-    negated, hypothetical = modality(s, v, action)
-    return [
-        Candidate(
-            type="sanctions",
-            action=action,
-            roles={"sender": sender, "target": target},
-            negated=negated,
-            hypothetical=hypothetical,
-            confidence=0.7,
-            evidence=s.text.strip(),
-            sentence=n_sent,
-            instrument="travel ban"
-            if any(x in ("travel", "visa", "entry") for x in s.low[max(0, n - 2) : n])
-            else "export ban",
-        )
-    ]
+    travel = any(x in ("travel", "visa", "entry") for x in s.low[max(0, n - 2) : n])
+    instrument = "travel ban" if travel else "export ban"
+    return _verb_event(s, v, n_sent, action, sender, target, confidence=0.7, instrument=instrument)
 
 
 def _sanction_verb(
@@ -644,6 +631,25 @@ def _sanction_verb(
     action = "impose"
     if v > 1 and s.low[v - 1] == "to" and s.low[v - 2] in _THREAT_BEFORE_TO:
         action = "threaten"  # "threatened to sanction X"
+    instrument = instrument or (
+        "designation" if s.low[v].startswith("blacklist") else _instrument(s.text)
+    )
+    return _verb_event(s, v, n_sent, action, sender, target, confidence=0.72, instrument=instrument)
+
+
+def _verb_event(
+    s: Sentence,
+    v: int,
+    n_sent: int,
+    action: str,
+    sender: list[Actor],
+    target: list[Actor],
+    *,
+    confidence: float,
+    instrument: str | None,
+) -> list[Candidate]:
+    """The sanctions event stated by the verb at ``v`` (trade ban, sanction verb): negated or
+    hypothetical as the words before that verb say."""
     negated, hypothetical = modality(s, v, action)
     return [
         Candidate(
@@ -652,11 +658,10 @@ def _sanction_verb(
             roles={"sender": sender, "target": target},
             negated=negated,
             hypothetical=hypothetical,
-            confidence=0.72,
+            confidence=confidence,
             evidence=s.text.strip(),
             sentence=n_sent,
-            instrument=instrument
-            or ("designation" if s.low[v].startswith("blacklist") else _instrument(s.text)),
+            instrument=instrument,
         )
     ]
 

@@ -170,7 +170,10 @@ def test_alert_latencies_are_observed_and_clamped() -> None:
     )
 
 
-def test_model_state_keeps_one_info_series_per_role() -> None:
+def test_model_state_keeps_one_info_series_per_role(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Isolated from fallbacks that other tests' Enrichers recorded in the NLP module.
+    quiet = types.SimpleNamespace(fallback_status=lambda: {})
+    monkeypatch.setitem(sys.modules, "pipeline.nlp.models", quiet)
     m.set_model_state("ner", "dslim/bert-base-NER", loaded=True, fallback=False)
     m.set_model_state("ner", "builtin:dictionary", loaded=True, fallback=True)
     assert value("newsmon_model_info", model="ner", id="builtin:dictionary") == 1

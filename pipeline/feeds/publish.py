@@ -96,30 +96,25 @@ class Publisher:
         if producer is None:
             self.available = False
             return []
-        futures = []
-        for article in articles:
-            version = (article.id, article.content_hash, article.revision)
-            fut = self._inflight.get(version)
-            if fut is None or (fut.is_done and fut.failed()):
-                try:
-                    fut = producer.send(self.topic, key=article.id, value=dumps(article))
-                except KafkaError as exc:  # metadata not available within max_block_ms
-                    self.last_error = f"{type(exc).__name__}: {exc}"
-                    break
-                self._inflight[version] = fut
-            futures.append((article, version, fut))
         acked: list[Article] = []
         deadline = time.monotonic() + self.ack_timeout_s
-        for article, version, fut in futures:
-            try:
-                fut.get(timeout=max(0.1, deadline - time.monotonic()))
-            except KafkaError as exc:
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                if fut.is_done:  # failed for good: the next retry sends it again
-                    self._inflight.pop(version, None)
-                continue
-            self._inflight.pop(version, None)
-            acked.append(article)
+        todo = list(articles)
+        # A send that fails for good (e.g. expired while the broker was away) is sent again at
+        # once while time is left; one still unresolved at the deadline stays in flight.
+        while todo and deadline - time.monotonic() > 0.5:
+            failed = []
+            for article, version, fut in self._send_or_reuse(producer, todo):
+                try:
+                    fut.get(timeout=max(0.1, deadline - time.monotonic()))
+                except KafkaError as exc:
+                    self.last_error = f"{type(exc).__name__}: {exc}"
+                    if fut.is_done:
+                        self._inflight.pop(version, None)
+                        failed.append(article)
+                    continue
+                self._inflight.pop(version, None)
+                acked.append(article)
+            todo = failed
         self.available = len(acked) == len(articles)
         if not self.available:
             log_event(
@@ -132,6 +127,25 @@ class Publisher:
                 error=self.last_error,
             )
         return acked
+
+    def _send_or_reuse(
+        self, producer: Any, articles: Sequence[Article]
+    ) -> list[tuple[Article, tuple[str, str, int], Any]]:
+        """Futures for ``articles``: the unresolved send of the same version if there is one
+        (so a retry cannot duplicate it), else a new send."""
+        futures = []
+        for article in articles:
+            version = (article.id, article.content_hash, article.revision)
+            fut = self._inflight.get(version)
+            if fut is None or (fut.is_done and fut.failed()):
+                try:
+                    fut = producer.send(self.topic, key=article.id, value=dumps(article))
+                except KafkaError as exc:  # metadata not available within max_block_ms
+                    self.last_error = f"{type(exc).__name__}: {exc}"
+                    break
+                self._inflight[version] = fut
+            futures.append((article, version, fut))
+        return futures
 
     def close(self, timeout_s: float = 10.0) -> None:
         with self._lock:

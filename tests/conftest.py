@@ -31,3 +31,12 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED_FILE.read_text(encoding="utf-8")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Client threads of kafka-python may outlive the session broker by a moment; their
+    reconnect errors after the summary line are noise, not results."""
+    import logging
+
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)

@@ -15,6 +15,7 @@ import faust
 
 from agents.app import WorkerContext
 from agents.deadletters import DeadLetters
+from pipeline.alerts.build import parse_time
 from pipeline.alerts.novelty import decide
 from pipeline.logs import get_logger, log_event
 from pipeline.metrics import record_alert, record_stage
@@ -72,9 +73,5 @@ def register_alert_agent(
 
 
 def _unix(iso: str | None) -> float | None:
-    if not iso:
-        return None
-    try:
-        return datetime.fromisoformat(iso).timestamp()
-    except ValueError:
-        return None
+    ts = parse_time(iso)
+    return ts.timestamp() if ts else None

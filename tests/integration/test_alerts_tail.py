@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
 from datetime import timedelta
@@ -14,33 +13,8 @@ from pipeline.alerts.novelty import decide
 from pipeline.config import Settings
 from pipeline.kafka.producer import make_producer
 from pipeline.schema import Alert, dumps
-from tests.integration.procs import REPO, newsmon_argv
+from tests.integration.procs import REPO, newsmon_argv, run_newsmon, settings_env
 from tests.unit.test_alerts_helpers import T0, mediation, sanctions, settings
-
-
-def _env(s: Settings, **extra: str) -> dict[str, str]:
-    """Only what the tail reads: broker and alert topics (the rest keeps its defaults)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
-    env.update(
-        NEWSMON_KAFKA__BOOTSTRAP_SERVERS=s.kafka.bootstrap_servers,
-        NEWSMON_KAFKA__CLIENT_ID=s.kafka.client_id,
-        NEWSMON_TOPICS__ALERTS_MEDIATION=s.topics.alerts_mediation,
-        NEWSMON_TOPICS__ALERTS_SANCTIONS=s.topics.alerts_sanctions,
-        NEWSMON_LOGGING__FORMAT="json",
-    )
-    env.update(extra)
-    return env
-
-
-def run_newsmon(s: Settings, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        newsmon_argv(*args),
-        env=_env(s, **extra),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def _alerts() -> list[Alert]:
@@ -117,7 +91,7 @@ def test_tail_follows_alerts_sent_after_it_started(
     with open(err_path, "wb") as err:
         proc = subprocess.Popen(
             newsmon_argv("alerts", "tail", "--max", "1", "--timeout", "60"),
-            env=_env(kafka_settings),
+            env=settings_env(kafka_settings),
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=err,

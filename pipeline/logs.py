@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -67,6 +68,19 @@ def setup_logging(level: str = "INFO", fmt: str = "json") -> None:
     root.setLevel(level)
     for noisy in ("kafka", "aiokafka", "urllib3", "httpx", "httpcore", "filelock"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def log_to_file(path: Path) -> None:
+    """Send every log line of this process to ``path`` instead of stderr, same format.
+
+    For ``newsmon run``: its terminal is for the person watching it (sentences and alerts);
+    the JSON events still exist, in the log file it names."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    formatter = root.handlers[0].formatter if root.handlers else JsonFormatter()
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(formatter)
+    root.handlers[:] = [handler]
 
 
 def get_logger(name: str) -> logging.Logger:

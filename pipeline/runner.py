@@ -1,9 +1,13 @@
 """``newsmon run``: the whole pipeline on one machine, for ``make run``.
 
 Starts (or reuses) the local broker, creates the topics, serves the demo feed when the feeds
-file is the demo one, runs the poller and the worker as child processes (their logs go to
-``.newsmon/logs/``), and prints every alert as it fires. Ctrl-C stops, in reverse order,
-everything this command started and nothing it did not.
+file is the demo one, runs the poller and the worker as child processes, and prints every alert
+as it fires. Ctrl-C stops, in reverse order, everything this command started and nothing it did
+not.
+
+The terminal is for a person: it gets sentences (``newsmon: ...`` on stderr) and alert lines
+(stdout), nothing else. Every JSON log line, this process's own included, goes to a file in
+``.newsmon/logs/`` whose name is printed once.
 """
 
 from __future__ import annotations
@@ -18,13 +22,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.config import Settings, resolve_path
-from pipeline.logs import get_logger, log_event
+from pipeline.logs import get_logger, log_event, log_to_file
 
 if TYPE_CHECKING:
     from pipeline.kafka.broker import LocalBroker
 
 log = get_logger("newsmon.run")
 STOP_TIMEOUT_S = 20.0
+TAIL_READY_EVENT = "alerts_tail_started"  # logged by `newsmon alerts tail` once positioned
+TAIL_READY_TIMEOUT_S = 60.0
 
 
 def _say(message: str) -> None:
@@ -34,13 +40,24 @@ def _say(message: str) -> None:
 class ChildProcess:
     """A child in its own session, so Ctrl-C reaches only us and we stop children in order."""
 
-    def __init__(self, name: str, argv: list[str], log_path: Path | None, env: dict[str, str]):
+    def __init__(
+        self,
+        name: str,
+        argv: list[str],
+        log_path: Path | None,
+        env: dict[str, str],
+        keep_stdout: bool = False,
+    ):
+        """``keep_stdout``: the child prints to our terminal, only its stderr (logs) goes to
+        ``log_path``."""
         self.name = name
+        self.log_path = log_path
+        self.log_start = log_path.stat().st_size if log_path and log_path.exists() else 0
         self._log = open(log_path, "ab") if log_path else None  # noqa: SIM115
         self.proc = subprocess.Popen(
             argv,
-            stdout=self._log or None,
-            stderr=self._log or None,
+            stdout=None if keep_stdout else self._log,
+            stderr=self._log,
             env=env,
             start_new_session=True,
         )
@@ -76,6 +93,8 @@ def run_all(settings: Settings, demo_port: int = 8765) -> int:
 
     logs_dir = resolve_path(settings.broker.data_dir).parent / "logs"
     logs_dir.mkdir(parents=True, exist_ok=True)
+    log_to_file(logs_dir / "run.log")
+    _say(f"logs (JSON lines) go to {logs_dir}/: run.log and one file per process")
     env = dict(os.environ)
     env["NEWSMON_BOOTSTRAP"] = settings.kafka.bootstrap_servers
     env["NEWSMON_FEEDS"] = settings.poller.feeds_file
@@ -108,16 +127,21 @@ def run_all(settings: Settings, demo_port: int = 8765) -> int:
             ("poller", [*newsmon, "poll"]),
         ):
             children.append(ChildProcess(name, argv, logs_dir / f"{name}.log", env))
-            _say(f"started {name} (log: {logs_dir / f'{name}.log'})")
-        tail = ChildProcess("alerts", [*newsmon, "alerts", "tail"], None, env)
+            _say(f"started the {name} (log: {name}.log)")
+        tail = ChildProcess(
+            "alert tail", [*newsmon, "alerts", "tail"], logs_dir / "alerts.log", env,
+            keep_stdout=True,
+        )
         children.append(tail)
-        _say("waiting for alerts (Ctrl-C stops everything)")
         try:
+            if _wait_for_tail(tail, children):
+                _say("waiting for alerts (Ctrl-C stops everything)")
             while True:
                 for child in children:
                     code = child.proc.poll()
                     if code is not None:
-                        _say(f"{child.name} exited with code {code}; stopping")
+                        where = f" (log: {child.log_path})" if child.log_path else ""
+                        _say(f"the {child.name} exited with code {code}; stopping{where}")
                         return 1
                 time.sleep(0.5)
         except KeyboardInterrupt:
@@ -126,10 +150,29 @@ def run_all(settings: Settings, demo_port: int = 8765) -> int:
     return 0
 
 
+def _wait_for_tail(tail: ChildProcess, children: list[ChildProcess]) -> bool:
+    """True once the alert tail is positioned (from then on no alert is missed); False if a
+    child exited or the tail took too long (the main loop then reports or keeps waiting)."""
+    deadline = time.monotonic() + TAIL_READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if any(child.proc.poll() is not None for child in children):
+            return False
+        try:
+            if tail.log_path:
+                with tail.log_path.open("rb") as fh:
+                    fh.seek(tail.log_start)
+                    if TAIL_READY_EVENT.encode() in fh.read():
+                        return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
 def _stop_children(children: list[ChildProcess]) -> None:
     for child in reversed(children):
         child.stop()
-        _say(f"stopped {child.name}")
+        _say(f"stopped the {child.name}")
 
 
 def _stop_broker(broker: LocalBroker) -> None:

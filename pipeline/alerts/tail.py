@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
+from pipeline.alerts.colour import paint
 from pipeline.alerts.format import format_alert_line
 from pipeline.config import Settings
 from pipeline.schema import Alert, SchemaError, loads
@@ -53,16 +54,18 @@ class TailOptions:
     max_alerts: int | None = None
     timeout_s: float | None = None
     group: str | None = None
+    colour: bool = False  # readable lines coloured by event type (a terminal, not --json)
 
 
-def render(value: bytes | None, as_json: bool) -> str:
+def render(value: bytes | None, as_json: bool, colour: bool = False) -> str:
     """The output line for one record value; raises :class:`SchemaError` if it is no alert."""
     if value is None:
         raise SchemaError("Alert: empty record (tombstone)")
     alert = loads(value, Alert)  # validate in both modes: --json promises alerts, not any bytes
     if as_json:
         return json.dumps(json.loads(value), ensure_ascii=False, separators=(",", ":"))
-    return format_alert_line(alert)
+    line = format_alert_line(alert)
+    return paint(line, alert.event.type, alert.kind) if colour else line
 
 
 def follow(
@@ -92,7 +95,7 @@ def follow(
         )
         for rec in records:
             try:
-                line = render(rec.value, opts.as_json)
+                line = render(rec.value, opts.as_json, opts.colour)
             except SchemaError as exc:
                 where = f"{rec.topic}[{rec.partition}]@{rec.offset}"
                 print(f"newsmon alerts tail: skipped {where}: {exc}", file=err)

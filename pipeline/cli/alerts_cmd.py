@@ -3,13 +3,18 @@
 Exit status: 0 when it stopped normally (``--max`` reached, ``--timeout`` passed without
 ``--max``, or Ctrl-C), 1 when ``--timeout`` passed before ``--max`` alerts arrived (so scripts
 and tests can wait for N alerts), 2 when it could not start (broker or topic missing).
+
+On a terminal the lines are coloured by event type (``NO_COLOR`` turns that off); in a pipe or
+a file they are plain.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
+from pipeline.alerts.colour import use_colour
 from pipeline.alerts.tail import TailError, TailOptions, alert_topics, follow, open_consumer
 from pipeline.config import Settings
 from pipeline.logs import get_logger, log_event
@@ -53,6 +58,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         max_alerts=args.max,
         timeout_s=args.timeout,
         group=args.group,
+        colour=not args.json and use_colour(sys.stdout, os.environ),
     )
     try:
         consumer = open_consumer(settings, opts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from pipeline.config import Settings
 
@@ -14,6 +15,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.kafka.admin import BrokerUnavailable, TopicError
+    from pipeline.kafka.broker import BrokerError
     from pipeline.runner import run_all
 
-    return run_all(settings, demo_port=args.demo_port)
+    try:
+        return run_all(settings, demo_port=args.demo_port)
+    except (BrokerError, BrokerUnavailable, TopicError) as exc:
+        print(f"newsmon run: {exc}", file=sys.stderr)
+        print("newsmon run: `newsmon doctor` checks the whole set-up", file=sys.stderr)
+        return 1

@@ -43,6 +43,7 @@ COMMAND_MODULES = (
     "pipeline.cli.demo_cmd",
     "pipeline.cli.config_cmd",
     "pipeline.cli.run_cmd",
+    "pipeline.cli.doctor_cmd",
 )
 
 

@@ -410,9 +410,9 @@ def run_checks(
 
     running = broker.status().running
     broker_ports = {"broker.port", "broker.controller_port"}
-    for use in ports_to_check(settings, demo_port):
-        ours = running and use.setting in broker_ports
-        yield check_port(use, use.port != 0 and port_taken(use.host, use.port), ours)
+    for port in ports_to_check(settings, demo_port):
+        ours = running and port.setting in broker_ports
+        yield check_port(port, port.port != 0 and port_taken(port.host, port.port), ours)
 
     verdict, found = check_broker(
         settings, running, probe or (lambda s: probe_broker(s, timeout_s))
@@ -426,8 +426,8 @@ def run_checks(
 
     if check_models:
         load = load_configured_model(settings)
-        for use in models_to_check(settings):
-            yield check_model(use, load)
+        for model in models_to_check(settings):
+            yield check_model(model, load)
 
 
 def is_demo(settings: Settings) -> bool:

@@ -1,11 +1,23 @@
 # newsmon: `make run` runs the pipeline on the bundled demo; `make test` runs the whole suite.
 # Both set everything up on a fresh machine (virtualenv, Python packages, Kafka jars).
+#
+# Set-up steps say what they do: each runs through $(STEP) (scripts/step), which prints one
+# line when it starts and one with how long it took; pip shows its progress on a terminal and
+# is quiet in CI (CI=true) or when the output goes to a file. To add a step, in a recipe:
+#
+#     @$(STEP) "installing chromium (first run: about 1 minute)" scripts/apt-install chromium
+#
+# Debian packages: scripts/apt-install NAME... (quiet; runs apt-get update only when needed).
+# Recipes start with @ so that only the step lines (and the commands' own output) show.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.newsmon-installed
 PYTEST_ARGS ?=
+STEP := scripts/step
+# The broker version the jars are fetched for: NEWSMON_BROKER__VERSION, else configs/newsmon.yaml.
+KAFKA_VERSION ?= $(or $(NEWSMON_BROKER__VERSION),$(shell awk '/^broker:/{b=1} b && /^  version:/{print $$2; exit}' configs/newsmon.yaml))
 
 .PHONY: help install jars prometheus run test unit integration lint typecheck bench clean broker-stop
 
@@ -15,30 +27,29 @@ help:
 	@echo "make unit | integration | lint | typecheck | bench | clean"
 
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,fulltext]'
+	@test -x $(BIN)/python || $(STEP) "creating the virtualenv $(VENV)" $(PYTHON) -m venv $(VENV)
+	@$(STEP) "upgrading pip" $(BIN)/python -m pip install --upgrade pip
+	@$(STEP) "installing Python packages (first run: about 3 minutes)" \
+	  $(BIN)/python -m pip install -e '.[dev,fulltext]'
 	@touch $(STAMP)
 
 install: $(STAMP)
 
 jars: install
-	$(BIN)/newsmon --log-level WARNING broker jars
+	@$(STEP) "fetching Kafka $(KAFKA_VERSION) jars (first run: about 1 minute)" \
+	  $(BIN)/newsmon --log-level WARNING broker jars
 
 # The integration tests scrape the pipeline with a real Prometheus (Debian package).
 prometheus:
-	@command -v prometheus >/dev/null && command -v promtool >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian's prometheus package"; \
-	    (apt-get install -y -qq prometheus >/dev/null 2>&1 || \
-	     (apt-get update -qq >/dev/null && apt-get install -y -qq prometheus >/dev/null)); \
-	  else echo "prometheus not installed: its tests will be skipped (sudo apt-get install prometheus)"; fi; }
+	@command -v prometheus >/dev/null && command -v promtool >/dev/null || \
+	  $(STEP) "installing prometheus" scripts/apt-install prometheus
 
 run: jars
-	$(BIN)/newsmon run
+	@echo "==> starting newsmon (Ctrl-C stops it; if it fails, $(BIN)/newsmon doctor says why)"
+	@$(BIN)/newsmon run
 
 test: jars prometheus
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(STEP) "running the test suite (about 7 minutes)" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)

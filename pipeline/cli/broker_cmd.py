@@ -40,10 +40,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return 0 if status.running else EXIT_STOPPED
         if args.action == "jars":
             began = time.monotonic()
-            libs = broker.ensure_jars()
+            libs = broker.ensure_jars(progress=lambda line: print(f"    {line}", flush=True))
             log_event(logger, "broker_jars_ready", libs=str(libs),
                       seconds=round(time.monotonic() - began, 2))
-            print(f"Kafka {settings.broker.version} jars in {libs}")
             return 0
         if args.action == "start":
             before = broker.status()

@@ -19,6 +19,7 @@ Layout of ``data_dir``::
 from __future__ import annotations
 
 import base64
+import collections
 import contextlib
 import ctypes
 import fcntl
@@ -45,6 +46,10 @@ READY_LINE = "Kafka Server started"
 MARKER_NAME = ".complete"
 LOG_TAIL_LINES = 30
 STOP_TIMEOUT_S = 30.0
+
+PROGRESS_EVERY_S = 20.0  # a first fetch takes about a minute: two or three progress lines
+_DOWNLOADED_RE = re.compile(r"Downloaded from [^:]+: \S+ \((\d+(?:\.\d+)?) (B|kB|KB|MB|GB)")
+_SIZE_UNITS = {"B": 1, "kB": 1000, "KB": 1024, "MB": 1000**2, "GB": 1000**3}
 
 # Kafka's reserved ids (Uuid.ZERO_UUID, Uuid.METADATA_TOPIC_ID) are refused as cluster ids.
 _RESERVED_IDS = {"AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAQ"}
@@ -233,6 +238,50 @@ def new_cluster_id() -> str:
             continue
 
 
+def downloaded_bytes(maven_line: str) -> int | None:
+    """Size of one file from Maven's ``Downloaded from central: URL (6.6 MB at 2.1 MB/s)``;
+    None for any other line."""
+    match = _DOWNLOADED_RE.search(maven_line)
+    if not match:
+        return None
+    return int(float(match.group(1)) * _SIZE_UNITS[match.group(2)])
+
+
+def human_size(n: int) -> str:
+    for unit, size in (("GB", 1000**3), ("MB", 1000**2), ("kB", 1000)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} B"
+
+
+class DownloadCounter:
+    """Counts Maven's downloads from its batch output and reports now and then: Maven's own
+    transfer log is a line per file (hundreds), too much for a person and too little summary."""
+
+    def __init__(self, report: Callable[[str], None], clock: Callable[[], float] = time.monotonic):
+        self.report = report
+        self.clock = clock
+        self.files = 0
+        self.bytes = 0
+        self._reported_at = clock()
+
+    def feed(self, line: str) -> None:
+        size = downloaded_bytes(line)
+        if size is None:
+            return
+        self.files += 1
+        self.bytes += size
+        now = self.clock()
+        if now - self._reported_at >= PROGRESS_EVERY_S:
+            self.report(f"downloaded {self.files} files ({human_size(self.bytes)}) so far")
+            self._reported_at = now
+
+    def summary(self) -> str:
+        if not self.files:
+            return "nothing to download: every file was in the local Maven repository"
+        return f"downloaded {self.files} files ({human_size(self.bytes)})"
+
+
 def tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     """The last ``lines`` lines of a log file ('' if missing); used in every error message."""
     try:
@@ -405,17 +454,20 @@ class LocalBroker:
         except OSError:
             return False
 
-    def ensure_jars(self) -> Path:
+    def ensure_jars(self, progress: Callable[[str], None] | None = None) -> Path:
         """Fetch the broker's jars once per version into ``jars_dir/<version>/libs``.
 
-        Returns the libs folder. Concurrent callers wait on a lock instead of racing."""
+        Returns the libs folder. Concurrent callers wait on a lock instead of racing.
+        ``progress`` receives one sentence per phase and a download count now and then."""
+        say = progress or (lambda message: None)
         if self.jars_ready():
+            say(f"Kafka {self.settings.version} jars already in {self.libs_dir}")
             return self.libs_dir
         mvn = _require_tool(
             "mvn", "install Maven 3.8+ (apt-get install maven) to fetch the Kafka broker jars"
         )
         with _file_lock(self.jars_root / f"{self.settings.version}.lock"):
-            if self.jars_ready():
+            if self.jars_ready():  # another process fetched them while we waited
                 return self.libs_dir
             self.version_dir.mkdir(parents=True, exist_ok=True)
             pom = self.version_dir / "pom.xml"
@@ -424,26 +476,44 @@ class LocalBroker:
             shutil.rmtree(staging, ignore_errors=True)
             cmd = [
                 mvn,
-                "-B",
-                "-q",
+                "-B",  # batch output: one "Downloaded from" line per file, which we count
                 "-f",
                 str(pom),
                 "dependency:copy-dependencies",
                 f"-DoutputDirectory={staging}",
                 "-DincludeScope=runtime",
             ]
-            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            if proc.returncode != 0:
-                out = "\n".join((proc.stdout + proc.stderr).splitlines()[-LOG_TAIL_LINES:])
+            say(
+                f"resolving Kafka {self.settings.version} and its dependencies with Maven "
+                "(from Maven Central, or the local ~/.m2 repository)"
+            )
+            counter = DownloadCounter(say)
+            last_lines: collections.deque[str] = collections.deque(maxlen=LOG_TAIL_LINES)
+            proc = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                stdin=subprocess.DEVNULL,
+            )
+            assert proc.stdout is not None
+            with proc.stdout:
+                for line in proc.stdout:
+                    last_lines.append(line.rstrip("\n"))
+                    counter.feed(line)
+            code = proc.wait()
+            if code != 0:
+                out = "\n".join(last_lines)
                 raise BrokerError(
                     f"mvn could not fetch Kafka {self.settings.version} jars "
-                    f"(exit {proc.returncode}, pom {pom}):\n{out}"
+                    f"(exit {code}, pom {pom}):\n{out}"
                 )
             if not any(staging.glob("kafka_*.jar")):
                 raise BrokerError(f"mvn finished but {staging} holds no kafka_*.jar")
+            say(counter.summary())
             shutil.rmtree(self.libs_dir, ignore_errors=True)
             staging.rename(self.libs_dir)
             self.marker.write_text(self._marker_text())
+            jars = list(self.libs_dir.glob("*.jar"))
+            size = sum(j.stat().st_size for j in jars)
+            say(f"copied {len(jars)} jars ({human_size(size)}) to {self.libs_dir}")
         return self.libs_dir
 
     # process -------------------------------------------------------------

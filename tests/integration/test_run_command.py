@@ -1,4 +1,5 @@
-"""`newsmon run` (what `make run` calls): alerts appear, and Ctrl-C leaves no process behind."""
+"""`newsmon run` (what `make run` calls): alerts appear, the terminal holds only sentences and
+alert lines (the JSON logs are in the files it names), and Ctrl-C leaves no process behind."""
 
 from __future__ import annotations
 
@@ -47,20 +48,22 @@ def test_run_prints_the_seed_alerts_and_ctrl_c_stops_everything(tmp_path: Path) 
         NEWSMON_METRICS__POLLER_PORT="0",
     )
     out = tmp_path / "stdout.txt"
-    with open(out, "wb") as stdout:
+    err = tmp_path / "stderr.txt"
+    with open(out, "wb") as stdout, open(err, "wb") as stderr:
         proc = subprocess.Popen(
             [*newsmon_argv("run", "--demo-port", str(demo))],
             cwd=REPO,
             env=env,
             stdout=stdout,
-            stderr=subprocess.PIPE,
+            stderr=stderr,
         )
         try:
             deadline = time.monotonic() + 240
             while time.monotonic() < deadline and len(out.read_text().splitlines()) < 2:
-                assert proc.poll() is None, proc.stderr.read().decode()[-3000:]  # type: ignore[union-attr]
+                assert proc.poll() is None, err.read_text()[-3000:]
                 time.sleep(1)
             lines = out.read_text().splitlines()
+            said_before_alerts = err.read_text().splitlines()
             time.sleep(3)
         finally:
             proc.send_signal(signal.SIGINT)
@@ -69,5 +72,16 @@ def test_run_prints_the_seed_alerts_and_ctrl_c_stops_everything(tmp_path: Path) 
     assert any("mediation offer" in line and "RUS" in line for line in lines)
     assert any("sanctions impose" in line and "IGO:UNSC" in line for line in lines)
     assert code == 0
+    # What a person reads: sentences, no JSON log line, no traceback; the logs are named once.
+    said = err.read_text().splitlines()
+    assert said[: len(said_before_alerts)] == said_before_alerts
+    assert said_before_alerts and all(line.startswith("newsmon: ") for line in said), said
+    assert not [line for line in said + lines if line.lstrip().startswith("{")], said
+    assert "Traceback" not in err.read_text()
+    logs_dir = data_dir.parent / "logs"
+    assert sum(str(logs_dir) in line for line in said) == 1, said
+    assert any("waiting for alerts" in line for line in said_before_alerts), said_before_alerts
+    assert "alerts_tail_started" in (logs_dir / "alerts.log").read_text()
+    assert "topic_created" in (logs_dir / "run.log").read_text()
     time.sleep(1)
     assert _processes_mentioning(str(tmp_path)) == []

@@ -134,7 +134,8 @@ def run_all(settings: Settings, demo_port: int = 8765) -> int:
         )
         children.append(tail)
         try:
-            if _wait_for_tail(tail, children):
+            _wait_for_tail(tail, children)
+            if all(child.proc.poll() is None for child in children):
                 _say("waiting for alerts (Ctrl-C stops everything)")
             while True:
                 for child in children:
@@ -150,23 +151,23 @@ def run_all(settings: Settings, demo_port: int = 8765) -> int:
     return 0
 
 
-def _wait_for_tail(tail: ChildProcess, children: list[ChildProcess]) -> bool:
-    """True once the alert tail is positioned (from then on no alert is missed); False if a
-    child exited or the tail took too long (the main loop then reports or keeps waiting)."""
+def _wait_for_tail(tail: ChildProcess, children: list[ChildProcess]) -> None:
+    """Return once the alert tail is positioned (from then on no alert is missed), a child
+    exited (the main loop reports it) or the tail took too long, so "waiting for alerts" is
+    said when it is true."""
     deadline = time.monotonic() + TAIL_READY_TIMEOUT_S
     while time.monotonic() < deadline:
         if any(child.proc.poll() is not None for child in children):
-            return False
+            return
         try:
             if tail.log_path:
                 with tail.log_path.open("rb") as fh:
                     fh.seek(tail.log_start)
                     if TAIL_READY_EVENT.encode() in fh.read():
-                        return True
+                        return
         except OSError:
             pass
         time.sleep(0.2)
-    return False
 
 
 def _stop_children(children: list[ChildProcess]) -> None:

@@ -240,12 +240,19 @@ def check_broker(
     settings: Settings,
     local_running: bool,
     probe: Callable[[Settings], BrokerProbe],
+    local_port_taken: bool = False,
 ) -> tuple[Check, BrokerProbe | None]:
     """The broker clients will use: the local one when it runs or is what the settings name
     (``newsmon run`` starts it), otherwise the configured ``kafka.bootstrap_servers``."""
     bootstrap = settings.kafka.bootstrap_servers
     local = f"{settings.broker.host}:{settings.broker.port}"
     if not local_running and bootstrap == local:
+        if local_port_taken:
+            return fail(
+                "broker",
+                f"the local broker is not running and cannot start: another process holds "
+                f"{local} (see broker.port above)",
+            ), None
         return ok("broker", f"local broker at {local} not running: `newsmon run` starts it"), None
     try:
         found = probe(settings)
@@ -415,7 +422,10 @@ def run_checks(
         yield check_port(port, port.port != 0 and port_taken(port.host, port.port), ours)
 
     verdict, found = check_broker(
-        settings, running, probe or (lambda s: probe_broker(s, timeout_s))
+        settings,
+        running,
+        probe or (lambda s: probe_broker(s, timeout_s)),
+        local_port_taken=not running and port_taken(settings.broker.host, settings.broker.port),
     )
     yield verdict
     yield from check_topics(settings, found)

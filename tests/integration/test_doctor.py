@@ -42,6 +42,7 @@ def test_doctor_names_a_taken_broker_port_and_a_missing_model(tmp_path: Path) ->
     fails = _lines(done.stdout, "FAIL")
     assert any(f"broker.port 127.0.0.1:{port} is taken" in line for line in fails), done.stdout
     assert any("NEWSMON_BROKER__PORT" in line for line in fails)
+    assert any(line.split()[1] == "broker" and "cannot start" in line for line in fails)
     model = [line for line in done.stdout.splitlines() if "models.ner" in line]
     assert len(model) == 1 and str(missing_model) in model[0], done.stdout
     assert model[0].startswith("WARN") and "does not exist" in model[0]

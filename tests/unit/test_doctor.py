@@ -101,6 +101,8 @@ def test_local_broker_not_running_is_fine_because_run_starts_it() -> None:
 
     verdict, found = check_broker(_settings(), local_running=False, probe=never)
     assert verdict.status == "ok" and "newsmon run" in verdict.message and found is None
+    squatted, _ = check_broker(_settings(), False, probe=never, local_port_taken=True)
+    assert squatted.blocks and "cannot start" in squatted.message
 
 
 def test_an_unreachable_configured_broker_blocks_and_names_its_address() -> None:

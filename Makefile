@@ -19,11 +19,12 @@ STEP := scripts/step
 # The broker version the jars are fetched for: NEWSMON_BROKER__VERSION, else configs/newsmon.yaml.
 KAFKA_VERSION ?= $(or $(NEWSMON_BROKER__VERSION),$(shell awk '/^broker:/{b=1} b && /^  version:/{print $$2; exit}' configs/newsmon.yaml))
 
-.PHONY: help install jars prometheus run test unit integration lint typecheck bench clean broker-stop
+.PHONY: help install jars prometheus run test unit integration lint typecheck bench clean broker-stop doctor
 
 help:
 	@echo "make run    - install, start the local broker, serve the demo feed, run poller + worker, print alerts"
 	@echo "make test   - install and run the whole test suite (starts its own broker on free ports)"
+	@echo "make doctor - check the set-up (tools, ports, broker, models, disk, feeds): OK or what to do"
 	@echo "make unit | integration | lint | typecheck | bench | clean"
 
 $(STAMP): pyproject.toml
@@ -69,6 +70,9 @@ bench: install
 	$(BIN)/python benchmarks/bench_actors_events.py
 	$(BIN)/python benchmarks/bench_novelty.py
 	$(BIN)/python benchmarks/bench_metrics.py
+
+doctor: install
+	@$(BIN)/newsmon doctor
 
 broker-stop: install
 	$(BIN)/newsmon broker stop

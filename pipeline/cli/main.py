@@ -20,6 +20,7 @@ import importlib
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 
@@ -67,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; a closed pipe or Ctrl-C ends it quietly with the documented code."""
     # Ctrl-C must stop any command, even one a shell started in the background (SIG_IGN).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         code = _run(argv)
         sys.stdout.flush()  # a pipe closed by the reader fails here, inside the handler below

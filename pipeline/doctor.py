@@ -34,6 +34,7 @@ MIN_MAVEN = (3, 8)
 DISK_FAIL_BYTES = 200 * 1024**2  # below this the broker or the poller's database stop writing
 DISK_WARN_BYTES = 1024**3
 PROBE_TIMEOUT_S = 10.0
+DEMO_PORT = "newsmon run --demo-port"
 
 
 @dataclass(frozen=True)
@@ -173,20 +174,20 @@ def ports_to_check(settings: Settings, demo_port: int | None) -> list[PortUse]:
                     "NEWSMON_WORKER__WEB_PORT")
         )
     if demo_port is not None:
-        uses.append(PortUse("newsmon run --demo-port", "127.0.0.1", demo_port, True,
-                            "newsmon run --demo-port N"))
+        uses.append(PortUse(DEMO_PORT, "127.0.0.1", demo_port, True, "newsmon run --demo-port N"))
     return uses
 
 
-def check_port(use: PortUse, taken: bool, ours: bool) -> Check:
-    """``ours``: the running newsmon broker holds it (broker ports), which is fine."""
+def check_port(use: PortUse, taken: bool, ours: str | None) -> Check:
+    """``ours``: which part of a running newsmon holds it (its broker, the demo feed of a
+    running ``newsmon run``), which is fine; None when it is someone else's."""
     where = f"{use.setting} {use.host}:{use.port}"
     if use.port == 0:
         return ok("port", f"{use.setting}: any free port")
     if not taken:
         return ok("port", f"{where} is free")
     if ours:
-        return ok("port", f"{where} is the running newsmon broker")
+        return ok("port", f"{where} is {ours}")
     todo = f"stop the process that listens there or choose another port ({use.env})"
     if use.required:
         return fail("port", f"{where} is taken by another process: {todo}")
@@ -194,6 +195,20 @@ def check_port(use: PortUse, taken: bool, ours: bool) -> Check:
 
 
 # --------------------------------------------------------------------------- broker
+
+
+def serves_demo_feed(host: str, port: int) -> bool:
+    """True if (host, port) answers with newsmon's demo feed: a `newsmon run` is running."""
+    from urllib.error import URLError
+    from urllib.request import urlopen
+
+    from pipeline.demo.server import FEED_PATH
+
+    try:
+        with urlopen(f"http://{host}:{port}{FEED_PATH}", timeout=2) as response:
+            return b"newsmon demo" in response.read(4096)
+    except (URLError, OSError, ValueError):
+        return False
 
 
 def kafka_client_options(settings: Settings) -> dict[str, Any]:
@@ -418,8 +433,13 @@ def run_checks(
     running = broker.status().running
     broker_ports = {"broker.port", "broker.controller_port"}
     for port in ports_to_check(settings, demo_port):
-        ours = running and port.setting in broker_ports
-        yield check_port(port, port.port != 0 and port_taken(port.host, port.port), ours)
+        taken = port.port != 0 and port_taken(port.host, port.port)
+        ours = None
+        if taken and running and port.setting in broker_ports:
+            ours = "the running newsmon broker"
+        elif taken and port.setting == DEMO_PORT and serves_demo_feed(port.host, port.port):
+            ours = "the demo feed of a running `newsmon run`"
+        yield check_port(port, taken, ours)
 
     verdict, found = check_broker(
         settings,

@@ -26,6 +26,7 @@ from pipeline.doctor import (
     java_major,
     maven_version,
     port_taken,
+    serves_demo_feed,
 )
 from pipeline.kafka.broker import DownloadCounter, downloaded_bytes
 from pipeline.nlp.models import ModelUnavailable
@@ -65,18 +66,31 @@ def test_python_version() -> None:
 
 def test_a_taken_broker_port_blocks_and_names_the_setting_and_its_variable() -> None:
     use = PortUse("broker.port", "127.0.0.1", 9092, True, "NEWSMON_BROKER__PORT")
-    taken = check_port(use, taken=True, ours=False)
+    taken = check_port(use, taken=True, ours=None)
     assert taken.blocks
     assert "broker.port 127.0.0.1:9092" in taken.message and "NEWSMON_BROKER__PORT" in taken.message
-    assert check_port(use, taken=True, ours=True).status == "ok"  # our own running broker
-    assert check_port(use, taken=False, ours=False).status == "ok"
+    ours = check_port(use, taken=True, ours="the running newsmon broker")
+    assert ours.status == "ok" and "the running newsmon broker" in ours.message
+    assert check_port(use, taken=False, ours=None).status == "ok"
 
 
 def test_a_taken_metrics_port_only_warns() -> None:
     use = PortUse("metrics.poller_port", "127.0.0.1", 9108, False, "NEWSMON_METRICS__POLLER_PORT")
-    assert check_port(use, taken=True, ours=False).status == "warn"
+    assert check_port(use, taken=True, ours=None).status == "warn"
     zero = PortUse("metrics.worker_port", "127.0.0.1", 0, False, "NEWSMON_METRICS__WORKER_PORT")
-    assert check_port(zero, taken=False, ours=False).status == "ok"
+    assert check_port(zero, taken=False, ours=None).status == "ok"
+
+
+def test_the_demo_feed_of_a_running_newsmon_run_is_recognised() -> None:
+    from pipeline.demo.server import DemoFeedServer
+
+    with DemoFeedServer(port=0) as demo:
+        port = int(demo.feed_url.split(":")[2].split("/")[0])
+        assert serves_demo_feed("127.0.0.1", port)
+    with socket.socket() as other:  # something else listening there
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        assert not serves_demo_feed("127.0.0.1", other.getsockname()[1])
 
 
 def test_port_taken_sees_a_listening_socket() -> None:

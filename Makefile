@@ -30,7 +30,7 @@ help:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(STEP) "creating the virtualenv $(VENV)" $(PYTHON) -m venv $(VENV)
 	@$(STEP) "upgrading pip" $(BIN)/python -m pip install --upgrade pip
-	@$(STEP) "installing Python packages (first run: about 3 minutes)" \
+	@$(STEP) "installing Python packages (first run: several minutes, torch alone is over 1 GB)" \
 	  $(BIN)/python -m pip install -e '.[dev,fulltext]'
 	@touch $(STAMP)
 

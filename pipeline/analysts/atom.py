@@ -9,14 +9,33 @@ readers show an alert twice.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 from urllib.parse import urlencode
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 
 from pipeline.analysts.index import Entry, Filters
 from pipeline.schema import ROLES, Alert
 
 FEED_ID = "urn:newsmon:alerts"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+class _EntryLinks(BaseEntryExtension):
+    """Typed entry links (``related`` sources, ``via`` the page). feedgen 1.0 writes entry
+    links without their ``rel``, which would turn every link into a second ``alternate``
+    (forbidden by RFC 4287 4.1.1); only the source's alternate link goes through feedgen."""
+
+    def __init__(self) -> None:
+        self.links: list[dict[str, str]] = []
+
+    def extend_atom(self, entry: Any) -> Any:
+        from lxml import etree
+
+        for attrs in self.links:
+            etree.SubElement(entry, f"{{{ATOM_NS}}}link", attrib=attrs, nsmap={None: ATOM_NS})
+        return entry
 
 
 def entry_id(event_id: str) -> str:
@@ -73,6 +92,7 @@ def render_feed(entries: list[Entry], f: Filters, base_url: str) -> bytes:
     fg.link(href=self_url, rel="self", type="application/atom+xml")
     fg.link(href=f"{base_url}/" + (f"?{query}" if query else ""), rel="alternate")
     fg.generator("newsmon")
+    fg.register_extension("newsmon_links", BaseExtension, _EntryLinks, atom=True, rss=False)
     newest = max((e.alert.detected for e in entries), default="1970-01-01T00:00:00Z")
     fg.updated(newest)
     for entry in reversed(entries):  # feedgen prepends: oldest first gives newest on top
@@ -84,11 +104,12 @@ def render_feed(entries: list[Entry], f: Filters, base_url: str) -> bytes:
         fe.updated(alert.detected)
         fe.published(alert.first_seen)
         if alert.event.url:
-            fe.link(href=alert.event.url, rel="alternate", type="text/html")
-        for url in alert.sources:
-            if url != alert.event.url:
-                fe.link(href=url, rel="related")
-        fe.link(href=page_link, rel="via")
+            fe.link(href=alert.event.url, rel="alternate")
+        extra: list[dict[str, str]] = [
+            {"rel": "related", "href": url} for url in alert.sources if url != alert.event.url
+        ]
+        extra.append({"rel": "via", "href": page_link, "type": "text/html"})
+        fe.newsmon_links.links = extra
         fe.summary(f"{alert.event.evidence} ({roles_text(alert)})")
         fe.content(_content(entry, page_link), type="html")
         fe.category(term=alert.event.type, label=alert.event.type)

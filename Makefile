@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.newsmon-installed
 PYTEST_ARGS ?=
 
-.PHONY: help install jars prometheus run test unit integration lint typecheck bench clean broker-stop
+.PHONY: help install jars prometheus alertmanager-chromium run test unit integration lint typecheck bench clean broker-stop
 
 help:
 	@echo "make run    - install, start the local broker, serve the demo feed, run poller + worker, print alerts"
@@ -34,16 +34,27 @@ prometheus:
 	     (apt-get update -qq >/dev/null && apt-get install -y -qq prometheus >/dev/null)); \
 	  else echo "prometheus not installed: its tests will be skipped (sudo apt-get install prometheus)"; fi; }
 
+# The analysts' tests post to a real Alertmanager and load the page in headless Chromium.
+alertmanager-chromium:
+	@command -v prometheus-alertmanager >/dev/null && command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's prometheus-alertmanager and chromium packages"; \
+	    (apt-get install -y -qq prometheus-alertmanager chromium >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null && \
+	      apt-get install -y -qq prometheus-alertmanager chromium >/dev/null)); \
+	  else echo "alertmanager/chromium not installed: their tests will be skipped" \
+	    "(sudo apt-get install prometheus-alertmanager chromium)"; fi; }
+
 run: jars
 	$(BIN)/newsmon run
 
-test: jars prometheus
+test: jars prometheus alertmanager-chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
-integration: jars prometheus
+integration: jars prometheus alertmanager-chromium
 	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
 
 lint: install

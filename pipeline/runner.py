@@ -109,6 +109,14 @@ def run_all(settings: Settings, demo_port: int = 8765) -> int:
         ):
             children.append(ChildProcess(name, argv, logs_dir / f"{name}.log", env))
             _say(f"started {name} (log: {logs_dir / f'{name}.log'})")
+        serve_log = logs_dir / "alerts-serve.log"
+        if not settings.analysts.port:  # 0: any free port, chosen here so we can print it
+            from pipeline.kafka.broker import free_port
+
+            settings.analysts.port = free_port()
+        env["NEWSMON_ANALYSTS__PORT"] = str(settings.analysts.port)
+        children.append(ChildProcess("alerts serve", [*newsmon, "alerts", "serve"], serve_log, env))
+        _say(f"analysts' page at {_analysts_url(settings)} (log: {serve_log})")
         tail = ChildProcess("alerts", [*newsmon, "alerts", "tail"], None, env)
         children.append(tail)
         _say("waiting for alerts (Ctrl-C stops everything)")
@@ -124,6 +132,11 @@ def run_all(settings: Settings, demo_port: int = 8765) -> int:
             _say("stopping...")
             return 0
     return 0
+
+
+def _analysts_url(settings: Settings) -> str:
+    a = settings.analysts
+    return (a.public_url or f"http://{a.host}:{a.port}").rstrip("/") + "/"
 
 
 def _stop_children(children: list[ChildProcess]) -> None:

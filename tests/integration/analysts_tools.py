@@ -29,6 +29,7 @@ from tests.integration.procs import NewsmonProcess
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / ".newsmon" / "artifacts"
+AM_EXAMPLE = REPO / "deploy" / "alertmanager" / "alertmanager.yml"
 
 
 def require_tool(name: str, package: str) -> str:
@@ -111,7 +112,7 @@ class Alertmanager:
         self.workdir = workdir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        example = yaml.safe_load((REPO / "deploy" / "alertmanager" / "alertmanager.yml").read_text())
+        example = yaml.safe_load(AM_EXAMPLE.read_text())
         # the example's route and receiver, with test timings and the test's webhook URL
         example["route"].update(group_wait="0s", group_interval="1s", repeat_interval="1h")
         example["receivers"][0]["webhook_configs"][0]["url"] = webhook_url

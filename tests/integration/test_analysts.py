@@ -248,7 +248,8 @@ def test_feedback_partition_matches_the_events_topic(kafka_settings: Settings) -
     producer = make_producer(kafka_settings)
     try:
         for key in ("sanctions|target=PRK", "mediation|mediator=RUS", "sanctions|target=KOR"):
-            meta = producer.send(kafka_settings.topics.events, key=key.encode(), value=b"{}").get(30)
+            sent = producer.send(kafka_settings.topics.events, key=key.encode(), value=b"{}")
+            meta = sent.get(30)
             assert meta.partition == feedback_partition(key, kafka_settings.topics.partitions)
     finally:
         producer.close()

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import feedparser
+import pytest
 
 from pipeline.alerts.build import parse_time
 from pipeline.alerts.feedback import feedback_partition
@@ -73,6 +74,7 @@ def _feed(url: str) -> feedparser.FeedParserDict:
     return feed
 
 
+@pytest.mark.slow
 def test_alerts_reach_the_feed_the_json_and_the_page_in_chromium(
     kafka_settings: Settings, tmp_path: Path
 ) -> None:
@@ -170,6 +172,7 @@ def test_alerts_reach_the_feed_the_json_and_the_page_in_chromium(
         serve.stop()
 
 
+@pytest.mark.slow
 def test_alertmanager_gets_the_alerts_silences_work_and_an_outage_loses_nothing(
     kafka_settings: Settings, tmp_path: Path
 ) -> None:

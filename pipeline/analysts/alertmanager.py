@@ -142,6 +142,7 @@ class AlertmanagerForwarder:
         self._stop = threading.Event()
         self.delivered = 0
         self.dead_lettered = 0
+        self._producer: Any = None
 
     def stop(self) -> None:
         self._stop.set()
@@ -151,57 +152,67 @@ class AlertmanagerForwarder:
 
     def run(self) -> None:
         from kafka import OffsetAndMetadata
+        from kafka.errors import KafkaError
 
-        a = self.settings.analysts
-        consumer = make_consumer(self.settings, "alertmanager", group_id=self.group)
+        retry_s = self.settings.analysts.alertmanager_retry_for_s
+        consumer = make_consumer(
+            self.settings,
+            "alertmanager",
+            group_id=self.group,
+            # retrying one alert must not count as a stalled consumer and cost the partitions
+            max_poll_interval_ms=int((retry_s + 120) * 1000),
+        )
         consumer.subscribe(self.topics)
-        producer = None
         client = httpx.Client(timeout=httpx.Timeout(10.0, connect=3.0))
         try:
             while not self._stop.is_set():
                 batches = consumer.poll(timeout_ms=500, max_records=50)
                 for tp, records in sorted(batches.items(), key=lambda kv: kv[0]):
                     for rec in records:
+                        if not self._forward(client, tp.topic, rec):
+                            return  # stopped mid-retry: not committed, posted again next start
                         try:
-                            alert = loads(rec.value or b"", Alert)
-                        except SchemaError as exc:
-                            log_event(log, "alertmanager_skipped",
-                                      where=f"{tp.topic}[{tp.partition}]@{rec.offset}",
-                                      error=str(exc)[:300])
-                        else:
-                            body = [payload(alert, self.page_url, datetime.now(UTC),
-                                            timedelta(seconds=a.alertmanager_hold_s))]
-                            def send(body: list[dict[str, Any]] = body) -> None:
-                                post_alerts(client, self.url, body)
-
-                            try:
-                                error = deliver_with_retry(
-                                    send,
-                                    a.alertmanager_retry_for_s,
-                                    a.alertmanager_backoff_max_s,
-                                    stopped=self._stop.is_set,
-                                    sleep=self._sleep,
-                                )
-                            except InterruptedError:
-                                return  # not committed: the next start posts it again
-                            if error is None:
-                                self.delivered += 1
-                                log_event(log, "alertmanager_posted", event_id=alert.event_id,
-                                          kind=alert.kind)
-                            else:
-                                producer = producer or make_producer(self.settings)
-                                producer.send(
-                                    self.settings.topics.deadletter,
-                                    key=alert.event_id.encode(),
-                                    value=deadletter_record(STAGE, tp.topic, rec.value, error,
-                                                            rec.key),
-                                ).get(30)
-                                self.dead_lettered += 1
-                                log_event(log, "alertmanager_dead_lettered",
-                                          event_id=alert.event_id, error=str(error)[:300])
-                        consumer.commit({tp: OffsetAndMetadata(rec.offset + 1, "", -1)})
+                            consumer.commit({tp: OffsetAndMetadata(rec.offset + 1, "", -1)})
+                        except KafkaError as exc:  # rebalanced: the new owner re-posts it
+                            log_event(log, "alertmanager_commit_failed", error=str(exc)[:300])
         finally:
             client.close()
             consumer.close()
-            if producer is not None:
-                producer.close()
+            if self._producer is not None:
+                self._producer.close()
+
+    def _forward(self, client: httpx.Client, topic: str, rec: Any) -> bool:
+        """Post one record (or dead-letter it); False when stopped before it was settled."""
+        a = self.settings.analysts
+        try:
+            alert = loads(rec.value or b"", Alert)
+        except SchemaError as exc:
+            log_event(log, "alertmanager_skipped", where=f"{topic}[{rec.partition}]@{rec.offset}",
+                      error=str(exc)[:300])
+            return True
+        body = [payload(alert, self.page_url, datetime.now(UTC),
+                        timedelta(seconds=a.alertmanager_hold_s))]
+        try:
+            error = deliver_with_retry(
+                lambda: post_alerts(client, self.url, body),
+                a.alertmanager_retry_for_s,
+                a.alertmanager_backoff_max_s,
+                stopped=self._stop.is_set,
+                sleep=self._sleep,
+            )
+        except InterruptedError:
+            return False
+        if error is None:
+            self.delivered += 1
+            log_event(log, "alertmanager_posted", event_id=alert.event_id, kind=alert.kind)
+            return True
+        self._producer = self._producer or make_producer(self.settings)
+        self._producer.send(
+            self.settings.topics.deadletter,
+            key=alert.event_id.encode(),
+            value=deadletter_record(STAGE, topic, rec.value, error, rec.key),
+        ).get(30)
+        self.dead_lettered += 1
+        log_event(log, "alertmanager_dead_lettered", event_id=alert.event_id,
+                  error=str(error)[:300])
+        return True

@@ -8,6 +8,7 @@ UN Security Council imposes sanctions on North Korea) plus the mediation's accep
 
 from __future__ import annotations
 
+import json
 import time
 import urllib.request
 from datetime import timedelta
@@ -21,7 +22,7 @@ from pipeline.alerts.feedback import feedback_partition
 from pipeline.alerts.novelty import decide
 from pipeline.analysts.atom import entry_id
 from pipeline.config import Settings
-from pipeline.schema import Alert
+from pipeline.schema import Alert, dumps
 from tests.atomschema import atom_errors
 from tests.integration.analysts_tools import (
     ARTIFACTS,
@@ -256,3 +257,30 @@ def test_feedback_partition_matches_the_events_topic(kafka_settings: Settings) -
             assert meta.partition == feedback_partition(key, kafka_settings.topics.partitions)
     finally:
         producer.close()
+
+
+def test_an_unreachable_alertmanager_gives_a_dead_letter_and_the_page_goes_on(
+    kafka_settings: Settings, tmp_path: Path
+) -> None:
+    from pipeline.kafka.broker import free_port
+    from pipeline.kafka.deadletter import original_value
+
+    med, san, _ = _seed_alerts()
+    nobody = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    serve = AlertsServe(kafka_settings, tmp_path, NEWSMON_ANALYSTS__ALERTMANAGER_URL=nobody,
+                        NEWSMON_ANALYSTS__ALERTMANAGER_RETRY_FOR_S="2",
+                        NEWSMON_ANALYSTS__ALERTMANAGER_BACKOFF_MAX_S="0.5")
+    dead = TopicReader(kafka_settings.kafka.bootstrap_servers, kafka_settings.topics.deadletter)
+    try:
+        send_alerts(kafka_settings, [med, san])
+        serve.start()
+        assert serve.wait_for_events(2)["count"] == 2  # the page does not wait for Alertmanager
+        records = dead.wait_for(lambda r: len(r) >= 2, 60)
+        assert {r["stage"] for r in records} == {"alertmanager"}
+        assert sorted(r["key"] for r in records) == sorted([med.event_id, san.event_id])
+        assert all(nobody in r["error"] for r in records), records[0]["error"]
+        assert sorted(original_value(json.dumps(r).encode()) for r in records) == sorted(
+            [dumps(med), dumps(san)])
+    finally:
+        serve.stop()
+        dead.close()

@@ -32,9 +32,9 @@ def test_analysts_settings_are_validated_with_the_key_named() -> None:
     settings = load_settings(environ={"NEWSMON_ANALYSTS__ALERTMANAGER_URL": "http://am:9093"})
     assert settings.analysts.alertmanager_url == "http://am:9093"
     assert settings.analysts.port == 8780
-    with pytest.raises(ConfigError, match="unknown key 'analysts.alertmanager'"):
+    with pytest.raises(ConfigError, match=r"unknown key 'analysts\.alertmanager'"):
         load_settings(environ={"NEWSMON_ANALYSTS__ALERTMANAGER": "x"})
-    with pytest.raises(ConfigError, match="'analysts.max_alerts'"):
+    with pytest.raises(ConfigError, match=r"'analysts\.max_alerts'"):
         load_settings(environ={"NEWSMON_ANALYSTS__MAX_ALERTS": "1"})
 
 

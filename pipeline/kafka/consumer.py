@@ -6,6 +6,7 @@ any future client setting in one place); callers choose group, offsets and assig
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
@@ -29,10 +30,17 @@ def make_consumer(settings: Settings, role: str, **overrides: Any) -> KafkaConsu
     return KafkaConsumer(**options)
 
 
-def all_partitions(consumer: KafkaConsumer, topics: list[str]) -> list[TopicPartition]:
-    """Every partition of ``topics`` (as the metadata lists them now), sorted."""
+def all_partitions(
+    consumer: KafkaConsumer, topics: list[str], wait_s: float = 10.0
+) -> list[TopicPartition]:
+    """Every partition of ``topics``, sorted; a topic the metadata does not list within
+    ``wait_s`` (a fresh client may not have metadata yet) is left out, for the caller to name."""
     out: list[TopicPartition] = []
+    deadline = time.monotonic() + wait_s
     for topic in topics:
-        found = consumer.partitions_for_topic(topic) or set()
-        out += [TopicPartition(topic, p) for p in sorted(found)]
+        found = consumer.partitions_for_topic(topic)
+        while not found and time.monotonic() < deadline:
+            time.sleep(0.2)
+            found = consumer.partitions_for_topic(topic)
+        out += [TopicPartition(topic, p) for p in sorted(found or ())]
     return out

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import feedparser
+import jsonschema
 import pytest
 
 from pipeline.alerts.build import parse_time
@@ -21,6 +22,7 @@ from pipeline.analysts.page import render_page
 from pipeline.analysts.server import AnalystsServer, serve_in_thread
 from pipeline.schema import Alert
 from tests.atomschema import atom_errors
+from tests.conftest import REPO
 from tests.unit.test_alerts_helpers import IRN, T0, mediation, sanctions, settings
 
 
@@ -130,6 +132,8 @@ def test_server_answers_json_and_turns_a_button_into_a_mark(index: AlertIndex) -
         with urllib.request.urlopen(f"{srv.url}/api/alerts?actor=IGO:UNSC") as resp:
             data = json.load(resp)
         assert [a["event"]["type"] for a in data["alerts"]] == ["sanctions"]
+        schema = json.loads((REPO / "configs" / "schemas" / "alert.schema.json").read_text())
+        jsonschema.validate(data["alerts"][0], schema)  # the JSON is what the schema documents
         event_id = data["alerts"][0]["event_id"]
         req = urllib.request.Request(
             f"{srv.url}/alerts/{event_id}/mark?type=sanctions", data=b"kind=false",

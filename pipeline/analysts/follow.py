@@ -39,13 +39,19 @@ class IndexFollower:
         self._stop.set()
 
     def _open(self) -> Any:
-        consumer = make_consumer(self.settings, "analysts-index")
+        from kafka.errors import KafkaError
+
+        bootstrap = self.settings.kafka.bootstrap_servers
+        try:
+            consumer = make_consumer(self.settings, "analysts-index")
+        except (KafkaError, OSError) as exc:
+            raise RuntimeError(f"cannot reach Kafka at {bootstrap}: {exc!r}") from exc
         parts = all_partitions(consumer, self.topics)
-        missing = {t for t in self.topics} - {tp.topic for tp in parts}
+        missing = set(self.topics) - {tp.topic for tp in parts}
         if missing:
             consumer.close()
             raise RuntimeError(
-                f"topics {sorted(missing)} not found on {self.settings.kafka.bootstrap_servers} "
+                f"topics {sorted(missing)} not found on {bootstrap} "
                 "(create them with `newsmon topics create`)"
             )
         consumer.assign(parts)

@@ -20,12 +20,16 @@ from pipeline.logs import get_logger, log_event
 log = get_logger("newsmon.analysts")
 
 
+class ServeError(RuntimeError):
+    """The service cannot go on (topics missing, broker unreachable); the message says which."""
+
+
 def run_service(
     settings: Settings,
     stop: threading.Event,
     on_ready: Callable[[str], None] = lambda url: None,
 ) -> int:
-    """Serve until ``stop`` is set; returns an exit status (2 when the topics are missing)."""
+    """Serve until ``stop`` is set; raises :class:`ServeError` when the index cannot follow."""
     from pipeline.analysts.alertmanager import AlertmanagerForwarder
     from pipeline.kafka.producer import make_producer
 
@@ -62,7 +66,7 @@ def run_service(
         while not stop.wait(0.5):
             if follower.error is not None:
                 log_event(log, "analysts_stopping", error=str(follower.error))
-                return 2
+                raise ServeError(str(follower.error))
     finally:
         follower.stop()
         if forwarder is not None:

@@ -56,7 +56,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     import signal
     import threading
 
-    from pipeline.analysts.service import run_service
+    from pipeline.analysts.service import ServeError, run_service
 
     if args.port is not None:
         settings.analysts.port = args.port
@@ -70,6 +70,9 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         return run_service(settings, stop, on_ready=ready)
+    except ServeError as exc:
+        print(f"newsmon alerts serve: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         a = settings.analysts
         print(f"newsmon alerts serve: cannot listen on {a.host}:{a.port} "

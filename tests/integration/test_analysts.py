@@ -284,3 +284,14 @@ def test_an_unreachable_alertmanager_gives_a_dead_letter_and_the_page_goes_on(
     finally:
         serve.stop()
         dead.close()
+
+
+def test_serve_names_a_missing_topic(kafka_settings: Settings, tmp_path: Path) -> None:
+    from tests.integration.procs import run_newsmon
+
+    res = run_newsmon(kafka_settings, "alerts", "serve", "--port", "0", timeout=60,
+                      NEWSMON_TOPICS__FEEDBACK="alerts.feedback.not-created",
+                      NEWSMON_ANALYSTS__INDEX_DB=str(tmp_path / "i.sqlite"))
+    assert res.returncode == 2
+    assert "topics ['alerts.feedback.not-created'] not found" in res.stderr
+    assert "newsmon topics create" in res.stderr

@@ -58,6 +58,7 @@ class Filters:
     action: str | None = None
     actor: str | None = None
     q: str | None = None
+    event_id: str | None = None  # one event (the links in feeds and Alertmanager)
     limit: int = 200
 
 
@@ -176,6 +177,9 @@ class AlertIndex:
         if f.actor:
             where.append("a.actors LIKE ?")
             args.append(f"% {f.actor.strip()} %")
+        if f.event_id:
+            where.append("a.event_id = ?")
+            args.append(f.event_id)
         if f.q:
             for word in f.q.lower().split():
                 where.append("a.search LIKE ? ESCAPE '\\'")

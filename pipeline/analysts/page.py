@@ -57,7 +57,7 @@ def _env() -> Environment:
 def view_query(f: Filters) -> str:
     """The filters as a query string (empty ones left out)."""
     pairs = [(k, v) for k, v in (("type", f.type), ("action", f.action), ("actor", f.actor),
-                                 ("q", f.q)) if v]
+                                 ("q", f.q), ("event", f.event_id)) if v]
     return urlencode(pairs)
 
 

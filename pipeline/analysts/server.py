@@ -40,7 +40,7 @@ def parse_filters(query: str, limit: int) -> Filters:
         n = limit
     return Filters(
         type=q.get("type"), action=q.get("action"), actor=q.get("actor"), q=q.get("q"),
-        limit=max(1, min(n, limit)),
+        event_id=q.get("event"), limit=max(1, min(n, limit)),
     )
 
 

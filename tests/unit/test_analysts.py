@@ -71,6 +71,8 @@ def test_index_filters_by_type_action_actor_and_words(index: AlertIndex) -> None
     assert ids(q="security council") == ["sanctions"]
     assert ids(q="kremlin") == ["mediation"]
     assert ids(q="100%_") == []
+    san = _alerts()[1]
+    assert ids(event_id=san.event_id) == ["sanctions"]  # the link in feeds and Alertmanager
 
 
 def test_index_is_bounded_to_the_newest_events(tmp_path: Path) -> None:

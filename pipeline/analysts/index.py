@@ -140,8 +140,12 @@ class AlertIndex:
 
     def _upsert(self, alert: Alert) -> None:
         row = self._db.execute(
-            "SELECT detected, n_alerts FROM alerts WHERE event_id = ?", (alert.event_id,)
+            "SELECT detected, n_alerts, json_extract(record, '$.alert_id') FROM alerts "
+            "WHERE event_id = ?",
+            (alert.event_id,),
         ).fetchone()
+        if row and row[2] == alert.alert_id:
+            return  # the worker's at-least-once repeat of the latest alert: same deterministic id
         n_alerts = 1 + (row[1] if row else 0)
         if row and row[0] > alert.detected:  # an older alert of a known event: count only
             self._db.execute(

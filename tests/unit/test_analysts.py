@@ -52,6 +52,8 @@ def test_index_keeps_one_row_per_event_newest_first_with_its_offsets(index: Aler
         (upd.event_id, "update"), (san.event_id, "new")
     ]
     assert rows[0].n_alerts == 2
+    index.ingest([upd], [], {})  # a worker's at-least-once repeat (same alert id)
+    assert index.query(Filters())[0].n_alerts == 2
     assert index.offsets() == {("alerts.mediation", 0): 2, ("alerts.sanctions", 0): 1}
     # reopened (a restart): same rows, same offsets
     again = AlertIndex(index.path)

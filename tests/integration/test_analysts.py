@@ -46,10 +46,10 @@ CHROMIUM_ARGS = [
 def _seed_alerts() -> tuple[Alert, Alert, Alert]:
     s = settings()
     med = decide(None, mediation(), T0, s)
-    upd = decide(med.state, mediation("accept", article="c", url="https://c.example/accept",
-                                      source="Outlet C",
-                                      title="North Korea accepts Russian mediation"),
-                 T0 + timedelta(hours=1), s)
+    accept = mediation("accept", article="c", url="https://c.example/accept", source="Outlet C",
+                       title="North Korea accepts Russian mediation")
+    accept.models = {"encoder": "all-MiniLM-L6-v2", "actors": "dictionary 2026.11"}
+    upd = decide(med.state, accept, T0 + timedelta(hours=1), s)
     san = decide(None, sanctions(), T0 + timedelta(minutes=2), s)
     assert med.alert and upd.alert and san.alert
     return med.alert, san.alert, upd.alert
@@ -129,8 +129,10 @@ def test_alerts_reach_the_feed_the_json_and_the_page_in_chromium(
                 assert shown() == ["sanctions"]
                 page.goto(f"{serve.url}/")
                 page.click(f"#e-{med.event_id} details summary")  # provenance opens
-                assert "all-MiniLM" in page.inner_text(f"#e-{med.event_id}") or \
-                    "not recorded" in page.inner_text(f"#e-{med.event_id}")
+                provenance = page.inner_text(f"#e-{med.event_id} details")
+                assert "encoder all-MiniLM-L6-v2; actors dictionary 2026.11" in provenance
+                assert "update: action offer -> accept" in provenance  # why it fired
+                assert "https://c.example/accept" in provenance
                 ARTIFACTS.mkdir(parents=True, exist_ok=True)
                 shot = ARTIFACTS / "alerts-page.png"
                 page.screenshot(path=str(shot), full_page=True)

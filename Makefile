@@ -19,7 +19,7 @@ STEP := scripts/step
 # The broker version the jars are fetched for: NEWSMON_BROKER__VERSION, else configs/newsmon.yaml.
 KAFKA_VERSION ?= $(or $(NEWSMON_BROKER__VERSION),$(shell awk '/^broker:/{b=1} b && /^  version:/{print $$2; exit}' configs/newsmon.yaml))
 
-.PHONY: help install jars prometheus run test unit integration lint typecheck bench clean broker-stop doctor
+.PHONY: help install jars prometheus alertmanager-chromium run test unit integration lint typecheck bench clean broker-stop doctor
 
 help:
 	@echo "make run    - install, start the local broker, serve the demo feed, run poller + worker, print alerts"
@@ -45,17 +45,23 @@ prometheus:
 	@command -v prometheus >/dev/null && command -v promtool >/dev/null || \
 	  $(STEP) "installing prometheus" scripts/apt-install prometheus
 
+# The analysts' tests post to a real Alertmanager and load the page in headless Chromium.
+alertmanager-chromium:
+	@command -v prometheus-alertmanager >/dev/null && command -v chromium >/dev/null || \
+	  $(STEP) "installing prometheus-alertmanager and chromium (first run: about 2 minutes)" \
+	    scripts/apt-install prometheus-alertmanager chromium
+
 run: jars
 	@echo "==> starting newsmon (Ctrl-C stops it; if it fails, $(BIN)/newsmon doctor says why)"
 	@$(BIN)/newsmon run
 
-test: jars prometheus
+test: jars prometheus alertmanager-chromium
 	@$(STEP) "running the test suite (about 7 minutes)" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
-integration: jars prometheus
+integration: jars prometheus alertmanager-chromium
 	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
 
 lint: install

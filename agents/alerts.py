@@ -32,6 +32,7 @@ def register_alert_agent(
     sinks: dict[str, faust.TopicT],
     deadletters: DeadLetters,
     novelty: faust.types.TableT,
+    feedback: faust.types.TableT | None = None,
 ) -> Any:
     @app.agent(source, name="newsmon.alerts")
     async def alerts(stream: faust.StreamT) -> None:
@@ -40,7 +41,14 @@ def register_alert_agent(
                 event = loads(raw, Event)
                 stored = novelty.get(key)
                 state = json.loads(stored) if stored else None
-                decision = decide(state, event, datetime.now(UTC), ctx.settings.events)
+                marks = feedback.get(key) if feedback is not None else None  # agents/feedback.py
+                decision = decide(
+                    state,
+                    event,
+                    datetime.now(UTC),
+                    ctx.settings.events,
+                    marks=json.loads(marks) if marks else None,
+                )
             except Exception as exc:
                 await deadletters.send(STAGE, source, raw, exc, key)
                 continue

@@ -9,6 +9,7 @@ from agents.app import WorkerContext
 from agents.deadletters import DeadLetters
 from agents.enrich import register_enrich_agent
 from agents.events import register_event_agent
+from agents.feedback import register_feedback_agent
 
 
 def build_topology(app: faust.App, ctx: WorkerContext) -> None:
@@ -22,6 +23,7 @@ def build_topology(app: faust.App, ctx: WorkerContext) -> None:
             t.alerts_mediation,
             t.alerts_sanctions,
             t.deadletter,
+            t.feedback,
         )
     }
     novelty = app.Table(
@@ -31,6 +33,14 @@ def build_topology(app: faust.App, ctx: WorkerContext) -> None:
         key_type=bytes,
         value_type=bytes,
         help="event-identity -> novelty state (JSON)",
+    )
+    feedback = app.Table(
+        "feedback",
+        default=None,
+        partitions=t.partitions,
+        key_type=bytes,
+        value_type=bytes,
+        help="event-identity -> analysts' marks (JSON), from alerts.feedback",
     )
     dead = DeadLetters(topics[t.deadletter])
     register_enrich_agent(app, ctx, topics[t.articles], topics[t.enriched], dead)
@@ -42,4 +52,6 @@ def build_topology(app: faust.App, ctx: WorkerContext) -> None:
         {"mediation": topics[t.alerts_mediation], "sanctions": topics[t.alerts_sanctions]},
         dead,
         novelty,
+        feedback,
     )
+    register_feedback_agent(app, topics[t.feedback], dead, feedback)

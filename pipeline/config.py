@@ -44,6 +44,7 @@ class KafkaSettings(_Section):
 class TopicSpec(_Section):
     name: str
     partitions: int = Field(4, ge=1)
+    configs: dict[str, str] = Field(default_factory=dict)  # e.g. cleanup.policy=compact
 
 
 class TopicsSettings(_Section):
@@ -58,6 +59,7 @@ class TopicsSettings(_Section):
     alerts_mediation: str = "alerts.mediation"
     alerts_sanctions: str = "alerts.sanctions"
     deadletter: str = "news.deadletter"
+    feedback: str = "alerts.feedback"  # analysts' marks, compacted (pipeline/alerts/feedback.py)
 
     def all(self) -> list[TopicSpec]:
         names = [
@@ -68,7 +70,10 @@ class TopicsSettings(_Section):
             self.alerts_sanctions,
             self.deadletter,
         ]
-        return [TopicSpec(name=n, partitions=self.partitions) for n in names]
+        specs = [TopicSpec(name=n, partitions=self.partitions) for n in names]
+        compacted = {"cleanup.policy": "compact"}
+        specs.append(TopicSpec(name=self.feedback, partitions=self.partitions, configs=compacted))
+        return specs
 
     def alert_topic(self, event_type: str) -> str:
         return {"mediation": self.alerts_mediation, "sanctions": self.alerts_sanctions}[event_type]
@@ -148,6 +153,21 @@ class MetricsSettings(_Section):
     worker_port: int = Field(9109, ge=0, le=65535)
 
 
+class AnalystsSettings(_Section):
+    """``newsmon alerts serve``: analysts' page, Atom feeds, JSON and Alertmanager forwarding."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8780, ge=0, le=65535)
+    public_url: str | None = None  # links in feeds/Alertmanager; default http://host:port
+    index_db: str = ".newsmon/analysts.sqlite"
+    max_alerts: int = Field(5000, ge=10)  # events kept in the index (newest by detection)
+    page_size: int = Field(200, ge=1)
+    alertmanager_url: str | None = None  # e.g. http://127.0.0.1:9093; None: no forwarding
+    alertmanager_retry_for_s: float = Field(900.0, gt=0)  # then a dead letter, and on
+    alertmanager_backoff_max_s: float = Field(30.0, gt=0)
+    alertmanager_hold_s: float = Field(86400.0, gt=0)  # endsAt = posting time + this
+
+
 class LoggingSettings(_Section):
     level: str = Field("INFO", pattern="^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
     format: str = Field("json", pattern="^(json|text)$")
@@ -162,6 +182,7 @@ class Settings(_Section):
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     events: EventSettings = Field(default_factory=EventSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    analysts: AnalystsSettings = Field(default_factory=AnalystsSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
 

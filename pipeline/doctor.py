@@ -168,6 +168,10 @@ def ports_to_check(settings: Settings, demo_port: int | None) -> list[PortUse]:
             PortUse("metrics.worker_port", m.host, m.worker_port, False,
                     "NEWSMON_METRICS__WORKER_PORT"),
         ]
+    analysts = settings.analysts
+    if analysts.port:  # 0: `newsmon run` picks a free one
+        uses.append(PortUse("analysts.port", analysts.host, analysts.port, True,
+                            "NEWSMON_ANALYSTS__PORT"))
     if settings.worker.web_enabled:
         uses.append(
             PortUse("worker.web_port", "127.0.0.1", settings.worker.web_port, True,
@@ -294,7 +298,7 @@ def check_topics(settings: Settings, found: BrokerProbe | None) -> list[Check]:
         have = found.topics.get(spec.name)
         if have is None:
             missing.append(spec.name)
-        elif have != want:
+        elif have != spec.partitions:
             wrong.append(f"{spec.name} has {have}")
         else:
             good.append(spec.name)

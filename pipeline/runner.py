@@ -128,6 +128,16 @@ def run_all(settings: Settings, demo_port: int = 8765) -> int:
         ):
             children.append(ChildProcess(name, argv, logs_dir / f"{name}.log", env))
             _say(f"started the {name} (log: {name}.log)")
+        serve_log = logs_dir / "alerts-serve.log"
+        if not settings.analysts.port:  # 0: any free port, chosen here so we can print it
+            from pipeline.kafka.broker import free_port
+
+            settings.analysts.port = free_port()
+        env["NEWSMON_ANALYSTS__PORT"] = str(settings.analysts.port)
+        children.append(
+            ChildProcess("analysts' page", [*newsmon, "alerts", "serve"], serve_log, env)
+        )
+        _say(f"analysts' page at {_analysts_url(settings)} (log: {serve_log.name})")
         tail = ChildProcess(
             "alert tail", [*newsmon, "alerts", "tail"], logs_dir / "alerts.log", env,
             keep_stdout=True,
@@ -168,6 +178,11 @@ def _wait_for_tail(tail: ChildProcess, children: list[ChildProcess]) -> None:
         except OSError:
             pass
         time.sleep(0.2)
+
+
+def _analysts_url(settings: Settings) -> str:
+    a = settings.analysts
+    return (a.public_url or f"http://{a.host}:{a.port}").rstrip("/") + "/"
 
 
 def _stop_children(children: list[ChildProcess]) -> None:

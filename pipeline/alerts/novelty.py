@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pipeline.alerts.build import build_alert, iso, make_event_id, parse_time
+from pipeline.alerts.feedback import Marks, apply_marks, muted_reason
 from pipeline.alerts.identity import (
     action_class,
     action_rank,
@@ -149,12 +150,16 @@ def decide(
     now: datetime,
     settings: EventSettings,
     fingerprint_text: str | None = None,
+    marks: Marks | None = None,
 ) -> Decision:
     """Decide about one sighting of ``event`` given the stored state of ``event_key(event)``.
 
     ``now`` is the processing time (aware; naive is taken as UTC). ``fingerprint_text``
     optionally replaces the evidence sentence as the text compared for wire copies (e.g. the
-    article body, when the caller has it). The input state is never mutated. Raises
+    article body, when the caller has it). ``marks`` are the analysts' marks of this key
+    (:mod:`pipeline.alerts.feedback`): a duplicate is merged into its event first, and a
+    sighting of an event marked false (or a duplicate of another key's event) is counted but
+    fires nothing. The input state is never mutated. Raises
     :class:`~pipeline.alerts.identity.EventIdentityError` for an event outside the vocabulary.
     """
     check_event(event)
@@ -162,6 +167,7 @@ def decide(
     key = event_key(event)
     st, note = _load(state)
     _expire(st, now, timedelta(days=settings.novelty_window_days))
+    apply_marks(st, marks)
 
     sid = sighting_id(event)
     for cluster in st["clusters"]:
@@ -219,6 +225,9 @@ def decide(
         why.append(f"corroborated by {cluster['n_ind']} independent sources")
         cluster["corr"] = True
     counts = f"{cluster['n_src']} reports, {cluster['n_ind']} independent"
+    muted = muted_reason(marks, cluster["id"])
+    if muted and why:  # the state still climbs, so an unmark would not replay old news
+        return Decision(st, None, f"{note}{muted} ({'; '.join(why)}; {counts})", cluster["id"])
     if not why:
         seen = "new source" if new_url else "known URL"
         if new_url and not new_independent:

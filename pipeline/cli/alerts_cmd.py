@@ -43,6 +43,47 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     t.set_defaults(func=run)
 
+    sv = asub.add_parser(
+        "serve",
+        help="the analysts' page, Atom feeds and JSON of alerts (and Alertmanager forwarding)",
+        description="Follow the alert topics into a local index and serve it over HTTP; with "
+        "analysts.alertmanager_url set, also post every alert to that Alertmanager.",
+    )
+    sv.add_argument("--port", type=int, help="override analysts.port (0: any free port)")
+    sv.set_defaults(func=run_serve)
+
+    from pipeline.cli.feedback_cmd import register_mark
+
+    register_mark(asub)
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+    import threading
+
+    from pipeline.analysts.service import ServeError, run_service
+
+    if args.port is not None:
+        settings.analysts.port = args.port
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+
+    def ready(url: str) -> None:
+        print(f"newsmon alerts serve: page {url}/  feed {url}/feeds/alerts.atom  "
+              f"json {url}/api/alerts", flush=True)
+
+    try:
+        return run_service(settings, stop, on_ready=ready)
+    except ServeError as exc:
+        print(f"newsmon alerts serve: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        a = settings.analysts
+        print(f"newsmon alerts serve: cannot listen on {a.host}:{a.port} "
+              f"(analysts.port): {exc}", file=sys.stderr)
+        return 2
+
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.max is not None and args.max < 1:

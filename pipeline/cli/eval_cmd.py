@@ -63,6 +63,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pv.add_argument("--json", action="store_true", help="print the result as JSON")
     pv.set_defaults(func=run_events)
 
+    from pipeline.cli.feedback_cmd import register_eval_feedback
+
+    register_eval_feedback(esub)
+
 
 def _enricher(settings: Settings, taxonomy: str | None = None):  # type: ignore[no-untyped-def]
     from pipeline.nlp.enrich import Enricher

@@ -134,7 +134,11 @@ def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:
         created: list[str] = []
         if missing:
             request = {
-                s.name: {"num_partitions": s.partitions, "replication_factor": rf}
+                s.name: {
+                    "num_partitions": s.partitions,
+                    "replication_factor": rf,
+                    **({"configs": dict(s.configs)} if s.configs else {}),
+                }
                 for s in missing
             }
             result = admin.create_topics(

@@ -33,6 +33,7 @@ TOPIC_FIELDS = (
     "alerts_mediation",
     "alerts_sanctions",
     "deadletter",
+    "feedback",
 )
 
 

@@ -36,6 +36,7 @@ def test_doctor_names_a_taken_broker_port_and_a_missing_model(tmp_path: Path) ->
             NEWSMON_BROKER__DATA_DIR=str(tmp_path / "broker"),
             NEWSMON_KAFKA__BOOTSTRAP_SERVERS=f"127.0.0.1:{port}",
             NEWSMON_MODELS__NER=str(missing_model),
+            NEWSMON_ANALYSTS__PORT="0",
         )
         done = _doctor(env, "--demo-port", str(free_port()))
     assert done.returncode == 1, done.stdout + done.stderr
@@ -56,13 +57,14 @@ def test_doctor_passes_on_a_working_set_up(kafka_settings: Settings, tmp_path: P
         NEWSMON_BROKER__PORT=str(free_port()),
         NEWSMON_BROKER__CONTROLLER_PORT=str(free_port()),
         NEWSMON_BROKER__DATA_DIR=str(tmp_path / "broker"),
+        NEWSMON_ANALYSTS__PORT=str(free_port()),
     )
     done = _doctor(env, "--demo-port", str(free_port()))
     assert done.returncode == 0, done.stdout + done.stderr
     assert _lines(done.stdout, "FAIL") == []
     out = done.stdout
     assert f"OK    broker  broker at {kafka_settings.kafka.bootstrap_servers} answers" in out
-    assert "6 topics with 4 partitions each" in out
+    assert f"{len(kafka_settings.topics.all())} topics with 4 partitions each" in out
     assert "models.encoder = 'builtin:all-MiniLM-L6-v2' loads" in out
     for word in ("python", "java", "maven", "port", "disk", "feeds", "model"):
         assert any(line.split()[1] == word for line in out.splitlines()[:-1]), word

@@ -3,10 +3,13 @@ alert lines (the JSON logs are in the files it names), and Ctrl-C leaves no proc
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 from pipeline.kafka.broker import free_port
@@ -28,6 +31,25 @@ def _processes_mentioning(text: str) -> list[str]:
     return found
 
 
+def _analysts_page_alerts(stderr: str, want: int, timeout: float = 60) -> list[str]:
+    """The alerts the analysts' page (URL as `newsmon run` printed it) lists, via its JSON."""
+    found = re.search(r"analysts' page at (http://\S+)/ ", stderr)
+    assert found, stderr[-2000:]
+    deadline = time.monotonic() + timeout
+    got: list[str] = []
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{found.group(1)}/api/alerts", timeout=5) as resp:
+                data = json.load(resp)
+            got = [f"{a['event']['type']} {a['event']['action']}" for a in data["alerts"]]
+        except OSError:
+            pass
+        if len(got) >= want:
+            break
+        time.sleep(1)
+    return got
+
+
 def test_run_prints_the_seed_alerts_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
     data_dir = tmp_path / "state" / "broker"
     port, controller, demo = free_port(), free_port(), free_port()
@@ -46,6 +68,8 @@ def test_run_prints_the_seed_alerts_and_ctrl_c_stops_everything(tmp_path: Path) 
         NEWSMON_WORKER__APP_ID="newsmon-run-test",
         NEWSMON_METRICS__WORKER_PORT="0",
         NEWSMON_METRICS__POLLER_PORT="0",
+        NEWSMON_ANALYSTS__PORT="0",
+        NEWSMON_ANALYSTS__INDEX_DB=str(tmp_path / "state" / "analysts.sqlite"),
     )
     out = tmp_path / "stdout.txt"
     err = tmp_path / "stderr.txt"
@@ -64,11 +88,13 @@ def test_run_prints_the_seed_alerts_and_ctrl_c_stops_everything(tmp_path: Path) 
                 time.sleep(1)
             lines = out.read_text().splitlines()
             said_before_alerts = err.read_text().splitlines()
+            page = _analysts_page_alerts(err.read_text(), want=2)
             time.sleep(3)
         finally:
             proc.send_signal(signal.SIGINT)
             code = proc.wait(60)
     assert len(lines) == 2, lines
+    assert sorted(page) == ["mediation offer", "sanctions impose"]  # the page serves them too
     assert any("mediation offer" in line and "RUS" in line for line in lines)
     assert any("sanctions impose" in line and "IGO:UNSC" in line for line in lines)
     assert code == 0

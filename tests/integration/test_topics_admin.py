@@ -30,7 +30,7 @@ def test_ensure_topics_creates_with_configured_partitions_and_is_idempotent(
 ) -> None:
     kafka_settings.topics.partitions = 3
     for field in ("articles", "enriched", "events", "alerts_mediation", "alerts_sanctions",
-                  "deadletter"):
+                  "deadletter", "feedback"):
         setattr(kafka_settings.topics, field, getattr(kafka_settings.topics, field) + ".p3")
     names = [t.name for t in kafka_settings.topics.all()]
 
@@ -38,6 +38,12 @@ def test_ensure_topics_creates_with_configured_partitions_and_is_idempotent(
     assert sorted(created) == sorted(names)
     with admin_client(kafka_settings) as admin:
         assert describe_topics(admin, names) == {n: 3 for n in names}
+        from kafka.admin import ConfigResource, ConfigResourceType
+
+        feedback = kafka_settings.topics.feedback
+        found = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, feedback)])
+        configs = next(iter(found.values()))[feedback]
+        assert configs["cleanup.policy"]["value"] == "compact", configs
 
     assert ensure_topics(kafka_settings, timeout=30) == []
 

@@ -19,8 +19,23 @@ def test_shipped_config_is_valid_and_topics_share_partitions() -> None:
         "alerts.mediation",
         "alerts.sanctions",
         "news.deadletter",
+        "alerts.feedback",
     ]
     assert {s.partitions for s in specs} == {settings.topics.partitions}
+    # marks are kept per event, forever: the feedback topic is compacted, the others are not
+    assert {s.name for s in specs if s.configs.get("cleanup.policy") == "compact"} == {
+        "alerts.feedback"
+    }
+
+
+def test_analysts_settings_are_validated_with_the_key_named() -> None:
+    settings = load_settings(environ={"NEWSMON_ANALYSTS__ALERTMANAGER_URL": "http://am:9093"})
+    assert settings.analysts.alertmanager_url == "http://am:9093"
+    assert settings.analysts.port == 8780
+    with pytest.raises(ConfigError, match=r"unknown key 'analysts\.alertmanager'"):
+        load_settings(environ={"NEWSMON_ANALYSTS__ALERTMANAGER": "x"})
+    with pytest.raises(ConfigError, match=r"'analysts\.max_alerts'"):
+        load_settings(environ={"NEWSMON_ANALYSTS__MAX_ALERTS": "1"})
 
 
 def test_environment_overrides_file_values_with_types() -> None:

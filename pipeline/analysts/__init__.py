@@ -1,0 +1,1 @@
+"""The analysts' side: `newsmon alerts serve` (index, Atom feeds, page, JSON, Alertmanager)."""

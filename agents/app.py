@@ -15,6 +15,7 @@ from typing import Any
 import faust
 
 from pipeline.config import Settings, resolve_path
+from pipeline.kafka.security import faust_credentials
 from pipeline.nlp.enrich import Enricher
 
 
@@ -53,6 +54,8 @@ def create_app(settings: Settings, **overrides: Any) -> faust.App:
         "consumer_auto_offset_reset": "earliest",
         "broker_commit_interval": 1.0,
         "table_standby_replicas": 0,
+        # SASL / TLS for every aiokafka consumer and producer Faust opens (None: PLAINTEXT)
+        "broker_credentials": faust_credentials(settings.kafka),
     }
     options.update(overrides)
     return faust.App(settings.worker.app_id, **options)

@@ -17,6 +17,7 @@ from importlib.metadata import entry_points
 
 from pipeline import __version__
 from pipeline.config import ConfigError, Settings, load_settings
+from pipeline.kafka.security import BrokerAuthError, SecurityError
 from pipeline.logs import setup_logging
 
 COMMAND_MODULES = (
@@ -65,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args, settings) or 0)
     except KeyboardInterrupt:
         return 130
+    except (SecurityError, BrokerAuthError) as exc:  # retrying cannot fix either: one line
+        print(f"newsmon: kafka security: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

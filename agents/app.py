@@ -21,12 +21,16 @@ from pipeline.nlp.enrich import Enricher
 
 @dataclass
 class WorkerContext:
-    """What the agents share: settings, the loaded models and one inference thread."""
+    """What the agents share: settings, the loaded models, one inference thread and one
+    event-detection thread (so neither runs on the event loop)."""
 
     settings: Settings
     enricher: Enricher
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="infer")
+    )
+    events_executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="events")
     )
 
 

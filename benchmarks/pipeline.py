@@ -81,16 +81,23 @@ def as_article(g: GeneratedArticle) -> Article:
 # ------------------------------------------------------------------------ in-process limit
 
 
-def in_process_rate(articles: list[GeneratedArticle], settings: Settings) -> float:
-    """Articles/s of ``analyze_texts`` on all texts in one call, exactly as ``--jsonl``."""
-    from pipeline.analyze import analyze_texts
-    from pipeline.nlp.enrich import Enricher
+class InProcess:
+    """``analyze_texts`` on all texts in one call, exactly as ``--jsonl`` does."""
 
-    enricher = Enricher(settings.models)
-    analyze_texts([(a.content, a.title) for a in articles[:16]], enricher, settings.events)
-    started = time.perf_counter()
-    analyze_texts([(a.content, a.title) for a in articles], enricher, settings.events)
-    return len(articles) / (time.perf_counter() - started)
+    def __init__(self, settings: Settings) -> None:
+        from pipeline.nlp.enrich import Enricher
+
+        self.settings = settings
+        self.enricher = Enricher(settings.models)
+
+    def rate(self, articles: list[GeneratedArticle]) -> float:
+        from pipeline.analyze import analyze_texts
+
+        docs = [(a.content, a.title) for a in articles]
+        analyze_texts(docs[:16], self.enricher, self.settings.events)  # warm
+        started = time.perf_counter()
+        analyze_texts(docs, self.enricher, self.settings.events)
+        return len(articles) / (time.perf_counter() - started)
 
 
 # ------------------------------------------------------------------------ the stream
@@ -272,7 +279,7 @@ def run_scenario(
             out[f"rate {rate:g}/s"] = (enriched, alerts, load())
         stop.set()
     out["blocking_warnings"] = sum(
-        log.read_text(errors="replace").count("blocking") for log in logs
+        log.read_text(errors="replace").count("blocking the event loop") for log in logs
     )
     collector.join(5)
     sc.producer.close()
@@ -305,9 +312,13 @@ def main() -> int:
           f"rates {args.rates}/s for {args.rate_seconds:g}s each")
     print(f"start: {load()}", flush=True)
 
-    rate_in = in_process_rate(burst, base)
-    print(f"in-process analyze (--jsonl, one batch): {rate_in:.1f} articles/s  [{load()}]",
+    # Measured before and after the stream runs: the ratio uses their mean, so a change in
+    # the machine's load during the run shows as a gap between the two figures.
+    in_process = InProcess(base)
+    rates_in = [in_process.rate(burst)]
+    print(f"in-process analyze (--jsonl, one batch): {rates_in[0]:.1f} articles/s  [{load()}]",
           flush=True)
+    results = []
 
     with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmp:
         root = Path(tmp)
@@ -324,18 +335,23 @@ def main() -> int:
             base.kafka.bootstrap_servers = broker.bootstrap
             for count in counts:
                 res = run_scenario(base, count, burst, phases, root, args.timeout)
+                results.append(res)
                 print(f"\n== {count} worker(s) (ready after {res['startup_s']:.0f}s)")
-                print(f"burst: {res['burst_rate']:.1f} articles/s = "
-                      f"{res['burst_rate'] / rate_in:.2f} of in-process  [{res['burst_load']}]")
+                print(f"burst: {res['burst_rate']:.1f} articles/s  [{res['burst_load']}]")
                 for r in rates:
                     enriched, alerts, at = res[f"rate {r:g}/s"]
                     print(f"at {r:g}/s  produce-to-enriched {summary(enriched)}")
                     print(f"at {r:g}/s  produce-to-alert    {summary(alerts)}  [{at}]")
-                print(f"'blocking' warnings in worker logs: {res['blocking_warnings']}",
-                      flush=True)
+                print(f"'blocking the event loop' warnings in worker logs: "
+                      f"{res['blocking_warnings']}", flush=True)
         finally:
             broker.stop(timeout=15)
-    print(f"\nend: {load()}")
+    rates_in.append(in_process.rate(burst))
+    mean_in = statistics.mean(rates_in)
+    print(f"\nin-process again: {rates_in[1]:.1f} articles/s  [{load()}]")
+    for res in results:
+        print(f"RATIO {res['workers']} worker(s): stream burst {res['burst_rate']:.1f} / "
+              f"in-process {mean_in:.1f} articles/s = {res['burst_rate'] / mean_in:.2f}")
     return 0
 
 

@@ -164,7 +164,7 @@ class WorkerSettings(_Section):
     web_enabled: bool = False
     web_port: int = Field(6066, ge=1, le=65535)
     batch_size: int = Field(16, ge=1)
-    batch_within_s: float = Field(1.0, gt=0)
+    batch_within_s: float = Field(0.25, gt=0)  # take() waits at most this for a full batch
 
 
 class EventSettings(_Section):

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.newsmon-installed
 PYTEST_ARGS ?=
 
-.PHONY: help install jars prometheus run test unit integration lint typecheck bench clean broker-stop
+.PHONY: help install jars prometheus openssl run test unit integration lint typecheck bench clean broker-stop
 
 help:
 	@echo "make run    - install, start the local broker, serve the demo feed, run poller + worker, print alerts"
@@ -34,16 +34,25 @@ prometheus:
 	     (apt-get update -qq >/dev/null && apt-get install -y -qq prometheus >/dev/null)); \
 	  else echo "prometheus not installed: its tests will be skipped (sudo apt-get install prometheus)"; fi; }
 
+# The SASL_SSL integration test makes its CA and broker certificate with openssl.
+openssl:
+	@command -v openssl >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's openssl package"; \
+	    (apt-get install -y -qq openssl >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null && apt-get install -y -qq openssl >/dev/null)); \
+	  else echo "openssl not installed: the SASL_SSL test will fail (sudo apt-get install openssl)"; fi; }
+
 run: jars
 	$(BIN)/newsmon run
 
-test: jars prometheus
+test: jars prometheus openssl
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
-integration: jars prometheus
+integration: jars prometheus openssl
 	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
 
 lint: install
@@ -58,6 +67,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_actors_events.py
 	$(BIN)/python benchmarks/bench_novelty.py
 	$(BIN)/python benchmarks/bench_metrics.py
+	$(BIN)/python benchmarks/pipeline.py
 
 broker-stop: install
 	$(BIN)/newsmon broker stop

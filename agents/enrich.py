@@ -31,9 +31,10 @@ def register_enrich_agent(
         await deadletters.send(STAGE, source, raw, exc, key)
 
     def enrich_and_encode(articles: list[Article]) -> list[tuple[EnrichedArticle, bytes]]:
-        """Inference *and* the JSON encoding of its (large) results, both in the inference
-        thread: encoding a batch of full-length articles on the event loop held it for tenths
-        of a second, stalling every agent's sends and fetches meanwhile."""
+        """Inference *and* the JSON encoding of its results (each carries the whole text
+        twice, ~12 KB for a full-length article) in the inference thread: on the event loop
+        the encoding of a batch of long articles took tens of milliseconds, stalling every
+        agent's sends and fetches meanwhile (benchmarks/pipeline.py)."""
         return [(e, dumps(e)) for e in ctx.enricher.enrich_batch(articles)]
 
     async def enrich_in_executor(articles: list[Article]) -> list[tuple[EnrichedArticle, bytes]]:

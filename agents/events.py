@@ -36,8 +36,9 @@ def register_event_agent(
         loop = asyncio.get_running_loop()
         async for raw in stream:
             try:
-                # its own thread: not the event loop (a full-length article takes ms of pure
-                # Python), and not the inference thread (it would wait behind a whole batch)
+                # its own thread: not the event loop (detection is pure Python, 5-30 ms for a
+                # full-length article, so a batch of them held the loop for tenths of a second),
+                # and not the inference thread (it would wait behind a whole batch)
                 enriched, found = await loop.run_in_executor(
                     ctx.events_executor, parse_and_detect, raw
                 )

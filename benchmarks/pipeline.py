@@ -292,12 +292,18 @@ def main() -> int:
     ap.add_argument("--rates", default="5,20", help="fixed rates, articles/s, comma-separated")
     ap.add_argument("--rate-seconds", type=float, default=20.0, help="seconds at each rate")
     ap.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated")
+    ap.add_argument("--batch-sizes", default="",
+                    help="worker.batch_size values to compare, comma-separated (default: the "
+                         "configured one); each runs every worker count")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds to wait per phase")
     args = ap.parse_args()
     rates = [float(r) for r in args.rates.split(",") if r]
     counts = [int(c) for c in args.workers.split(",") if c]
+    base_settings = load_settings()
+    sizes = [int(b) for b in args.batch_sizes.split(",") if b] or [
+        base_settings.worker.batch_size]
 
-    base = load_settings()
+    base = base_settings
     total = args.n + sum(int(r * args.rate_seconds) for r in rates)
     articles = generate(total, seed=13)
     burst = articles[: args.n]
@@ -333,10 +339,13 @@ def main() -> int:
         broker.start()
         try:
             base.kafka.bootstrap_servers = broker.bootstrap
-            for count in counts:
+            for count, size in [(c, b) for b in sizes for c in counts]:
+                base.worker.batch_size = size
                 res = run_scenario(base, count, burst, phases, root, args.timeout)
+                res["batch_size"] = size
                 results.append(res)
-                print(f"\n== {count} worker(s) (ready after {res['startup_s']:.0f}s)")
+                print(f"\n== {count} worker(s), worker.batch_size {size} "
+                      f"(ready after {res['startup_s']:.0f}s)")
                 print(f"burst: {res['burst_rate']:.1f} articles/s  [{res['burst_load']}]")
                 for r in rates:
                     enriched, alerts, at = res[f"rate {r:g}/s"]
@@ -350,8 +359,9 @@ def main() -> int:
     mean_in = statistics.mean(rates_in)
     print(f"\nin-process again: {rates_in[1]:.1f} articles/s  [{load()}]")
     for res in results:
-        print(f"RATIO {res['workers']} worker(s): stream burst {res['burst_rate']:.1f} / "
-              f"in-process {mean_in:.1f} articles/s = {res['burst_rate'] / mean_in:.2f}")
+        print(f"RATIO {res['workers']} worker(s), batch {res['batch_size']}: stream burst "
+              f"{res['burst_rate']:.1f} / in-process {mean_in:.1f} articles/s = "
+              f"{res['burst_rate'] / mean_in:.2f}")
     return 0
 
 

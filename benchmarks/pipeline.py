@@ -314,7 +314,8 @@ def main() -> int:
         k += m
     chars = [len(a.content) for a in burst]
     print(f"articles: burst {len(burst)} (median {statistics.median(chars):.0f} chars, "
-          f"max {max(chars)}), {sum(1 for a in articles if a.event)} with events; "
+          f"max {max(chars)}); {sum(1 for a in articles if a.event)} of all {len(articles)} "
+          f"report an event; "
           f"rates {args.rates}/s for {args.rate_seconds:g}s each")
     print(f"start: {load()}", flush=True)
 

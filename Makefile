@@ -19,7 +19,7 @@ STEP := scripts/step
 # The broker version the jars are fetched for: NEWSMON_BROKER__VERSION, else configs/newsmon.yaml.
 KAFKA_VERSION ?= $(or $(NEWSMON_BROKER__VERSION),$(shell awk '/^broker:/{b=1} b && /^  version:/{print $$2; exit}' configs/newsmon.yaml))
 
-.PHONY: help install jars prometheus alertmanager-chromium run test unit integration lint typecheck bench clean broker-stop doctor
+.PHONY: help install jars prometheus alertmanager-chromium openssl run test unit integration lint typecheck bench clean broker-stop doctor
 
 help:
 	@echo "make run    - install, start the local broker, serve the demo feed, run poller + worker, print alerts"
@@ -51,17 +51,21 @@ alertmanager-chromium:
 	  $(STEP) "installing prometheus-alertmanager and chromium (first run: about 2 minutes)" \
 	    scripts/apt-install prometheus-alertmanager chromium
 
+# The SASL_SSL integration test makes its CA and broker certificate with openssl.
+openssl:
+	@command -v openssl >/dev/null || $(STEP) "installing openssl" scripts/apt-install openssl
+
 run: jars
 	@echo "==> starting newsmon (Ctrl-C stops it; if it fails, $(BIN)/newsmon doctor says why)"
 	@$(BIN)/newsmon run
 
-test: jars prometheus alertmanager-chromium
+test: jars prometheus alertmanager-chromium openssl
 	@$(STEP) "running the test suite (about 7 minutes)" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
-integration: jars prometheus alertmanager-chromium
+integration: jars prometheus alertmanager-chromium openssl
 	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
 
 lint: install
@@ -76,6 +80,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_actors_events.py
 	$(BIN)/python benchmarks/bench_novelty.py
 	$(BIN)/python benchmarks/bench_metrics.py
+	$(BIN)/python benchmarks/pipeline.py
 
 doctor: install
 	@$(BIN)/newsmon doctor

@@ -15,17 +15,22 @@ from typing import Any
 import faust
 
 from pipeline.config import Settings, resolve_path
+from pipeline.kafka.security import faust_credentials
 from pipeline.nlp.enrich import Enricher
 
 
 @dataclass
 class WorkerContext:
-    """What the agents share: settings, the loaded models and one inference thread."""
+    """What the agents share: settings, the loaded models, one inference thread and one
+    event-detection thread (so neither runs on the event loop)."""
 
     settings: Settings
     enricher: Enricher
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="infer")
+    )
+    events_executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="events")
     )
 
 
@@ -53,6 +58,8 @@ def create_app(settings: Settings, **overrides: Any) -> faust.App:
         "consumer_auto_offset_reset": "earliest",
         "broker_commit_interval": 1.0,
         "table_standby_replicas": 0,
+        # SASL / TLS for every aiokafka consumer and producer Faust opens (None: PLAINTEXT)
+        "broker_credentials": faust_credentials(settings.kafka),
     }
     options.update(overrides)
     return faust.App(settings.worker.app_id, **options)

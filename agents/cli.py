@@ -26,6 +26,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.kafka.admin import ensure_topics
     from pipeline.nlp.enrich import Enricher
 
+    if settings.kafka.security_protocol != "PLAINTEXT":
+        from pipeline.kafka.admin import preflight
+
+        preflight(settings)  # wrong password / untrusted CA: one line now, before any client
     t = settings.topics
     # Probes and metrics come up first, so "not ready: models loading" is visible while it lasts.
     service = start_service_health(

@@ -30,10 +30,17 @@ def register_enrich_agent(
     async def dead(raw: bytes | None, exc: BaseException, key: str | None = None) -> None:
         await deadletters.send(STAGE, source, raw, exc, key)
 
-    async def enrich_in_executor(articles: list[Article]) -> list[EnrichedArticle]:
+    def enrich_and_encode(articles: list[Article]) -> list[tuple[EnrichedArticle, bytes]]:
+        """Inference *and* the JSON encoding of its results (each carries the whole text
+        twice, ~12 KB for a full-length article) in the inference thread: on the event loop
+        the encoding of a batch of long articles took tens of milliseconds, stalling every
+        agent's sends and fetches meanwhile (benchmarks/pipeline.py)."""
+        return [(e, dumps(e)) for e in ctx.enricher.enrich_batch(articles)]
+
+    async def enrich_in_executor(articles: list[Article]) -> list[tuple[EnrichedArticle, bytes]]:
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
-        result = await loop.run_in_executor(ctx.executor, ctx.enricher.enrich_batch, articles)
+        result = await loop.run_in_executor(ctx.executor, enrich_and_encode, articles)
         INFERENCE_DURATION.labels(model="encoder").observe(time.perf_counter() - started)
         return result
 
@@ -60,8 +67,8 @@ def register_enrich_agent(
                         pairs.append(((article, raw), one))
                     except Exception as exc:
                         await dead(raw, exc, article.id)
-            for (article, _), enriched in pairs:
-                await sink.send(key=article.id.encode(), value=dumps(enriched))
+            for (article, _), (_, payload) in pairs:
+                await sink.send(key=article.id.encode(), value=payload)
             record_stage(STAGE, len(batch), len(pairs))
             log_event(log, "batch_enriched", stage=STAGE, size=len(pairs))
 

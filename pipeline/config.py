@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "configs" / "newsmon.yaml"
@@ -36,9 +36,35 @@ class _Section(BaseModel):
 
 
 class KafkaSettings(_Section):
+    """Connection and security of every Kafka client (built by ``pipeline.kafka.security``).
+
+    The SASL password is never a setting: ``sasl_password_env`` names the environment variable
+    and ``sasl_password_file`` a file that hold it (the file wins when both are given)."""
+
     bootstrap_servers: str = "127.0.0.1:9092"
     client_id: str = "newsmon"
     request_timeout_ms: int = Field(30000, ge=1000)
+    security_protocol: str = Field(
+        "PLAINTEXT", pattern="^(PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL)$"
+    )
+    sasl_mechanism: str = Field("SCRAM-SHA-512", pattern="^(PLAIN|SCRAM-SHA-256|SCRAM-SHA-512)$")
+    sasl_username: str | None = None
+    sasl_password_env: str = Field("NEWSMON_KAFKA_PASSWORD", pattern="^[A-Za-z_][A-Za-z0-9_]*$")
+    sasl_password_file: str | None = None
+    ssl_cafile: str | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+    ssl_check_hostname: bool = True
+
+    @model_validator(mode="after")
+    def _sasl_needs_a_user(self) -> KafkaSettings:
+        if self.security_protocol.startswith("SASL_") and not self.sasl_username:
+            raise ValueError(
+                f"security_protocol {self.security_protocol} needs kafka.sasl_username"
+            )
+        if self.ssl_keyfile and not self.ssl_certfile:
+            raise ValueError("kafka.ssl_keyfile is set without kafka.ssl_certfile")
+        return self
 
 
 class TopicSpec(_Section):
@@ -91,6 +117,14 @@ class BrokerSettings(_Section):
     jars_dir: str = "~/.cache/newsmon/kafka"
     heap: str = "512m"
     start_timeout_s: float = Field(90.0, gt=0)
+    # An extra SASL_SSL listener (tests of secured clusters); off when sasl_ssl_port is null.
+    # The SCRAM user is created when the data dir is formatted; its password comes from the
+    # environment variable named by scram_password_env, never from this file.
+    sasl_ssl_port: int | None = Field(None, ge=1, le=65535)
+    ssl_certfile: str | None = None  # PEM certificate (chain) of the broker
+    ssl_keyfile: str | None = None  # its unencrypted PEM private key
+    scram_username: str | None = None
+    scram_password_env: str = Field("NEWSMON_KAFKA_PASSWORD", pattern="^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class PollerSettings(_Section):
@@ -135,7 +169,7 @@ class WorkerSettings(_Section):
     web_enabled: bool = False
     web_port: int = Field(6066, ge=1, le=65535)
     batch_size: int = Field(16, ge=1)
-    batch_within_s: float = Field(1.0, gt=0)
+    batch_within_s: float = Field(0.25, gt=0)  # take() waits at most this for a full batch
 
 
 class EventSettings(_Section):
@@ -230,12 +264,32 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Keys that would hold a secret in clear text; refused before validation so that the message
+#: (and the log line it becomes) never quotes the value.
+CLEAR_TEXT_SECRETS = {
+    ("kafka", "sasl_password"): "kafka.sasl_password_env (the name of an environment variable) "
+    "or kafka.sasl_password_file (a file holding only the password)",
+}
+
+
+def _refuse_clear_secrets(tree: dict[str, Any], source: str) -> None:
+    for (section, key), instead in CLEAR_TEXT_SECRETS.items():
+        node = tree.get(section)
+        if isinstance(node, dict) and key in node:
+            raise ConfigError(
+                f"{source}: key '{section}.{key}': a password in clear text is not accepted; "
+                f"use {instead}"
+            )
+
+
 def _describe(exc: ValidationError, source: str) -> str:
     lines = []
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"])
         if err["type"] == "extra_forbidden":
             lines.append(f"{source}: unknown key {key!r}")
+        elif isinstance(err.get("input"), dict):  # a whole section (cross-field check)
+            lines.append(f"{source}: section {key!r}: {err['msg']}")
         else:
             lines.append(f"{source}: key {key!r}: {err['msg']} (got {err.get('input')!r})")
     return "; ".join(lines)
@@ -259,6 +313,8 @@ def load_settings(
     elif path is not None:
         raise ConfigError(f"{cfg_path}: configuration file not found")
     overrides = _env_overrides(env)
+    _refuse_clear_secrets(data, str(cfg_path))
+    _refuse_clear_secrets(overrides, "environment")
     try:
         return Settings.model_validate(_merge(data, overrides))
     except ValidationError as exc:

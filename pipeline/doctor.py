@@ -218,11 +218,14 @@ def serves_demo_feed(host: str, port: int) -> bool:
 def kafka_client_options(settings: Settings) -> dict[str, Any]:
     """Connection options for a kafka-python client of ``settings.kafka``.
 
-    The one place the broker check connects from: security settings (SASL/TLS) plug in here,
-    so the doctor connects exactly as the poller and the worker do."""
+    The one place the broker check connects from, with the same security settings (SASL/TLS)
+    as the poller and the worker, so the doctor connects exactly as they do."""
+    from pipeline.kafka.security import client_kwargs
+
     return {
         "bootstrap_servers": [s.strip() for s in settings.kafka.bootstrap_servers.split(",")],
         "client_id": f"{settings.kafka.client_id}-doctor",
+        **client_kwargs(settings.kafka),
     }
 
 

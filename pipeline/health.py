@@ -29,6 +29,7 @@ Usage in a process (the worker; the poller passes no components and no consumer 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import threading
@@ -45,7 +46,7 @@ from pipeline.logs import get_logger
 from pipeline.metrics import BROKER_CONNECTED, COMPONENT_READY
 
 if TYPE_CHECKING:
-    from pipeline.config import Settings
+    from pipeline.config import KafkaSettings, Settings
 
 log = get_logger(__name__)
 
@@ -300,7 +301,9 @@ def serve(
 # ---------------------------------------------------------------------------------------------
 
 
-def check_broker(bootstrap_servers: str, timeout_s: float = 3.0) -> tuple[bool, str]:
+def check_broker(
+    bootstrap_servers: str, timeout_s: float = 3.0, kafka: KafkaSettings | None = None
+) -> tuple[bool, str]:
     """Bootstrap a throwaway kafka-python client against ``bootstrap_servers`` (comma-separated)
     and fetch cluster metadata within ``timeout_s``. Returns ``(ok, detail)``; never raises.
 
@@ -309,6 +312,8 @@ def check_broker(bootstrap_servers: str, timeout_s: float = 3.0) -> tuple[bool, 
     is the honest answer to "can a new connection reach the cluster now?".
     """
     from kafka import KafkaConsumer
+
+    from pipeline.kafka.security import client_kwargs, redact
 
     servers = [s.strip() for s in bootstrap_servers.split(",") if s.strip()]
     timeout_ms = max(100, int(timeout_s * 1000))
@@ -320,11 +325,13 @@ def check_broker(bootstrap_servers: str, timeout_s: float = 3.0) -> tuple[bool, 
             bootstrap_timeout_ms=timeout_ms,
             request_timeout_ms=max(timeout_ms, 1000),
             enable_auto_commit=False,
+            **(client_kwargs(kafka) if kafka else {}),
         )
         topics = consumer.topics()
         return True, f"connected to {','.join(servers)} ({len(topics)} topics)"
     except Exception as exc:
-        return False, f"cannot reach broker {','.join(servers)}: {type(exc).__name__}: {exc}"
+        detail = f"cannot reach broker {','.join(servers)}: {type(exc).__name__}: {exc}"
+        return False, redact(detail, kafka) if kafka else detail
     finally:
         if consumer is not None:
             # closing a half-open client must not mask the result
@@ -394,13 +401,15 @@ class BrokerMonitor(PeriodicMonitor):
         *,
         interval_s: float = 10.0,
         timeout_s: float = 3.0,
-        check: Callable[[str, float], tuple[bool, str]] = check_broker,
+        check: Callable[[str, float], tuple[bool, str]] | None = None,
+        kafka: KafkaSettings | None = None,
     ) -> None:
+        """``kafka``: the security settings for the default check (None: PLAINTEXT)."""
         super().__init__(interval_s)
         self.bootstrap_servers = bootstrap_servers
         self.health = health or default_health()
         self.timeout_s = timeout_s
-        self._check = check
+        self._check = check or functools.partial(check_broker, kafka=kafka)
         self.health.require("broker")
 
     def check_once(self) -> bool:
@@ -482,6 +491,7 @@ def start_service_health(
         health,
         interval_s=broker_interval_s,
         timeout_s=broker_timeout_s,
+        kafka=settings.kafka,
     ).start()
     lag = None
     topics = list(consumer_topics)
@@ -492,6 +502,7 @@ def start_service_health(
             topics,
             interval_s=lag_interval_s,
             timeout_s=broker_timeout_s,
+            kafka=settings.kafka,
         ).start()
     return ServiceHealth(health, server, monitor, lag)
 
@@ -502,7 +513,11 @@ def start_service_health(
 
 
 def consumer_lag(
-    bootstrap_servers: str, group: str, topics: Iterable[str], timeout_s: float = 5.0
+    bootstrap_servers: str,
+    group: str,
+    topics: Iterable[str],
+    timeout_s: float = 5.0,
+    kafka: KafkaSettings | None = None,
 ) -> dict[tuple[str, int], int]:
     """``{(topic, partition): lag}`` of consumer ``group`` on ``topics``, asked of the broker.
 
@@ -514,6 +529,8 @@ def consumer_lag(
     """
     from kafka import KafkaAdminClient, OffsetSpec, TopicPartition
 
+    from pipeline.kafka.security import client_kwargs
+
     servers = [s.strip() for s in bootstrap_servers.split(",") if s.strip()]
     ms = max(1000, int(timeout_s * 1000))
     admin = KafkaAdminClient(
@@ -521,6 +538,7 @@ def consumer_lag(
         client_id="newsmon-lag",
         bootstrap_timeout_ms=ms,
         request_timeout_ms=ms,
+        **(client_kwargs(kafka) if kafka else {}),
     )
     try:
         wanted = list(topics)
@@ -568,9 +586,11 @@ class ConsumerLagMonitor(PeriodicMonitor):
         *,
         interval_s: float = 15.0,
         timeout_s: float = 5.0,
+        kafka: KafkaSettings | None = None,
     ) -> None:
         super().__init__(interval_s)
         self.bootstrap_servers = bootstrap_servers
+        self.kafka = kafka
         self.group = group
         self.topics = list(topics)
         self.timeout_s = timeout_s
@@ -579,7 +599,9 @@ class ConsumerLagMonitor(PeriodicMonitor):
     def check_once(self) -> dict[tuple[str, int], int]:
         from pipeline.metrics import set_consumer_lag
 
-        lag = consumer_lag(self.bootstrap_servers, self.group, self.topics, self.timeout_s)
+        lag = consumer_lag(
+            self.bootstrap_servers, self.group, self.topics, self.timeout_s, kafka=self.kafka
+        )
         for (topic, partition), value in lag.items():
             set_consumer_lag(self.group, topic, partition, value)
         return lag

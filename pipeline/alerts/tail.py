@@ -113,11 +113,13 @@ def open_consumer(settings: Settings, opts: TailOptions) -> Any:
     from kafka.errors import KafkaError
 
     from pipeline.kafka.admin import BrokerUnavailable, wait_for_broker
+    from pipeline.kafka.security import BrokerAuthError, SecurityError, client_kwargs
 
     bootstrap = settings.kafka.bootstrap_servers
     try:
-        wait_for_broker(bootstrap, timeout=METADATA_WAIT_S)
-    except BrokerUnavailable as exc:
+        wait_for_broker(bootstrap, timeout=METADATA_WAIT_S, kafka=settings.kafka)
+        security = client_kwargs(settings.kafka)
+    except (BrokerUnavailable, BrokerAuthError, SecurityError) as exc:
         raise TailError(str(exc)) from exc
     common: dict[str, Any] = {
         "bootstrap_servers": bootstrap.split(","),
@@ -126,6 +128,7 @@ def open_consumer(settings: Settings, opts: TailOptions) -> Any:
         "request_timeout_ms": settings.kafka.request_timeout_ms,
         # a tail must not create a topic with the broker's default partition count
         "allow_auto_create_topics": False,
+        **security,
     }
     try:
         if opts.group:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from pipeline.config import Settings
+from pipeline.kafka.security import client_kwargs, password_source, uses_sasl
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -16,7 +18,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "show":
-        print(json.dumps(settings.model_dump(), indent=2))
+        print(json.dumps(shown(settings), indent=2))
     else:
+        client_kwargs(settings.kafka)  # the password and TLS files must be readable, too
         print("configuration ok")
     return 0
+
+
+def shown(settings: Settings) -> dict[str, Any]:
+    """The settings as ``config show`` prints them: the password is never read, only where it
+    comes from is said (masked)."""
+    tree = settings.model_dump()
+    if uses_sasl(settings.kafka):
+        tree["kafka"]["sasl_password"] = f"*** (from {password_source(settings.kafka)})"
+    return tree

@@ -26,6 +26,7 @@ from importlib.metadata import entry_points
 
 from pipeline import __version__
 from pipeline.config import ConfigError, Settings, load_settings
+from pipeline.kafka.security import BrokerAuthError, SecurityError
 from pipeline.logs import setup_logging
 
 EXIT_OK = 0
@@ -96,6 +97,9 @@ def _run(argv: Sequence[str] | None) -> int:
         return int(args.func(args, settings) or 0)
     except ConfigError as exc:
         print(f"newsmon: configuration error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (SecurityError, BrokerAuthError) as exc:  # retrying cannot fix either: one line
+        print(f"newsmon: kafka security: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

@@ -135,4 +135,8 @@ async def _main(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.kafka.security_protocol != "PLAINTEXT":
+        from pipeline.kafka.admin import preflight
+
+        preflight(settings)  # wrong password / untrusted CA: one line now, not retries later
     return asyncio.run(_main(settings, args))

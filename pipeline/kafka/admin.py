@@ -8,6 +8,7 @@ them co-partitioned.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Iterator
@@ -16,7 +17,8 @@ from contextlib import contextmanager
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from pipeline.config import Settings
+from pipeline.config import KafkaSettings, Settings
+from pipeline.kafka.security import BrokerAuthError, client_kwargs, explain_refusal, redact
 from pipeline.logs import get_logger, log_event
 
 logger = get_logger(__name__)
@@ -34,49 +36,97 @@ def _servers(bootstrap: str) -> list[str]:
     return [s.strip() for s in bootstrap.split(",") if s.strip()]
 
 
-def _admin(bootstrap: str, timeout_s: float, client_id: str = "newsmon-admin") -> KafkaAdminClient:
+def _admin(
+    bootstrap: str,
+    timeout_s: float,
+    client_id: str = "newsmon-admin",
+    kafka: KafkaSettings | None = None,
+) -> KafkaAdminClient:
     ms = max(1000, int(timeout_s * 1000))
     return KafkaAdminClient(
         bootstrap_servers=_servers(bootstrap),
         client_id=client_id,
         bootstrap_timeout_ms=ms,
         request_timeout_ms=ms,
+        **(client_kwargs(kafka) if kafka else {}),
     )
 
 
+class _Recorder(logging.Handler):
+    """Keeps what kafka-python logged meanwhile: its exceptions often only say "unable to
+    bootstrap", while the log line before says *why* (SASL refused, certificate untrusted)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # a malformed client log record must not break the probe
+        with contextlib.suppress(Exception):
+            self.messages.append(record.getMessage())
+
+
 @contextmanager
-def _quiet_kafka_client() -> Iterator[None]:
+def _quiet_kafka_client() -> Iterator[_Recorder]:
     """While polling a broker that may not be up yet, kafka-python logs every refused connection
-    at ERROR; the one message that matters is ours, raised after the timeout."""
+    at ERROR; the one message that matters is ours, raised after the timeout. What it logged
+    is recorded (not printed) so a refusal can be told from a broker that is down."""
     client_logger = logging.getLogger("kafka")
-    previous = client_logger.level
-    client_logger.setLevel(logging.CRITICAL)
+    previous, propagate = client_logger.level, client_logger.propagate
+    recorder = _Recorder()
+    client_logger.setLevel(logging.ERROR)
+    client_logger.propagate = False
+    client_logger.addHandler(recorder)
     try:
-        yield
+        yield recorder
     finally:
+        client_logger.removeHandler(recorder)
         client_logger.setLevel(previous)
+        client_logger.propagate = propagate
 
 
-def wait_for_broker(bootstrap: str, timeout: float = 30.0) -> dict[str, object]:
+def raise_if_refused(kafka: KafkaSettings | None, *texts: str) -> None:
+    """Raise :class:`BrokerAuthError` when any of ``texts`` shows an authentication or TLS
+    trust failure: retrying those only turns one clear message into a loop of them."""
+    if kafka is None:
+        return
+    for text in texts:
+        reason = explain_refusal(kafka, text)
+        if reason:
+            raise BrokerAuthError(reason)
+
+
+def wait_for_broker(
+    bootstrap: str, timeout: float = 30.0, kafka: KafkaSettings | None = None
+) -> dict[str, object]:
     """Block until a broker at ``bootstrap`` answers a cluster-metadata request.
 
-    Returns the cluster description (cluster_id, controller_id, brokers). Raises
-    :class:`BrokerUnavailable` naming the address and the last error after ``timeout`` s."""
+    ``kafka`` carries the security settings (``None``: PLAINTEXT). Returns the cluster
+    description (cluster_id, controller_id, brokers). Raises :class:`BrokerUnavailable` naming
+    the address and the last error after ``timeout`` s, and
+    :class:`~pipeline.kafka.security.BrokerAuthError` at once when the broker refused the
+    credentials or its certificate is not trusted."""
     deadline = time.monotonic() + timeout
     last: Exception | None = None
+    attempt_s = 2.0  # short at first: a refusal shows within a second, then back off to 10 s
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
-        try:
-            with _quiet_kafka_client(), _admin(bootstrap, min(remaining, 10.0)) as admin:
-                info: dict[str, object] = admin.describe_cluster()
-            if info.get("brokers"):
-                return info
-            last = RuntimeError("metadata lists no brokers yet")
-        except (KafkaError, OSError, ValueError) as exc:
-            last = exc
+        with _quiet_kafka_client() as recorder:
+            try:
+                with _admin(bootstrap, min(remaining, attempt_s), kafka=kafka) as admin:
+                    info: dict[str, object] = admin.describe_cluster()
+                if info.get("brokers"):
+                    return info
+                last = RuntimeError("metadata lists no brokers yet")
+            except (KafkaError, OSError, ValueError) as exc:
+                last = exc
+                raise_if_refused(kafka, repr(exc), *recorder.messages)
+        attempt_s = min(10.0, attempt_s * 2)
         time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+    if kafka is not None and last is not None:
+        last = RuntimeError(redact(repr(last), kafka))
     raise BrokerUnavailable(
         f"no Kafka broker reachable at {bootstrap} within {timeout:g}s "
         f"(last error: {last!r}); start one with `newsmon broker start` "
@@ -88,8 +138,10 @@ def wait_for_broker(bootstrap: str, timeout: float = 30.0) -> dict[str, object]:
 def admin_client(settings: Settings, timeout: float = 30.0) -> Iterator[KafkaAdminClient]:
     """An admin client for ``settings.kafka.bootstrap_servers``, after the broker answered."""
     bootstrap = settings.kafka.bootstrap_servers
-    wait_for_broker(bootstrap, timeout)
-    admin = _admin(bootstrap, timeout, client_id=f"{settings.kafka.client_id}-admin")
+    wait_for_broker(bootstrap, timeout, kafka=settings.kafka)
+    admin = _admin(
+        bootstrap, timeout, client_id=f"{settings.kafka.client_id}-admin", kafka=settings.kafka
+    )
     try:
         yield admin
     finally:
@@ -171,3 +223,18 @@ def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:
     for name in created:
         log_event(logger, "topic_created", topic=name, bootstrap=bootstrap)
     return created
+
+
+def preflight(settings: Settings, timeout: float = 5.0) -> bool:
+    """Fail at start on what no retry fixes: an unreadable password or certificate
+    (:class:`~pipeline.kafka.security.SecurityError`), credentials the broker refuses or a
+    certificate we do not trust (:class:`~pipeline.kafka.security.BrokerAuthError`).
+
+    A broker that is merely not there is not fatal for processes that wait for it (the poller
+    keeps articles in its outbox): that returns False. True once the broker answered."""
+    client_kwargs(settings.kafka)
+    try:
+        wait_for_broker(settings.kafka.bootstrap_servers, timeout, kafka=settings.kafka)
+    except BrokerUnavailable:
+        return False
+    return True

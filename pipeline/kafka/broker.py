@@ -134,22 +134,50 @@ def render_pom(version: str, scala_version: str = "2.13") -> str:
 """
 
 
+SCRAM_MECHANISMS = ("SCRAM-SHA-256", "SCRAM-SHA-512")
+SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+
+
+@dataclass(frozen=True)
+class SecureListener:
+    """A SASL_SSL listener: SCRAM logins over TLS with a PEM key store (cert + key)."""
+
+    port: int
+    keystore_pem: Path
+
+
 def render_server_properties(
-    host: str, port: int, controller_port: int, log_dir: Path, node_id: int = 1
+    host: str,
+    port: int,
+    controller_port: int,
+    log_dir: Path,
+    node_id: int = 1,
+    secure: SecureListener | None = None,
 ) -> str:
     """server.properties for a combined broker+controller node with replication factor 1.
 
     Every internal topic (offsets, transactions, share state) gets RF 1 / min ISR 1, otherwise a
-    single node can never create them and consumer groups hang."""
+    single node can never create them and consumer groups hang. With ``secure`` the node also
+    listens SASL_SSL (SCRAM-SHA-256/512); the controller and inter-broker listeners stay
+    PLAINTEXT on ``host``, which is local only."""
     if port == controller_port:
         raise BrokerError(f"broker.port and broker.controller_port are both {port}")
+    if secure is not None and secure.port in (port, controller_port):
+        raise BrokerError(f"broker.sasl_ssl_port {secure.port} is already another listener's")
+    listeners = f"PLAINTEXT://{host}:{port},CONTROLLER://{host}:{controller_port}"
+    advertised = f"PLAINTEXT://{host}:{port}"
+    protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+    if secure is not None:
+        listeners += f",SASL_SSL://{host}:{secure.port}"
+        advertised += f",SASL_SSL://{host}:{secure.port}"
+        protocols += ",SASL_SSL:SASL_SSL"
     lines = [
         "process.roles=broker,controller",
         f"node.id={node_id}",
         f"controller.quorum.voters={node_id}@{host}:{controller_port}",
-        f"listeners=PLAINTEXT://{host}:{port},CONTROLLER://{host}:{controller_port}",
-        f"advertised.listeners=PLAINTEXT://{host}:{port}",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        f"listeners={listeners}",
+        f"advertised.listeners={advertised}",
+        f"listener.security.protocol.map={protocols}",
         "controller.listener.names=CONTROLLER",
         "inter.broker.listener.name=PLAINTEXT",
         f"log.dirs={log_dir}",
@@ -165,7 +193,32 @@ def render_server_properties(
         "share.coordinator.state.topic.min.isr=1",
         "group.initial.rebalance.delay.ms=0",
     ]
+    if secure is not None:
+        lines += [
+            f"sasl.enabled.mechanisms={','.join(SCRAM_MECHANISMS)}",
+            *(
+                f"listener.name.sasl_ssl.{m.lower()}.sasl.jaas.config={SCRAM_LOGIN}"
+                for m in SCRAM_MECHANISMS
+            ),
+            "ssl.keystore.type=PEM",
+            f"ssl.keystore.location={secure.keystore_pem}",
+            "ssl.client.auth=none",
+        ]
     return "\n".join(lines) + "\n"
+
+
+def scram_format_args(username: str, password: str) -> list[str]:
+    """StorageTool ``--add-scram`` arguments creating ``username`` for both SCRAM mechanisms.
+
+    Why at format time: KRaft stores SCRAM credentials in the metadata log, and the bootstrap
+    records written by ``format`` are the only way to have a user before the first login."""
+    for name, value in (("broker.scram_username", username), ("password", password)):
+        if any(c in value for c in ',=[]"') or not value:
+            raise BrokerError(f"{name} must be non-empty without , = [ ] or quotes")
+    out: list[str] = []
+    for mechanism in SCRAM_MECHANISMS:
+        out += ["--add-scram", f"{mechanism}=[name={username},password={password}]"]
+    return out
 
 
 def log_config(version: str) -> tuple[str, str]:
@@ -567,10 +620,55 @@ class LocalBroker:
         path.write_text(cid + "\n")
         return cid
 
+    def _scram_password(self) -> str:
+        name = self.settings.scram_password_env
+        secret = os.environ.get(name, "")
+        if not secret:
+            raise BrokerError(
+                f"broker.scram_password_env: environment variable {name} is not set "
+                f"(the password of broker.scram_username {self.settings.scram_username!r})"
+            )
+        return secret
+
+    def _secure_listener(self) -> SecureListener | None:
+        """The SASL_SSL listener of the settings, its PEM key store written into the data dir
+        (Kafka wants key and certificate chain in one file)."""
+        s = self.settings
+        if s.sasl_ssl_port is None:
+            return None
+        missing = [
+            name
+            for name, value in (
+                ("broker.ssl_certfile", s.ssl_certfile),
+                ("broker.ssl_keyfile", s.ssl_keyfile),
+                ("broker.scram_username", s.scram_username),
+            )
+            if not value
+        ]
+        if missing:
+            raise BrokerError(f"broker.sasl_ssl_port is set but {', '.join(missing)} is not")
+        assert s.ssl_certfile and s.ssl_keyfile
+        parts = []
+        for name, value in (("broker.ssl_keyfile", s.ssl_keyfile),
+                            ("broker.ssl_certfile", s.ssl_certfile)):
+            try:
+                parts.append(resolve_path(value).read_text(encoding="ascii").strip())
+            except (OSError, UnicodeDecodeError) as exc:
+                raise BrokerError(f"{name}: cannot read {value}: {exc}") from exc
+        store = self.data_dir / "broker-keystore.pem"
+        store.write_text("\n".join(parts) + "\n")
+        store.chmod(0o600)
+        return SecureListener(port=s.sasl_ssl_port, keystore_pem=store)
+
     def _format(self, java: str, libs: Path, log_cfg: Path) -> None:
         """Format log.dirs once; StorageTool's --ignore-formatted makes a rerun harmless."""
         if (self.log_dirs / "meta.properties").exists():
             return
+        scram: list[str] = []
+        secret = ""
+        if self.settings.sasl_ssl_port is not None and self.settings.scram_username:
+            secret = self._scram_password()
+            scram = scram_format_args(self.settings.scram_username, secret)
         cmd = [
             java,
             log_config_jvm_option(self.settings.version, log_cfg),
@@ -583,10 +681,13 @@ class LocalBroker:
             "-c",
             str(self.properties_file),
             "--ignore-formatted",
+            *scram,
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=120)
         if proc.returncode != 0:
             out = "\n".join((proc.stdout + proc.stderr).splitlines()[-LOG_TAIL_LINES:])
+            if secret:
+                out = out.replace(secret, "***")
             raise BrokerError(f"formatting {self.log_dirs} failed (exit {proc.returncode}):\n{out}")
 
     def start(self) -> BrokerStatus:
@@ -609,10 +710,13 @@ class LocalBroker:
         java = _require_tool(
             "java", "install a Java 17+ runtime (apt-get install openjdk-17-jre-headless)"
         )
-        for name, port in (
+        ports = [
             ("broker.port", self.settings.port),
             ("broker.controller_port", self.settings.controller_port),
-        ):
+        ]
+        if self.settings.sasl_ssl_port is not None:
+            ports.append(("broker.sasl_ssl_port", self.settings.sasl_ssl_port))
+        for name, port in ports:
             if port_in_use(self.settings.host, port):
                 raise BrokerError(
                     f"{name} {self.settings.host}:{port} is already in use by another process; "
@@ -625,7 +729,7 @@ class LocalBroker:
         self.properties_file.write_text(
             render_server_properties(
                 self.settings.host, self.settings.port, self.settings.controller_port,
-                self.log_dirs,
+                self.log_dirs, secure=self._secure_listener(),
             )
         )
         cfg_name, cfg_text = log_config(self.settings.version)

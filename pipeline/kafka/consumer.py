@@ -12,6 +12,7 @@ from typing import Any
 from kafka import KafkaConsumer, TopicPartition
 
 from pipeline.config import Settings
+from pipeline.kafka.security import client_kwargs
 
 
 def make_consumer(settings: Settings, role: str, **overrides: Any) -> KafkaConsumer:
@@ -25,6 +26,7 @@ def make_consumer(settings: Settings, role: str, **overrides: Any) -> KafkaConsu
         "auto_offset_reset": "earliest",
         "request_timeout_ms": settings.kafka.request_timeout_ms,
         "allow_auto_create_topics": False,
+        **client_kwargs(settings.kafka),
     }
     options.update(overrides)
     return KafkaConsumer(**options)

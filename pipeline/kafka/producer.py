@@ -8,6 +8,7 @@ from kafka import KafkaProducer
 from kafka.serializer import DefaultSerializer
 
 from pipeline.config import Settings
+from pipeline.kafka.security import client_kwargs
 
 
 def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
@@ -27,6 +28,7 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         # str keys -> UTF-8, bytes/None unchanged. A Serializer instance, not a lambda:
         # kafka-python 3.0 deprecates plain callables here (DeprecationWarning on every producer).
         "key_serializer": DefaultSerializer("utf-8"),
+        **client_kwargs(settings.kafka),
     }
     options.update(overrides)
     return KafkaProducer(**options)

@@ -1,0 +1,370 @@
+"""End-to-end benchmark: the whole stream (broker -> Faust worker(s) -> alerts) against the
+in-process limit, ``newsmon analyze --jsonl`` on the same texts.
+
+One run prints:
+
+- in-process articles/s: ``analyze_texts`` (what ``analyze --jsonl`` runs) on the burst's texts;
+- the stream's articles/s on the same texts produced at once (burst), and the ratio to the above;
+- produce-to-enriched and produce-to-alert p50/p95/max at each fixed rate (default 5/s, 20/s);
+- the same with two workers in one consumer group.
+
+Articles come from ``benchmarks/articles.py`` (our own text; 40% short, 40% medium, 20% full
+length; every fourth reports a new event). Latencies are measured in this process: the time
+a record was handed to the producer to the time a consumer here saw its enriched record or its
+alert. The machine is shared, so the load average is printed with the figures and only ratios
+within one run are comparable.
+
+    .venv/bin/python benchmarks/pipeline.py [--n 240] [--rates 5,20] [--rate-seconds 20]
+        [--workers 1,2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kafka import KafkaAdminClient, KafkaConsumer
+
+from benchmarks.articles import GeneratedArticle, generate
+from pipeline.config import ROOT, Settings, load_settings
+from pipeline.kafka.admin import ensure_topics
+from pipeline.kafka.broker import LocalBroker, free_port
+from pipeline.kafka.producer import make_producer
+from pipeline.kafka.security import client_kwargs
+from pipeline.schema import Article, dumps
+
+TOPIC_FIELDS = ("articles", "enriched", "events", "alerts_mediation", "alerts_sanctions",
+                "deadletter")
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def summary(values: list[float]) -> str:
+    if not values:
+        return "n=0"
+    return (f"p50 {pct(values, 0.5):.2f}s  p95 {pct(values, 0.95):.2f}s  "
+            f"max {max(values):.2f}s  (n={len(values)})")
+
+
+def as_article(g: GeneratedArticle) -> Article:
+    now = datetime.now(UTC).isoformat()
+    return Article(id=g.id, feed_id="bench", source=f"Bench {g.id}", url=f"https://bench/{g.id}",
+                   title=g.title, content=g.content, published=now, fetched=now)
+
+
+# ------------------------------------------------------------------------ in-process limit
+
+
+class InProcess:
+    """``analyze_texts`` on all texts in one call, exactly as ``--jsonl`` does."""
+
+    def __init__(self, settings: Settings) -> None:
+        from pipeline.nlp.enrich import Enricher
+
+        self.settings = settings
+        self.enricher = Enricher(settings.models)
+
+    def rate(self, articles: list[GeneratedArticle]) -> float:
+        from pipeline.analyze import analyze_texts
+
+        docs = [(a.content, a.title) for a in articles]
+        analyze_texts(docs[:16], self.enricher, self.settings.events)  # warm
+        started = time.perf_counter()
+        analyze_texts(docs, self.enricher, self.settings.events)
+        return len(articles) / (time.perf_counter() - started)
+
+
+# ------------------------------------------------------------------------ the stream
+
+
+def worker_env(settings: Settings, log_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
+    for section, values in settings.model_dump().items():
+        for key, value in values.items():
+            if value is not None:
+                env[f"NEWSMON_{section.upper()}__{key.upper()}"] = (
+                    json.dumps(value) if isinstance(value, bool | list | dict) else str(value)
+                )
+    env["NEWSMON_METRICS__WORKER_PORT"] = "0"
+    env["NEWSMON_LOGGING__FORMAT"] = "json"
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+@dataclass
+class Seen:
+    """Arrival times (time.time()) by article id, filled by a consumer thread."""
+
+    enriched: dict[str, float] = field(default_factory=dict)
+    alerts: dict[str, float] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def collect(settings: Settings, seen: Seen, stop: threading.Event) -> None:
+    t = settings.topics
+    consumer = KafkaConsumer(
+        t.enriched, t.alerts_mediation, t.alerts_sanctions,
+        bootstrap_servers=settings.kafka.bootstrap_servers.split(","),
+        auto_offset_reset="earliest", enable_auto_commit=False, group_id=None,
+        fetch_max_wait_ms=100, **client_kwargs(settings.kafka),
+    )
+    try:
+        while not stop.is_set():
+            for tp, records in consumer.poll(timeout_ms=200).items():
+                now = time.time()
+                with seen.lock:
+                    for rec in records:
+                        value = json.loads(rec.value)
+                        if tp.topic == t.enriched:
+                            seen.enriched.setdefault(value["article"]["id"], now)
+                        else:
+                            seen.alerts.setdefault(value["event"]["article_id"], now)
+    finally:
+        consumer.close()
+
+
+@contextmanager
+def workers(settings: Settings, count: int, log_dir: Path) -> Iterator[list[Path]]:
+    procs, logs = [], []
+    env = worker_env(settings, log_dir)
+    for i in range(count):
+        log = log_dir / f"worker-{settings.worker.app_id}-{i}.log"
+        logs.append(log)
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "worker"], env=env, cwd=ROOT,
+            stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        ))
+    try:
+        yield logs
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+
+
+def group_members(settings: Settings) -> int:
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers.split(","),
+                             **client_kwargs(settings.kafka))
+    try:
+        group = admin.describe_groups([settings.worker.app_id])[settings.worker.app_id]
+        return len(group["members"]) if group["group_state"] == "Stable" else 0
+    except Exception:
+        return 0
+    finally:
+        admin.close()
+
+
+def wait_until(done: Any, timeout: float, what: str, step: float = 0.2) -> float:
+    started = time.monotonic()
+    while not done():
+        if time.monotonic() - started > timeout:
+            raise SystemExit(f"benchmark: {what} not reached within {timeout:g}s")
+        time.sleep(step)
+    return time.monotonic() - started
+
+
+class Scenario:
+    """One set of topics, ``count`` workers in one group, and the collector."""
+
+    def __init__(self, base: Settings, count: int, log_dir: Path) -> None:
+        suffix = uuid.uuid4().hex[:6]
+        self.settings = base.model_copy(deep=True)
+        for name in TOPIC_FIELDS:
+            setattr(self.settings.topics, name, f"{getattr(base.topics, name)}.bench{suffix}")
+        self.settings.worker.app_id = f"newsmon-bench-{suffix}"
+        self.settings.worker.data_dir = str(log_dir / f"worker-{suffix}")
+        self.count = count
+        self.log_dir = log_dir
+        self.seen = Seen()
+        self.producer = None
+
+    def send(self, articles: list[GeneratedArticle], rate: float | None) -> dict[str, float]:
+        """Produce ``articles`` (all at once, or ``rate`` per second); {id: time sent}."""
+        sent: dict[str, float] = {}
+        topic = self.settings.topics.articles
+        started = time.time()
+        for i, g in enumerate(articles):
+            if rate:
+                time.sleep(max(0.0, started + i / rate - time.time()))
+            payload = dumps(as_article(g))
+            sent[g.id] = time.time()
+            assert self.producer is not None
+            self.producer.send(topic, key=g.id, value=payload)
+            if rate:
+                self.producer.flush()
+        assert self.producer is not None
+        self.producer.flush()
+        return sent
+
+    def drain(self, sent: dict[str, float], events: set[str], timeout: float) -> None:
+        def done() -> bool:
+            with self.seen.lock:
+                return all(i in self.seen.enriched for i in sent) and all(
+                    i in self.seen.alerts for i in events
+                )
+
+        wait_until(done, timeout, f"all {len(sent)} enriched / {len(events)} alerts")
+
+    def latencies(
+        self, sent: dict[str, float], events: set[str]
+    ) -> tuple[list[float], list[float]]:
+        with self.seen.lock:
+            enriched = [self.seen.enriched[i] - t for i, t in sent.items()]
+            alerts = [self.seen.alerts[i] - sent[i] for i in events]
+        return enriched, alerts
+
+
+def run_scenario(
+    base: Settings, count: int, burst: list[GeneratedArticle],
+    phases: list[tuple[float, list[GeneratedArticle]]], log_dir: Path, timeout: float,
+) -> dict[str, Any]:
+    sc = Scenario(base, count, log_dir)
+    ensure_topics(sc.settings, timeout=60)
+    stop = threading.Event()
+    collector = threading.Thread(target=collect, args=(sc.settings, sc.seen, stop), daemon=True)
+    collector.start()
+    sc.producer = make_producer(sc.settings)
+    out: dict[str, Any] = {"workers": count}
+    with workers(sc.settings, count, log_dir) as logs:
+        warm = generate(4 * count, seed=99, prefix=f"warm-{count}")
+        began = time.monotonic()
+        sc.drain(sc.send(warm, None), set(), timeout)
+        wait_until(lambda: group_members(sc.settings) >= count, timeout, f"{count} members", 1.0)
+        out["startup_s"] = time.monotonic() - began
+
+        t0 = time.time()
+        sent = sc.send(burst, None)
+        sc.drain(sent, set(), timeout)
+        with sc.seen.lock:
+            last = max(sc.seen.enriched[i] for i in sent)
+        out["burst_rate"] = len(burst) / (last - t0)
+        out["burst_load"] = load()
+        for rate, articles in phases:
+            events = {a.id for a in articles if a.event}
+            sent = sc.send(articles, rate)
+            sc.drain(sent, events, timeout)
+            enriched, alerts = sc.latencies(sent, events)
+            out[f"rate {rate:g}/s"] = (enriched, alerts, load())
+        stop.set()
+    out["blocking_warnings"] = sum(
+        log.read_text(errors="replace").count("blocking the event loop") for log in logs
+    )
+    collector.join(5)
+    sc.producer.close()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=240, help="burst size (articles)")
+    ap.add_argument("--rates", default="5,20", help="fixed rates, articles/s, comma-separated")
+    ap.add_argument("--rate-seconds", type=float, default=20.0, help="seconds at each rate")
+    ap.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated")
+    ap.add_argument("--batch-sizes", default="",
+                    help="worker.batch_size values to compare, comma-separated (default: the "
+                         "configured one); each runs every worker count")
+    ap.add_argument("--timeout", type=float, default=900.0, help="seconds to wait per phase")
+    args = ap.parse_args()
+    rates = [float(r) for r in args.rates.split(",") if r]
+    counts = [int(c) for c in args.workers.split(",") if c]
+    base_settings = load_settings()
+    sizes = [int(b) for b in args.batch_sizes.split(",") if b] or [
+        base_settings.worker.batch_size]
+
+    base = base_settings
+    total = args.n + sum(int(r * args.rate_seconds) for r in rates)
+    articles = generate(total, seed=13)
+    burst = articles[: args.n]
+    phases, k = [], args.n
+    for r in rates:
+        m = int(r * args.rate_seconds)
+        phases.append((r, articles[k : k + m]))
+        k += m
+    chars = [len(a.content) for a in burst]
+    print(f"articles: burst {len(burst)} (median {statistics.median(chars):.0f} chars, "
+          f"max {max(chars)}); {sum(1 for a in articles if a.event)} of all {len(articles)} "
+          f"report an event; "
+          f"rates {args.rates}/s for {args.rate_seconds:g}s each")
+    print(f"start: {load()}", flush=True)
+
+    # Measured before and after the stream runs: the ratio uses their mean, so a change in
+    # the machine's load during the run shows as a gap between the two figures.
+    in_process = InProcess(base)
+    rates_in = [in_process.rate(burst)]
+    print(f"in-process analyze (--jsonl, one batch): {rates_in[0]:.1f} articles/s  [{load()}]",
+          flush=True)
+    results = []
+
+    with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmp:
+        root = Path(tmp)
+        port, controller = free_port(), free_port()
+        while controller == port:
+            controller = free_port()
+        broker_settings = base.broker.model_copy(update={
+            "data_dir": str(root / "broker"), "port": port, "controller_port": controller,
+            "host": "127.0.0.1",
+        })
+        broker = LocalBroker(broker_settings, die_with_parent=True)
+        broker.start()
+        try:
+            base.kafka.bootstrap_servers = broker.bootstrap
+            for count, size in [(c, b) for b in sizes for c in counts]:
+                base.worker.batch_size = size
+                res = run_scenario(base, count, burst, phases, root, args.timeout)
+                res["batch_size"] = size
+                results.append(res)
+                print(f"\n== {count} worker(s), worker.batch_size {size} "
+                      f"(ready after {res['startup_s']:.0f}s)")
+                print(f"burst: {res['burst_rate']:.1f} articles/s  [{res['burst_load']}]")
+                for r in rates:
+                    enriched, alerts, at = res[f"rate {r:g}/s"]
+                    print(f"at {r:g}/s  produce-to-enriched {summary(enriched)}")
+                    print(f"at {r:g}/s  produce-to-alert    {summary(alerts)}  [{at}]")
+                print(f"'blocking the event loop' warnings in worker logs: "
+                      f"{res['blocking_warnings']}", flush=True)
+        finally:
+            broker.stop(timeout=15)
+    rates_in.append(in_process.rate(burst))
+    mean_in = statistics.mean(rates_in)
+    print(f"\nin-process again: {rates_in[1]:.1f} articles/s  [{load()}]")
+    for res in results:
+        print(f"RATIO {res['workers']} worker(s), batch {res['batch_size']}: stream burst "
+              f"{res['burst_rate']:.1f} / in-process {mean_in:.1f} articles/s = "
+              f"{res['burst_rate'] / mean_in:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -15,6 +15,7 @@ import faust
 
 from agents.app import WorkerContext
 from agents.deadletters import DeadLetters
+from agents.delivery import acknowledged
 from pipeline.alerts.build import parse_time
 from pipeline.alerts.novelty import decide
 from pipeline.logs import get_logger, log_event
@@ -47,7 +48,7 @@ def register_alert_agent(
             if decision.alert is not None:
                 alert = decision.alert
                 fut = await sinks[event.type].send(key=alert.event_id.encode(), value=dumps(alert))
-                await fut  # acknowledged before the state says "already alerted"
+                await acknowledged([fut], STAGE)  # before the state says "already alerted"
                 record_alert(
                     event.type,
                     alert.kind,

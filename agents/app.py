@@ -14,6 +14,7 @@ from typing import Any
 
 import faust
 
+from agents.consumer import NewsmonApp
 from pipeline.config import Settings, resolve_path
 from pipeline.nlp.enrich import Enricher
 
@@ -53,6 +54,11 @@ def create_app(settings: Settings, **overrides: Any) -> faust.App:
         "consumer_auto_offset_reset": "earliest",
         "broker_commit_interval": 1.0,
         "table_standby_replicas": 0,
+        # failover in seconds (pipeline.config.WorkerSettings says why these values)
+        "broker_session_timeout": settings.worker.session_timeout_s,
+        "broker_heartbeat_interval": settings.worker.heartbeat_interval_s,
+        "broker_rebalance_timeout": settings.worker.rebalance_timeout_s,
     }
     options.update(overrides)
-    return faust.App(settings.worker.app_id, **options)
+    # NewsmonApp: Faust's consumer with the read/commit corrections of agents/consumer.py
+    return NewsmonApp(settings.worker.app_id, **options)

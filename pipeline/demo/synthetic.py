@@ -39,6 +39,7 @@ _FILLER = [
     "Weather services expect mild temperatures and light rain on {day}.",
     "The regional football league announced its schedule for {day}.",
 ]
+FILLER_TITLE = "Report "  # titles of the articles that carry no event
 _CROPS = ["apples", "wheat", "barley", "grapes", "potatoes", "rice"]
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
@@ -73,7 +74,7 @@ def synthetic_articles(
             title, body = (_mediation if rng.random() < 0.5 else _sanctions)(rng)
         else:
             day, crop = rng.choice(_DAYS), rng.choice(_CROPS)
-            title = f"Report {n}: {crop} and {day}"
+            title = f"{FILLER_TITLE}{n}: {crop} and {day}"
             body = rng.choice(_FILLER).format(day=day, crop=crop)
         while len(body) < pad:
             body += " " + rng.choice(_FILLER).format(day=rng.choice(_DAYS), crop=rng.choice(_CROPS))
@@ -89,3 +90,8 @@ def synthetic_articles(
             published=when,
             fetched=when,
         )
+
+
+def carries_event(article: Article) -> bool:
+    """Whether the generator wrote an event into ``article`` (filler names no actor)."""
+    return not article.title.startswith(FILLER_TITLE)

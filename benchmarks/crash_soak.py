@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -52,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pad", type=int, default=0, help="pad articles to ~N characters")
     parser.add_argument("--bootstrap", default=None)
     args = parser.parse_args(argv)
+    # SIGTERM runs the finally blocks: the worker child and the broker are stopped too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     tmp = Path(tempfile.mkdtemp(prefix="newsmon-soak-"))
     broker = None if args.bootstrap else _start_broker(tmp / "broker")

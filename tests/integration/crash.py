@@ -40,6 +40,7 @@ class CrashReport:
     final_lag: dict[str, int]
     longest_stall_s: float
     kill_times: list[float] = field(default_factory=list)
+    recovery_s: list[float] = field(default_factory=list)  # kill -> next new id enriched
     wall_s: float = 0.0
 
     @property
@@ -69,6 +70,7 @@ class CrashReport:
             "duplicate_alerts": self.duplicate_new_alerts,
             "stuck_lag": self.stuck_lag,
             "longest_stall_s": round(self.longest_stall_s, 1),
+            "recovery_after_kill_s": [round(r, 1) for r in self.recovery_s],
             "wall_s": round(self.wall_s, 1),
         }
 
@@ -158,6 +160,8 @@ def run_crash(
     kills = sorted(kill_at)
     terms = sorted(sigterm_at)
     kill_times: list[float] = []
+    recovery: list[float] = []
+    killed_at: float | None = None
     n_run = 0
 
     def start() -> NewsmonProcess:
@@ -184,10 +188,14 @@ def run_crash(
             if grew:
                 longest_stall = max(longest_stall, now - last_progress)
                 last_progress = now
+                if killed_at is not None:
+                    recovery.append(now - killed_at)
+                    killed_at = None
             if kills and len(seen) >= kills[0]:
                 kills.pop(0)
                 worker.stop(signal.SIGKILL)
                 kill_times.append(now - started)
+                killed_at = now
                 worker = start()
             elif terms and len(seen) >= terms[0]:
                 terms.pop(0)
@@ -230,6 +238,7 @@ def run_crash(
         final_lag=lag,
         longest_stall_s=longest_stall,
         kill_times=kill_times,
+        recovery_s=recovery,
         wall_s=time.monotonic() - started,
     )
 

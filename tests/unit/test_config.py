@@ -86,9 +86,9 @@ def test_environment_values_keep_their_string_form_and_null_unsets() -> None:
 def test_failover_settings_are_validated_and_named() -> None:
     settings = load_settings(environ={"NEWSMON_WORKER__SESSION_TIMEOUT_S": "9"})
     assert settings.worker.session_timeout_s == 9.0
-    with pytest.raises(ConfigError, match="worker.session_timeout_s"):
+    with pytest.raises(ConfigError, match=r"worker\.session_timeout_s"):
         load_settings(environ={"NEWSMON_WORKER__SESSION_TIMEOUT_S": "2"})  # broker minimum 6 s
-    with pytest.raises(ConfigError, match="worker.heartbeat_interval_s"):
+    with pytest.raises(ConfigError, match=r"worker\.heartbeat_interval_s"):
         load_settings(
             environ={
                 "NEWSMON_WORKER__SESSION_TIMEOUT_S": "6",

@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="worker replicas (kills go round them)"
+    )
     parser.add_argument("--pad", type=int, default=0, help="pad articles to ~N characters")
     parser.add_argument("--bootstrap", default=None)
     args = parser.parse_args(argv)
@@ -72,10 +75,13 @@ def main(argv: list[str] | None = None) -> int:
             ensure_topics(settings, timeout=60)
             if expected is None:
                 expected = expected_alerts(settings, articles)
-            report = run_crash(settings, articles, kill_at, tmp / f"run-{run}")
+            report = run_crash(
+                settings, articles, kill_at, tmp / f"run-{run}", workers=args.workers
+            )
             summary = report.summary()
             summary.update(
                 run=run + 1,
+                workers=args.workers,
                 kill_at=kill_at,
                 kill_times_s=[round(t, 1) for t in report.kill_times],
                 expected_alerts=len(expected),

@@ -140,17 +140,23 @@ def run_crash(
     kill_at: Sequence[int],
     log_dir: Path,
     *,
+    workers: int = 1,
     idle_timeout_s: float = 90.0,
     lag_timeout_s: float = 60.0,
-    sigterm_at: Sequence[int] = (),
 ) -> CrashReport:
-    """Publish ``articles``, run a worker and kill -9 it each time the number of distinct ids on
-    ``news.enriched`` reaches the next of ``kill_at`` (restarting at once), until every id
-    arrived or nothing new arrived for ``idle_timeout_s``."""
+    """Publish ``articles``, run ``workers`` workers and kill -9 one of them (in turn) each time
+    the number of distinct ids on ``news.enriched`` reaches the next of ``kill_at``, restarting
+    it at once, until every id arrived or nothing new arrived for ``idle_timeout_s``.
+
+    Stalls are measured per partition of the input topic: the longest time a partition with
+    articles still to do went without a new one on ``news.enriched`` (from the first article
+    enriched on, so the first start's model load is not counted). ``recovery_s`` has, per
+    kill, how long until every partition with work left had a new article enriched again."""
     started = time.monotonic()
     log_dir.mkdir(parents=True, exist_ok=True)
     where = publish_articles(settings, articles)
     wanted = set(where)
+    left: Counter[int] = Counter(p for p, _ in where.values())
     enriched = _consumer(settings, settings.topics.enriched)
     t = settings.topics
     alerts_c = _consumer(settings, t.alerts_mediation, t.alerts_sanctions)
@@ -158,10 +164,12 @@ def run_crash(
     records = 0
     alerts: list[tuple[str, str]] = []
     kills = sorted(kill_at)
-    terms = sorted(sigterm_at)
     kill_times: list[float] = []
     recovery: list[float] = []
-    killed_at: float | None = None
+    waiting: set[int] = set()  # partitions not yet resumed since the last kill
+    killed_at = 0.0
+    part_last: dict[int, float] = {}
+    longest_stall = 0.0
     n_run = 0
 
     def start() -> NewsmonProcess:
@@ -169,38 +177,45 @@ def run_crash(
         n_run += 1
         return NewsmonProcess(settings, log_dir / f"worker-{n_run}.log", "worker")
 
-    worker = start()
+    pool = [start() for _ in range(workers)]
     last_progress = time.monotonic()
-    longest_stall = 0.0
     try:
         while seen != wanted and time.monotonic() - last_progress < idle_timeout_s:
-            grew = False
+            now = time.monotonic()
             for msgs in enriched.poll(timeout_ms=200).values():
                 for m in msgs:
                     records += 1
                     article_id = json.loads(m.value)["article"]["id"]
-                    if article_id not in seen:
-                        seen.add(article_id)
-                        grew = True
+                    if article_id in seen or article_id not in where:
+                        continue
+                    seen.add(article_id)
+                    p = where[article_id][0]
+                    left[p] -= 1
+                    last_progress = now
+                    if part_last:
+                        longest_stall = max(longest_stall, now - part_last.get(p, now))
+                    else:
+                        part_last = dict.fromkeys(left, now)  # processing started
+                    part_last[p] = now
+                    if p in waiting:
+                        waiting.discard(p)
+                        if not waiting:
+                            recovery.append(now - killed_at)
             for msgs in alerts_c.poll(timeout_ms=0).values():
                 alerts.extend((m.key.decode(), json.loads(m.value)["kind"]) for m in msgs)
-            now = time.monotonic()
-            if grew:
-                longest_stall = max(longest_stall, now - last_progress)
-                last_progress = now
-                if killed_at is not None:
-                    recovery.append(now - killed_at)
-                    killed_at = None
             if kills and len(seen) >= kills[0]:
                 kills.pop(0)
-                worker.stop(signal.SIGKILL)
+                victim = len(kill_times) % len(pool)
+                pool[victim].stop(signal.SIGKILL)
+                now = time.monotonic()
                 kill_times.append(now - started)
                 killed_at = now
-                worker = start()
-            elif terms and len(seen) >= terms[0]:
-                terms.pop(0)
-                worker.stop(signal.SIGTERM, timeout=30)
-                worker = start()
+                waiting = {p for p, n in left.items() if n > 0}
+                pool[victim] = start()
+        now = time.monotonic()
+        for p, n in left.items():  # a partition that never finished stalled until now
+            if n > 0 and p in part_last:
+                longest_stall = max(longest_stall, now - part_last[p])
         # lag back to 0 on every input topic (the worker commits at most a second later)
         deadline = time.monotonic() + lag_timeout_s
         lag: dict[str, int] = {}
@@ -220,7 +235,8 @@ def run_crash(
             for msgs in alerts_c.poll(timeout_ms=200).values():
                 alerts.extend((m.key.decode(), json.loads(m.value)["kind"]) for m in msgs)
     finally:
-        worker.stop(signal.SIGTERM, timeout=15)
+        for worker in pool:
+            worker.stop(signal.SIGTERM, timeout=15)
         enriched.close()
         alerts_c.close()
     lost = sorted(wanted - seen)

@@ -41,6 +41,7 @@ class CrashReport:
     longest_stall_s: float
     kill_times: list[float] = field(default_factory=list)
     recovery_s: list[float] = field(default_factory=list)  # kill -> next new id enriched
+    term_exits: list[tuple[float, int]] = field(default_factory=list)  # SIGTERM: (s, status)
     wall_s: float = 0.0
 
     @property
@@ -141,12 +142,14 @@ def run_crash(
     log_dir: Path,
     *,
     workers: int = 1,
+    sigterm_at: Sequence[int] = (),
     idle_timeout_s: float = 90.0,
     lag_timeout_s: float = 60.0,
 ) -> CrashReport:
     """Publish ``articles``, run ``workers`` workers and kill -9 one of them (in turn) each time
     the number of distinct ids on ``news.enriched`` reaches the next of ``kill_at``, restarting
-    it at once, until every id arrived or nothing new arrived for ``idle_timeout_s``.
+    it at once, until every id arrived or nothing new arrived for ``idle_timeout_s``. At the
+    counts in ``sigterm_at`` the first worker gets SIGTERM instead (and is restarted).
 
     Stalls are measured per partition of the input topic: the longest time a partition with
     articles still to do went without a new one on ``news.enriched`` (from the first article
@@ -164,8 +167,10 @@ def run_crash(
     records = 0
     alerts: list[tuple[str, str]] = []
     kills = sorted(kill_at)
+    terms = sorted(sigterm_at)
     kill_times: list[float] = []
     recovery: list[float] = []
+    term_exits: list[tuple[float, int]] = []
     waiting: set[int] = set()  # partitions not yet resumed since the last kill
     killed_at = 0.0
     part_last: dict[int, float] = {}
@@ -212,6 +217,12 @@ def run_crash(
                 killed_at = now
                 waiting = {p for p, n in left.items() if n > 0}
                 pool[victim] = start()
+            elif terms and len(seen) >= terms[0]:
+                terms.pop(0)
+                t0 = time.monotonic()
+                status = pool[0].stop(signal.SIGTERM, timeout=60)
+                term_exits.append((time.monotonic() - t0, status))
+                pool[0] = start()
         now = time.monotonic()
         for p, n in left.items():  # a partition that never finished stalled until now
             if n > 0 and p in part_last:
@@ -255,6 +266,7 @@ def run_crash(
         longest_stall_s=longest_stall,
         kill_times=kill_times,
         recovery_s=recovery,
+        term_exits=term_exits,
         wall_s=time.monotonic() - started,
     )
 

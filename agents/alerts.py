@@ -49,6 +49,14 @@ def register_alert_agent(
                 alert = decision.alert
                 fut = await sinks[event.type].send(key=alert.event_id.encode(), value=dumps(alert))
                 await acknowledged([fut], STAGE)  # before the state says "already alerted"
+            # The state right after the alert's ack, before anything else: a crash between
+            # the two is the one window in which an alert can repeat, so keep it short.
+            new_state = json.dumps(decision.state, sort_keys=True).encode()
+            if new_state != stored:
+                novelty[key] = new_state
+                await app.producer.flush()
+            if decision.alert is not None:
+                alert = decision.alert
                 record_alert(
                     event.type,
                     alert.kind,
@@ -65,10 +73,6 @@ def register_alert_agent(
                     reason=decision.reason,
                 )
             record_stage(STAGE, 1, 1 if decision.alert else 0, batch=False)
-            new_state = json.dumps(decision.state, sort_keys=True).encode()
-            if new_state != stored:
-                novelty[key] = new_state
-                await app.producer.flush()
 
     return alerts
 

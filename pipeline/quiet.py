@@ -21,6 +21,9 @@ import time
 from collections.abc import Callable
 
 TRIGGERS = ("kafka", "aiokafka")
+#: A client warning opens an outage only when it is about reaching the broker (a slow-task
+#: warning of kafka-python's event loop, say, is not an outage).
+OUTAGE_WORDS = ("connect", "unreachable", "nodenotready", "timed out", "timeout", "broker")
 SUPPRESSED = ("kafka", "aiokafka", "faust.transport")
 log = logging.getLogger("newsmon.broker_outage")
 
@@ -52,9 +55,12 @@ class ClientLogGate(logging.Filter):
             return True
         with self._lock:
             if self._down_since is None:
-                if not _under(name, TRIGGERS):
+                message = record.getMessage()
+                if not _under(name, TRIGGERS) or not any(
+                    w in message.lower() for w in OUTAGE_WORDS
+                ):
                     return True
-                self._open(record.getMessage())
+                self._open(message)
             self._since_summary += 1
             self._total += 1
             now = self._clock()

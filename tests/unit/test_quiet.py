@@ -47,6 +47,8 @@ def test_own_lines_info_lines_and_other_faust_warnings_pass_outside_an_outage() 
     assert gate.filter(_record("newsmon.worker"))
     assert gate.filter(_record("aiokafka.consumer", logging.INFO))
     assert gate.filter(_record("faust.transport.consumer", logging.WARNING))  # not a trigger
+    slow = logging.LogRecord("kafka.net", logging.WARNING, __file__, 1, "Task ran 0.2s", None, None)
+    assert gate.filter(slow)  # a client warning not about the broker opens no outage
     assert not gate.outage
     gate.broker_checked(False, "cannot reach broker")
     assert gate.outage

@@ -23,6 +23,7 @@ from pipeline.config import Settings
 from pipeline.demo.synthetic import synthetic_articles
 from pipeline.kafka.admin import ensure_topics
 from pipeline.kafka.broker import BrokerError
+from pipeline.quiet import OUTAGE_WORDS
 from tests.feedserver import FeedServer, Reply, rss
 from tests.integration.conftest import _test_broker, unique_settings
 from tests.integration.crash import expected_alerts, publish_articles, run_crash
@@ -144,6 +145,7 @@ def test_broker_killed_and_restarted_mid_run_loses_nothing(tmp_path: Path) -> No
                 if line.startswith("{")
                 and json.loads(line).get("level") in ("warning", "error", "critical")
                 and json.loads(line).get("logger", "").startswith(("kafka", "aiokafka"))
+                and any(w in json.loads(line).get("event", "").lower() for w in OUTAGE_WORDS)
             ]
             assert len(client_lines) <= 5, client_lines[:10]
         finally:

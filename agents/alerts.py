@@ -15,6 +15,7 @@ import faust
 
 from agents.app import WorkerContext
 from agents.deadletters import DeadLetters
+from agents.delivery import acknowledged
 from pipeline.alerts.build import parse_time
 from pipeline.alerts.novelty import decide
 from pipeline.logs import get_logger, log_event
@@ -55,7 +56,15 @@ def register_alert_agent(
             if decision.alert is not None:
                 alert = decision.alert
                 fut = await sinks[event.type].send(key=alert.event_id.encode(), value=dumps(alert))
-                await fut  # acknowledged before the state says "already alerted"
+                await acknowledged([fut], STAGE)  # before the state says "already alerted"
+            # The state right after the alert's ack, before anything else: a crash between
+            # the two is the one window in which an alert can repeat, so keep it short.
+            new_state = json.dumps(decision.state, sort_keys=True).encode()
+            if new_state != stored:
+                novelty[key] = new_state
+                await app.producer.flush()
+            if decision.alert is not None:
+                alert = decision.alert
                 record_alert(
                     event.type,
                     alert.kind,
@@ -72,10 +81,6 @@ def register_alert_agent(
                     reason=decision.reason,
                 )
             record_stage(STAGE, 1, 1 if decision.alert else 0, batch=False)
-            new_state = json.dumps(decision.state, sort_keys=True).encode()
-            if new_state != stored:
-                novelty[key] = new_state
-                await app.producer.flush()
 
     return alerts
 

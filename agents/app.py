@@ -14,6 +14,7 @@ from typing import Any
 
 import faust
 
+from agents.consumer import NewsmonApp
 from pipeline.config import Settings, resolve_path
 from pipeline.kafka.security import faust_credentials
 from pipeline.nlp.enrich import Enricher
@@ -60,6 +61,11 @@ def create_app(settings: Settings, **overrides: Any) -> faust.App:
         "table_standby_replicas": 0,
         # SASL / TLS for every aiokafka consumer and producer Faust opens (None: PLAINTEXT)
         "broker_credentials": faust_credentials(settings.kafka),
+        # failover in seconds (pipeline.config.WorkerSettings says why these values)
+        "broker_session_timeout": settings.worker.session_timeout_s,
+        "broker_heartbeat_interval": settings.worker.heartbeat_interval_s,
+        "broker_rebalance_timeout": settings.worker.rebalance_timeout_s,
     }
     options.update(overrides)
-    return faust.App(settings.worker.app_id, **options)
+    # NewsmonApp: Faust's consumer with the read/commit corrections of agents/consumer.py
+    return NewsmonApp(settings.worker.app_id, **options)

@@ -18,9 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    import faust
-
     from agents.app import WorkerContext, create_app
+    from agents.shutdown import DeadlineWorker
     from agents.topology import build_topology
     from pipeline.health import start_service_health
     from pipeline.kafka.admin import ensure_topics
@@ -47,20 +46,27 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         log_event(log, "models_loaded", models=enricher.models, fallback=enricher.fallback_active)
         app = create_app(settings)
         build_topology(app, WorkerContext(settings=settings, enricher=enricher))
+        if service.lag is not None:  # progress watchdog over this worker's own partitions
+            service.lag.watch_progress(
+                service.health,
+                settings.worker.stall_after_s,
+                assigned=lambda: {(tp.topic, tp.partition) for tp in app.consumer.assignment()},
+            )
 
         @app.on_rebalance_complete.connect  # type: ignore[arg-type]  # faust stubs want signal=
         async def _joined(sender: Any, *args: Any, **kwargs: Any) -> None:
             """Ready only once the group assigned partitions and tables recovered."""
             service.health.set_ready("worker", True, "partitions assigned, tables recovered")
 
-        worker = faust.Worker(
+        worker = DeadlineWorker(
             app,
+            shutdown_timeout_s=settings.worker.shutdown_timeout_s,
             loglevel=settings.logging.level,
             quiet=True,
             override_logging=False,
             redirect_stdouts=False,
         )
-        worker.execute_from_commandline()  # handles SIGTERM/SIGINT: stops agents, commits
+        worker.execute_from_commandline()  # SIGTERM/SIGINT: stops agents, commits; deadline
     finally:
         service.close()
     return 0  # pragma: no cover - execute_from_commandline exits

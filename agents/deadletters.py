@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import faust
 
+from agents.delivery import acknowledged
 from pipeline.kafka.deadletter import deadletter_record
 from pipeline.logs import get_logger, log_event
 from pipeline.metrics import record_deadletter
@@ -28,7 +29,8 @@ class DeadLetters:
         key_text = key.decode("utf-8", "replace") if isinstance(key, bytes) else key
         log_event(log, "dead_lettered", stage=stage, key=key_text, error=str(exc)[:300])
         record_deadletter(stage)
-        await self.topic.send(
+        fut = await self.topic.send(
             key=key_text.encode() if key_text else None,
             value=deadletter_record(stage, source.get_topic_name(), raw, exc, key_text),
         )
+        await acknowledged([fut], stage)  # the record is acked as handled right after this

@@ -10,6 +10,7 @@ import faust
 
 from agents.app import WorkerContext
 from agents.deadletters import DeadLetters
+from agents.delivery import acknowledged
 from pipeline.logs import get_logger, log_event
 from pipeline.metrics import INFERENCE_DURATION, record_stage
 from pipeline.schema import Article, EnrichedArticle, SchemaError, dumps, loads
@@ -67,8 +68,11 @@ def register_enrich_agent(
                         pairs.append(((article, raw), one))
                     except Exception as exc:
                         await dead(raw, exc, article.id)
-            for (article, _), (_, payload) in pairs:
+            pending = [
                 await sink.send(key=article.id.encode(), value=payload)
+                for (article, _), (_, payload) in pairs
+            ]
+            await acknowledged(pending, STAGE)  # before take() acks the batch
             record_stage(STAGE, len(batch), len(pairs))
             log_event(log, "batch_enriched", stage=STAGE, size=len(pairs))
 

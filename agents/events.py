@@ -10,6 +10,7 @@ import faust
 
 from agents.app import WorkerContext
 from agents.deadletters import DeadLetters
+from agents.delivery import acknowledged
 from pipeline.alerts.novelty import event_key
 from pipeline.events.detect import detect_events
 from pipeline.logs import get_logger, log_event
@@ -45,9 +46,11 @@ def register_event_agent(
             except Exception as exc:  # Faust would ack and drop it: dead-letter it instead
                 await deadletters.send(STAGE, source, raw, exc)
                 continue
+            pending = []
             for event in found:
-                await sink.send(key=event_key(event).encode(), value=dumps(event))
+                pending.append(await sink.send(key=event_key(event).encode(), value=dumps(event)))
                 EVENTS.labels(type=event.type, action=event.action).inc()
+            await acknowledged(pending, STAGE)  # before the stream acks the article
             record_stage(STAGE, 1, len(found), batch=False)
             if found:
                 log_event(

@@ -170,6 +170,26 @@ class WorkerSettings(_Section):
     web_port: int = Field(6066, ge=1, le=65535)
     batch_size: int = Field(16, ge=1)
     batch_within_s: float = Field(0.25, gt=0)  # take() waits at most this for a full batch
+    # Failover: a killed worker's partitions move on once the group coordinator stops hearing
+    # its heartbeats (session timeout); the broker's group.min.session.timeout.ms is 6 s.
+    session_timeout_s: float = Field(6.0, ge=6.0, le=300.0)
+    heartbeat_interval_s: float = Field(1.0, gt=0)
+    rebalance_timeout_s: float = Field(20.0, ge=1.0)
+    # SIGTERM: a worker still running after this long exits hard; nothing is lost, since only
+    # offsets whose outputs the broker acknowledged are ever committed.
+    shutdown_timeout_s: float = Field(8.0, gt=0)
+    # Progress watchdog: a partition with lag whose committed offset did not move this long is
+    # reported stalled (/readyz 503, newsmon_stalled_partitions).
+    stall_after_s: float = Field(60.0, gt=0)
+
+    @model_validator(mode="after")
+    def _heartbeat_fits_session(self) -> WorkerSettings:
+        if self.heartbeat_interval_s * 3 > self.session_timeout_s:
+            raise ValueError(
+                "worker.heartbeat_interval_s must be at most a third of worker.session_timeout_s"
+                f" (got {self.heartbeat_interval_s} and {self.session_timeout_s})"
+            )
+        return self
 
 
 class EventSettings(_Section):

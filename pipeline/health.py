@@ -415,6 +415,9 @@ class BrokerMonitor(PeriodicMonitor):
     def check_once(self) -> bool:
         ok, detail = self._check(self.bootstrap_servers, self.timeout_s)
         BROKER_CONNECTED.set(1 if ok else 0)
+        from pipeline.quiet import client_log_gate
+
+        client_log_gate().broker_checked(ok, detail)
         self.health.set_ready("broker", ok, detail)
         return ok
 
@@ -519,7 +522,20 @@ def consumer_lag(
     timeout_s: float = 5.0,
     kafka: KafkaSettings | None = None,
 ) -> dict[tuple[str, int], int]:
-    """``{(topic, partition): lag}`` of consumer ``group`` on ``topics``, asked of the broker.
+    """``{(topic, partition): lag}`` of consumer ``group`` on ``topics``, asked of the broker
+    (see :func:`consumer_progress`)."""
+    progress = consumer_progress(bootstrap_servers, group, topics, timeout_s, kafka=kafka)
+    return {tp: lag for tp, (_committed, lag) in progress.items()}
+
+
+def consumer_progress(
+    bootstrap_servers: str,
+    group: str,
+    topics: Iterable[str],
+    timeout_s: float = 5.0,
+    kafka: KafkaSettings | None = None,
+) -> dict[tuple[str, int], tuple[int | None, int]]:
+    """``{(topic, partition): (committed offset or None, lag)}`` of ``group`` on ``topics``.
 
     Lag is the log-end offset minus the group's committed offset; a partition the group has
     never committed counts from the earliest offset (everything in it is still to do). Asking
@@ -554,12 +570,13 @@ def consumer_lag(
         committed = admin.list_group_offsets({group: None}).get(group, {})
         latest = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in partitions})
         earliest = admin.list_partition_offsets({tp: OffsetSpec.EARLIEST for tp in partitions})
-        lag: dict[tuple[str, int], int] = {}
+        lag: dict[tuple[str, int], tuple[int | None, int]] = {}
         for tp in partitions:
             end = latest[tp].offset
             done = committed.get(tp)
-            start = done.offset if done is not None and done.offset >= 0 else earliest[tp].offset
-            lag[(tp.topic, tp.partition)] = max(0, end - start)
+            offset = done.offset if done is not None and done.offset >= 0 else None
+            start = offset if offset is not None else earliest[tp].offset
+            lag[(tp.topic, tp.partition)] = (offset, max(0, end - start))
         return lag
     finally:
         with contextlib.suppress(Exception):
@@ -595,16 +612,56 @@ class ConsumerLagMonitor(PeriodicMonitor):
         self.topics = list(topics)
         self.timeout_s = timeout_s
         self._failing = False
+        self._watchdog: Any = None
+        self._health: Health | None = None
+        self._assigned: Callable[[], Iterable[tuple[str, int]]] | None = None
+
+    def watch_progress(
+        self,
+        health: Health,
+        stall_after_s: float,
+        assigned: Callable[[], Iterable[tuple[str, int]]] | None = None,
+    ) -> None:
+        """Also run a :class:`pipeline.progress.ProgressWatchdog` on each round: component
+        ``progress`` of ``health`` turns not ready naming each stalled partition among
+        ``assigned()`` (this worker's partitions; all when None), and
+        ``newsmon_stalled_partitions`` counts them."""
+        from pipeline.progress import ProgressWatchdog
+
+        self._watchdog = ProgressWatchdog(stall_after_s)
+        self._health = health
+        self._assigned = assigned
+        health.require("progress")
+        health.set_ready("progress", True, "no partition stalled")
 
     def check_once(self) -> dict[tuple[str, int], int]:
         from pipeline.metrics import set_consumer_lag
 
-        lag = consumer_lag(
+        progress = consumer_progress(
             self.bootstrap_servers, self.group, self.topics, self.timeout_s, kafka=self.kafka
         )
+        lag = {tp: value for tp, (_committed, value) in progress.items()}
         for (topic, partition), value in lag.items():
             set_consumer_lag(self.group, topic, partition, value)
+        if self._watchdog is not None and self._health is not None:
+            self._report_stalls(progress)
         return lag
+
+    def _report_stalls(
+        self, progress: dict[tuple[str, int], tuple[int | None, int]], now: float | None = None
+    ) -> None:
+        from pipeline.metrics import STALLED_PARTITIONS
+
+        assert self._watchdog is not None and self._health is not None
+        assigned = set(self._assigned()) if self._assigned is not None else None
+        now = time.monotonic() if now is None else now
+        stalls = self._watchdog.observe(now, progress, assigned)
+        STALLED_PARTITIONS.labels(group=self.group).set(len(stalls))
+        if stalls:
+            detail = "stalled: " + "; ".join(s.describe() for s in stalls)
+            self._health.set_ready("progress", False, detail)
+        else:
+            self._health.set_ready("progress", True, "no partition stalled")
 
     def _on_success(self) -> None:
         if self._failing:

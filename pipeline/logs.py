@@ -63,6 +63,9 @@ def setup_logging(level: str = "INFO", fmt: str = "json") -> None:
     """Route every logger (ours, Faust's, kafka's) through one formatter on stderr."""
     handler = _StderrHandler()
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    from pipeline.quiet import client_log_gate  # broker outages: a few lines, not thousands
+
+    handler.addFilter(client_log_gate())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -270,6 +270,12 @@ CONSUMER_LAG = Gauge(
     "Messages between the group's committed offset and the log end, by topic and partition.",
     ["group", "topic", "partition"],
 )
+STALLED_PARTITIONS = Gauge(
+    "newsmon_stalled_partitions",
+    "Partitions assigned to this worker with lag > 0 whose committed offset has not moved for "
+    "worker.stall_after_s (pipeline/progress.py).",
+    ["group"],
+)
 BROKER_CONNECTED = Gauge(
     "newsmon_broker_connected",
     "1 when the last broker connectivity check succeeded.",

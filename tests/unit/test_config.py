@@ -96,3 +96,17 @@ def test_environment_values_keep_their_string_form_and_null_unsets() -> None:
     )
     assert settings.broker.scala_version == "2.13"
     assert settings.models.ner is None
+
+
+def test_failover_settings_are_validated_and_named() -> None:
+    settings = load_settings(environ={"NEWSMON_WORKER__SESSION_TIMEOUT_S": "9"})
+    assert settings.worker.session_timeout_s == 9.0
+    with pytest.raises(ConfigError, match=r"worker\.session_timeout_s"):
+        load_settings(environ={"NEWSMON_WORKER__SESSION_TIMEOUT_S": "2"})  # broker minimum 6 s
+    with pytest.raises(ConfigError, match=r"worker\.heartbeat_interval_s"):
+        load_settings(
+            environ={
+                "NEWSMON_WORKER__SESSION_TIMEOUT_S": "6",
+                "NEWSMON_WORKER__HEARTBEAT_INTERVAL_S": "3",
+            }
+        )

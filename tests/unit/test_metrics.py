@@ -65,6 +65,7 @@ def test_every_metric_is_newsmon_prefixed_with_unit_or_total() -> None:
             "newsmon_component_ready",
             "newsmon_poller_feeds",
             "newsmon_feed_consecutive_failures",
+            "newsmon_stalled_partitions",  # a count of partitions, named by issue 9
         }, f"{family.name} has no unit in its name"
 
 
@@ -264,6 +265,7 @@ def test_every_metric_used_in_deploy_is_exported() -> None:
     m.INFERENCE_DURATION.labels(model="encoder")
     m.set_consumer_lag("g-test", "t", 0, 0)
     m.COMPONENT_READY.labels(component="broker")
+    m.STALLED_PARTITIONS.labels(group="g-test")
     exported = set()
     for family in text_string_to_metric_families(exposition()):
         exported |= {s.name for s in family.samples}

@@ -1,0 +1,70 @@
+"""Contiguous reads per partition: the check that keeps a consumer from skipping records.
+
+Why this exists (docs/delivery.md has the whole story): Faust's fetch loop treats any jump in
+the offsets it reads as a *gap* - offsets the log does not have (compaction, transaction
+markers) - and counts the whole gap as processed, so its commits move past it. But Faust also
+drops records itself: a ``getmany`` round that sees the flow stop or the generation change
+abandons the rest of the records the client already handed over, and the client's position
+has moved past them. If the flow then goes on without a seek back, the next record read is
+beyond the abandoned ones, the "gap" is filled in as acked, and the abandoned records are
+committed without ever being processed - whole fetch responses, hundreds of records.
+
+newsmon's input topics are plain delete-retention topics written by idempotent,
+non-transactional producers: their offsets have no holes. So a jump is first taken as
+records lost on the client side and read again (seek back to the expected offset). Only when
+a read *starting exactly at* the expected offset still begins later is the hole real (a
+compacted or transactional topic), and then it is accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Verdict(Enum):
+    DELIVER = "deliver"  # the next offset (or the first one seen): hand it on
+    OLDER = "older"  # below the expected offset: a re-read, the consumer's own dedup decides
+    REFETCH = "refetch"  # beyond the expected offset: seek back to ``expected`` and drop it
+    HOLE = "hole"  # beyond, although the read started at ``expected``: a real hole in the log
+
+
+@dataclass
+class ContiguousReads:
+    """Per partition, the offset the next record must have."""
+
+    _expected: dict[Hashable, int] = field(default_factory=dict)
+    _refetching: dict[Hashable, int] = field(default_factory=dict)
+
+    def expected(self, tp: Hashable) -> int | None:
+        return self._expected.get(tp)
+
+    def reset(self, tp: Hashable, offset: int | None) -> None:
+        """The consumer was positioned at ``offset`` (a seek, an assignment); None forgets."""
+        self._refetching.pop(tp, None)
+        if offset is None or offset < 0:
+            self._expected.pop(tp, None)
+        else:
+            self._expected[tp] = offset
+
+    def forget(self, tp: Hashable) -> None:
+        self._expected.pop(tp, None)
+        self._refetching.pop(tp, None)
+
+    def check(self, tp: Hashable, offset: int) -> Verdict:
+        """Classify the record at ``offset``; DELIVER and HOLE advance the expected offset."""
+        want = self._expected.get(tp)
+        if want is None or offset == want:
+            self._refetching.pop(tp, None)
+            self._expected[tp] = offset + 1
+            return Verdict.DELIVER
+        if offset < want:
+            return Verdict.OLDER
+        if self._refetching.get(tp) == want:
+            # We already sought back to ``want`` and the log still starts later: a real hole.
+            self._refetching.pop(tp, None)
+            self._expected[tp] = offset + 1
+            return Verdict.HOLE
+        self._refetching[tp] = want
+        return Verdict.REFETCH

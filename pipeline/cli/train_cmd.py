@@ -68,9 +68,13 @@ def run_topics(args: argparse.Namespace, settings: Settings) -> int:
         size = write_head_file(content, out)
     except (EvalInputError, TaxonomyError, TopicHeadError, ModelUnavailable) as exc:
         return _fail(exc)
-    print(f"{report['items']} items from {len(content['training_data']['files'])} files "
-          f"(sha256 {content['training_data']['sha256'][:12]})")
-    print(f"{'topic':18s} {'pos':>4s} {'l2':>6s} {'thr':>6s} {'cv P':>6s} {'cv R':>6s} {'cv F1':>6s}")
+    print(
+        f"{report['items']} items from {len(content['training_data']['files'])} files "
+        f"(sha256 {content['training_data']['sha256'][:12]})"
+    )
+    print(
+        f"{'topic':18s} {'pos':>4s} {'l2':>6s} {'thr':>6s} {'cv P':>6s} {'cv R':>6s} {'cv F1':>6s}"
+    )
     for t in content["topics"]:
         cv = t["cv"]
         print(

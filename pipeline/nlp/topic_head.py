@@ -9,8 +9,9 @@ enrich stage already computes, so it adds microseconds, not a forward pass.
 Features: the embeddings of an article's sentence chunks (at most ``max_chunks`` of
 ``chunk_tokens`` tokens, exactly what :class:`EncoderTopicScorer` embeds). A training item
 (headline and lead: one chunk, as a rule) is the L2-normalised mean of its chunks; an article
-scores each chunk and keeps the best, as the zero-shot scorer does. Scores are ``sigmoid(w.x + b - logit(threshold))``: 0.5 sits exactly on the
-threshold that cross-validation found F1-best, so consumers keep assigning at 0.5.
+scores each chunk and keeps the best, as the zero-shot scorer does. Scores are
+``sigmoid(w.x + b - logit(threshold))``: 0.5 sits exactly on the threshold that
+cross-validation found F1-best, so consumers keep assigning at 0.5.
 
 The weights file is JSON (no pickle), versioned by its own hash, and names the encoder and the
 training data (their hash) it was made from. A topic of the taxonomy with no weights in the
@@ -32,10 +33,10 @@ import numpy as np
 
 from pipeline.config import ROOT
 from pipeline.nlp.topics import (
+    _LABEL_RE,
     EncoderTopicScorer,
     Taxonomy,
     finish_scores,
-    _LABEL_RE,
 )
 from pipeline.schema import TopicScore
 
@@ -208,9 +209,9 @@ class HeadTopicScorer:
         scored = {t.label for t in self.taxonomy.scored}
         self._head_idx = [i for i, t in enumerate(head.topics) if t.label in scored]
         self.head_labels = [head.topics[i].label for i in self._head_idx]
-        self.zero_shot_labels = [t.label for t in self.taxonomy.scored if t.label not in set(
-            self.head_labels
-        )]
+        self.zero_shot_labels = [
+            t.label for t in self.taxonomy.scored if t.label not in set(self.head_labels)
+        ]
         self.name = f"head:{self.encoder.name}"
         self.version = f"{self.encoder.version}; {self.taxonomy.version}; {head.version}"
 

@@ -126,7 +126,7 @@ def run_topics(args: argparse.Namespace, settings: Settings) -> int:
         enricher = _enricher(settings, args.taxonomy)
         extra = events_dev_topic_items(args.events_dev) if args.events_dev else []
         if args.tune:
-            scorer = enricher.topic_scorer
+            scorer = getattr(enricher.topic_scorer, "zero_shot", enricher.topic_scorer)
             if not isinstance(scorer, EncoderTopicScorer):
                 return _bad_input("topics --tune", "needs the encoder scorer")
             tuned = tune_thresholds(read_topic_items(args.file) + extra, scorer)

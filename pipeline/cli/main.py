@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "pipeline.cli.feeds_cmd",
     "pipeline.cli.analyze_cmd",
     "pipeline.cli.eval_cmd",
+    "pipeline.cli.train_cmd",
     "pipeline.cli.alerts_cmd",
     "pipeline.cli.demo_cmd",
     "pipeline.cli.config_cmd",

@@ -22,6 +22,7 @@ from pipeline.config import ModelSettings
 from pipeline.logs import get_logger, log_event
 from pipeline.nlp.models import fallback_status, load_or_fallback
 from pipeline.nlp.ner import NerTagger
+from pipeline.nlp.topic_head import with_head
 from pipeline.nlp.topics import (
     ClassifierTopicScorer,
     EncoderTopicScorer,
@@ -159,7 +160,11 @@ class Enricher:
                 fallback = True
                 self.topic_scorer = NullTopicScorer(self.taxonomy)
             else:
-                self.topic_scorer = EncoderTopicScorer(self.taxonomy, encoder, self.batch_size)
+                zero_shot = EncoderTopicScorer(self.taxonomy, encoder, self.batch_size)
+                self.topic_scorer, head_problem = with_head(zero_shot)
+                if head_problem:  # a bad or mismatched weights file: zero-shot, said loudly
+                    fallback = True
+                    log_event(log, "topic_head_unavailable", 40, error=head_problem)
         self.models[f"topics:{self.topic_scorer.name}"] = self.topic_scorer.version
 
         ner = load_or_fallback(

@@ -60,6 +60,8 @@ class Taxonomy:
     temperature: float
     path: str
     version: str
+    # A trained topic head (``scorer.head``, relative to the topics file); None: zero-shot only.
+    head: Path | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -142,6 +144,9 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         raise TaxonomyError(f"{p}: scorer: {exc}") from exc
     if chunk_tokens < 8 or max_chunks < 1 or temperature <= 0:
         raise TaxonomyError(f"{p}: scorer: need chunk_tokens>=8, max_chunks>=1, temperature>0")
+    head = scorer.get("head")
+    if head is not None and not isinstance(head, str):
+        raise TaxonomyError(f"{p}: scorer.head: expected a file name, got {head!r}")
     return Taxonomy(
         topics=tuple(topics),
         chunk_tokens=chunk_tokens,
@@ -149,6 +154,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         temperature=temperature,
         path=str(p),
         version=f"{p.name}@sha256:{hashlib.sha256(raw_bytes).hexdigest()[:12]}",
+        head=(p.parent / head) if head else None,
     )
 
 
@@ -274,21 +280,36 @@ class EncoderTopicScorer:
             out.append(chunks)
         return out
 
-    def similarities(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """Per text, each scored topic's best cosine (before calibration)."""
+    def embed_texts(self, texts: Sequence[str]) -> list[Any]:
+        """Per text, its chunk embeddings (a ``(chunks, dim)`` tensor; None: no chunk)."""
         import torch
 
         chunked = self.chunk(texts)
-        flat = [w for chunks in chunked for w in chunks]
-        emb = self.embed_chunks(flat)
-        n_topics = len(self.taxonomy.scored)
-        out: list[dict[str, float]] = []
+        emb = self.embed_chunks([w for chunks in chunked for w in chunks])
+        out: list[Any] = []
         k = 0
         for chunks in chunked:
-            best = torch.full((n_topics,), -1.0)
             if chunks:
-                mat = torch.stack(emb[k : k + len(chunks)])
+                out.append(torch.stack(emb[k : k + len(chunks)]))
                 k += len(chunks)
+            else:
+                out.append(None)
+        return out
+
+    def similarities(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Per text, each scored topic's best cosine (before calibration)."""
+        return self.similarities_of(self.embed_texts(texts))
+
+    def similarities_of(self, embedded: Sequence[Any]) -> list[dict[str, float]]:
+        """:meth:`similarities` from :meth:`embed_texts` output (one forward serves both the
+        zero-shot scores and a trained head)."""
+        import torch
+
+        n_topics = len(self.taxonomy.scored)
+        out: list[dict[str, float]] = []
+        for mat in embedded:
+            best = torch.full((n_topics,), -1.0)
+            if mat is not None:
                 sims = (mat @ self._phrases.T).max(dim=0).values  # best chunk per phrase
                 best = best.scatter_reduce(0, self._owner_t, sims, reduce="amax")
             out.append({t.label: float(best[i]) for i, t in enumerate(self.taxonomy.scored)})

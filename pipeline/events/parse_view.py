@@ -155,12 +155,14 @@ def _one_np(v: ParseView, h: int, linker: ActorLinker, others: bool) -> Actor | 
     for j in mods:  # leftmost modifier first: "Bosnian Croat officials" -> Bosnia
         mm = v.mention_of.get(j)
         if mm is None:
-            mm = next(
-                (v.mention_of[k] for k in v.subtree(j) if k in v.mention_of and k < h), None
-            )
-        if mm is not None and (mm.actor.kind in ("country", "igo") or v.toks[j].dep == "poss"):
-            if v.lemma(h) in STATE_HEADS or v.toks[j].dep == "poss" or m is not None:
-                return role_actor(mm, linker)
+            mm = next((v.mention_of[k] for k in v.subtree(j) if k in v.mention_of and k < h), None)
+        poss = v.toks[j].dep == "poss"
+        if (
+            mm is not None
+            and (mm.actor.kind in ("country", "igo") or poss)
+            and (v.lemma(h) in STATE_HEADS or poss or m is not None)
+        ):
+            return role_actor(mm, linker)
     appos = _appos_actor(v, h, linker)
     if appos is not None:
         return appos

@@ -53,7 +53,9 @@ def _ids(actors: list[Actor]) -> set[str]:
     return {a.id for a in actors}
 
 
-def _repair_sanctions(v: ParseView, c: Candidate, noun_toks: list[int], linker: ActorLinker) -> None:
+def _repair_sanctions(
+    v: ParseView, c: Candidate, noun_toks: list[int], linker: ActorLinker
+) -> None:
     for i in noun_toks:
         j = i
         for _ in range(4):
@@ -123,9 +125,7 @@ def _speakers(v: ParseView) -> set[str]:
     other: set[str] = set()
     for idxs in toks.values():
         m = v.mention_of[idxs[0]]
-        speaking = any(
-            v.toks[i].dep == "nsubj" and v.lemma(v.head(i)) in REPORTING for i in idxs
-        )
+        speaking = any(v.toks[i].dep == "nsubj" and v.lemma(v.head(i)) in REPORTING for i in idxs)
         (out if speaking else other).add(m.actor.id)
     return out - other
 

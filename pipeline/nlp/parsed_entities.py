@@ -80,8 +80,7 @@ def _title_country(text: str, start: int, linker: Any | None) -> str | None:
     if rest and rest[0] == "s":
         rest = rest[1:]  # the possessive 's
     if rest and all(w in _TITLE_WORDS for w in rest) and last.actor is not None:
-        if last.actor.kind in ("country", "igo"):
-            return last.actor.id
+        return last.actor.id if last.actor.kind in ("country", "igo") else None
     return None
 
 

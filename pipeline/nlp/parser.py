@@ -75,7 +75,8 @@ def _version(nlp: Any, name: str) -> str:
         spacy_version = importlib.metadata.version("spacy")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover
         spacy_version = "?"
-    return f"{meta.get('lang', 'xx')}_{meta.get('name', Path(name).name)} {meta.get('version', '?')} (spaCy {spacy_version})"
+    label = f"{meta.get('lang', 'xx')}_{meta.get('name', Path(name).name)}"
+    return f"{label} {meta.get('version', '?')} (spaCy {spacy_version})"
 
 
 class SentenceParser:
@@ -111,9 +112,7 @@ class SentenceParser:
             docs = list(self.nlp.pipe(chunks, batch_size=self.batch_size))
         for (ti, a, b), doc in zip(jobs, docs, strict=True):
             toks = [
-                ParsedToken(
-                    a + t.idx, a + t.idx + len(t.text), t.lemma_, t.pos_, t.dep_, t.head.i
-                )
+                ParsedToken(a + t.idx, a + t.idx + len(t.text), t.lemma_, t.pos_, t.dep_, t.head.i)
                 for t in doc
             ]
             out[ti][0].append(ParsedSentence(a, b, toks))

@@ -188,6 +188,15 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     else:
         return []
     target = [a for a in target if a.id not in ids]
+    if not target and olem in ("entry", "visa"):
+        # "will deny entry to officials who undermine the accord": a visa ban on persons
+        target = [
+            a
+            for p in v.kids(i, "prep", "dative") + v.kids(o, "prep")
+            if v.lemma(p) == "to"
+            for k in v.kids(p, "pobj")
+            for a in np_actors(v, k, linker)
+        ][:1]
     if not target:
         return []
     action = "impose"

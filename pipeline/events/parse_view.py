@@ -153,9 +153,8 @@ def _one_np(v: ParseView, h: int, linker: ActorLinker, others: bool) -> Actor | 
         if v.toks[j].dep in ("poss", "compound", "amod", "nmod", "npadvmod") and j < h
     ]
     for j in mods:  # leftmost modifier first: "Bosnian Croat officials" -> Bosnia
-        mm = v.mention_of.get(j)
-        if mm is None:
-            mm = next((v.mention_of[k] for k in v.subtree(j) if k in v.mention_of and k < h), None)
+        # the outermost mention of the modifier ("Bosnian" in "Bosnian Croat officials")
+        mm = next((v.mention_of[k] for k in v.subtree(j) if k in v.mention_of and k < h), None)
         poss = v.toks[j].dep == "poss"
         if (
             mm is not None

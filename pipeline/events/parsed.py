@@ -70,7 +70,9 @@ def _repair_sanctions(
         if got and _ids(sender) < _ids(got):
             c.roles["sender"] = got  # coordination the tokens lost
         target = c.roles.get("target", [])
-        if target and all(a.kind not in ("country", "igo") for a in target):
+        if target and (
+            all(a.kind not in ("country", "igo") for a in target) or _peoples(v, i, verb)
+        ):
             # "Bosnian Serb leaders": officials of a people stand for its state (not firms)
             for k in v.subtree(i if v.toks[i].pos == "VERB" else verb):
                 if v.lemma(k) in STATE_HEADS and v.toks[k].dep in ("pobj", "dobj", "conj"):
@@ -84,6 +86,21 @@ def _repair_sanctions(
                         break
 
 
+def _peoples(v: ParseView, i: int, verb: int) -> bool:
+    """A target phrase with two peoples before its head ("Bosnian Croat officials"): the
+    outer one is the state, which the tokens cannot tell."""
+    for k in v.subtree(i if v.toks[i].pos == "VERB" else verb):
+        if v.lemma(k) in STATE_HEADS:
+            mods = {
+                v.mention_of[j].actor.id
+                for j in v.subtree(k)
+                if j < k and j in v.mention_of and v.toks[j].dep in ("compound", "amod")
+            }
+            if len(mods) >= 2:
+                return True
+    return False
+
+
 def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
     placed = _locative_only(v) | _speakers(v)
     mediators = [a for a in c.roles.get("mediator", []) if a.id not in placed]
@@ -95,6 +112,18 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
         got = [a for a in np_actors(v, i, linker, others=False) if a.kind in ("country", "igo")]
         if got and _ids(mediators) < _ids(got):
             mediators = got
+        elif (
+            not got
+            and v.lemma(i) == "mediator"
+            and v.toks[i].dep == "nsubj"
+            and v.toks[v.head(i)].dep in ("ccomp", "xcomp")
+            and not any(
+                k in v.mention_of or v.toks[k].dep in ("det", "poss") for k in v.children[i]
+            )
+        ):
+            # "X left after talks, saying mediators would draft proposals": unnamed
+            # mediators, not the speaker
+            mediators = []
         if removed and v.toks[i].dep == "dobj" and v.lemma(v.head(i)) in ("meet", "join"):
             parties = _meeting_sides(v, v.head(i), linker, _ids(mediators))
     if not mediators:

@@ -51,7 +51,12 @@ ACTION_VERBS = {
     "tighten": "extend", "renew": "extend", "expand": "extend", "ease": "ease",
     "relax": "ease", "loosen": "ease", "lift": "lift", "remove": "lift", "scrap": "lift",
     "threaten": "threaten", "face": "threaten", "prepare": "impose", "consider": "impose",
+    "weigh": "impose", "mull": "impose", "study": "impose", "discuss": "impose",
 }  # fmt: skip
+# verbs of planning: a measure only weighed is a (hypothetical) threat by whoever weighs it
+PLANNING = {"prepare", "consider", "weigh", "mull", "study", "discuss"}
+# "stopped issuing visas": the measure is the object of the verb under the cutting verb
+_GIVING = {"issue", "grant", "sell", "supply", "export", "import", "buy", "deliver", "ship"}
 # predicates that make a measure noun an option under discussion ("remain an option")
 OPTION_WORDS = {
     "option", "table", "consider", "discuss", "discussion", "rule", "possible", "prepare",
@@ -162,8 +167,15 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     lem = v.lemma(i)
     objs = v.kids(i, "dobj")
     if not objs:
+        giving = [k for k in v.kids(i, "xcomp", "pcomp") if v.lemma(k) in _GIVING]
+        objs = v.kids(giving[0], "dobj") if giving else []
+    if not objs:
         return []
     o = objs[0]
+    entering = any(
+        v.lemma(p) == "from" and any(v.lemma(c) in ("enter", "visit") for c in v.children[p])
+        for p in v.kids(i, "prep")
+    )
     olem = v.lemma(o)
     if olem in NOT_TARGET_OBJECTS or _background(v, i):
         return []
@@ -173,6 +185,9 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     ids = {a.id for a in sender}
     if olem in CUT_OBJECTS or any(v.lemma(c) in CUT_OBJECTS for c in v.kids(o, "compound")):
         target = _targets(v, [o, *v.kids(i, "prep", "dative")], linker, ids)
+    elif lem in ("bar", "ban") and entering:
+        # "barred 40 British officials from entering Russia": an entry ban on them
+        target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
     elif olem in ("membership", "participation") and all(a.kind == "igo" for a in sender):
         # "The Arab League suspended Syria's membership": an IGO suspends a member state
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
@@ -208,12 +223,20 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         action = "threaten"
     if hyp and _reported_future(v, i):
         hyp = False
+        if _conditional(v, i):
+            action = "threaten"  # "said it would halt shipments if the war spreads"
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
 
 
 def _warned(v: ParseView, i: int) -> bool:
     c = clause_of(v, i)
     return any(v.lemma(j) in ("warn", "threaten") for j in [v.head(c), *v.children[c]])
+
+
+def _conditional(v: ParseView, i: int) -> bool:
+    return any(
+        v.lemma(m) in ("if", "unless") for a in v.kids(i, "advcl") for m in v.kids(a, "mark")
+    )
 
 
 def _reported_future(v: ParseView, i: int) -> bool:
@@ -271,7 +294,7 @@ def _governed(v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker)
     negated, hyp = _flags(v, verb, action)
     if action == "threaten":
         hyp = False
-    if v.lemma(verb) in ("prepare", "consider"):
+    if v.lemma(verb) in PLANNING:
         action, hyp = "threaten", True
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
 

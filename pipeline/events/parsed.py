@@ -126,6 +126,14 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
             mediators = []
         if removed and v.toks[i].dep == "dobj" and v.lemma(v.head(i)) in ("meet", "join"):
             parties = _meeting_sides(v, v.head(i), linker, _ids(mediators))
+    for i in range(len(v.toks)):
+        # "a ceasefire brokered by Qatar and Egypt": the whole passive agent mediates
+        if v.lemma(i) in ("broker", "mediate", "facilitate") and v.toks[i].pos == "VERB":
+            for a in v.kids(i, "agent"):
+                for o in v.kids(a, "pobj"):
+                    got = [x for x in np_actors(v, o, linker) if x.kind in ("country", "igo")]
+                    if len(got) > len(mediators) and _ids(mediators) <= _ids(got):
+                        mediators = got
     if not mediators:
         mediators = _titled_subjects(v, linker, _ids(parties))
         if mediators:

@@ -17,6 +17,7 @@ EVENT_CUE = re.compile(
     r"|facilitat|go-between|shuttl|\bfr(?:o|ee)z|\bban(?:s|ned|ning)?\b|\bbar(?:s|red|ring)?\b"
     r"|tariff|\bdut(?:y|ies)\b|\baid\b|assistance|\bsupport\b|\bflights?\b|\bimports?\b"
     r"|\bexports?\b|\btrade\b|\bvisas?\b|\bentry\b|restrict|\bcurbs?\b|penalt|\bsales\b"
-    r"|\bmeasures\b|\bsuspend|\bcontacts?\b|\bhalt|airspace|\bcut(?:s|ting)? off\b|\bsuppl(?:y|ies)\b",
+    r"|\bmeasures\b|\bsuspend|\bcontacts?\b|\bhalt|airspace|\bcut(?:s|ting)? off\b"
+    r"|\bsuppl(?:y|ies)\b",
     re.I,
 )

@@ -29,7 +29,7 @@ from pipeline.nlp.actors import ActorLinker, default_linker
 from pipeline.nlp.text import split_sentences
 from pipeline.schema import EnrichedArticle, Entity, Event, ParsedSentence
 
-DETECTOR_VERSION = "events-rules-1"
+DETECTOR_VERSION = "events-rules-2+parse"
 
 _QUICK = re.compile(
     r"sanction|embargo|boycott|blacklist|mediat|broker|intermediar|good offices|facilitat"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pipeline.events.candidate import Candidate
 from pipeline.events.measures import HOLD_OFF, _background, _sender, measure_candidates
+from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
     REPORTING,
     STATE_HEADS,
@@ -22,6 +23,7 @@ from pipeline.events.parse_view import (
     clause_of,
     is_locative,
     np_actors,
+    subject,
 )
 from pipeline.nlp.actors import ActorLinker
 from pipeline.schema import Actor
@@ -46,7 +48,41 @@ def parsed_candidates(
         out.append(c)
     if not background and not any(c.type == "sanctions" for c in out):
         out += measure_candidates(v, n_sent, linker)
+    if not any(c.type == "mediation" for c in out):
+        out += _shuttle(v, n_sent, linker)
     return out
+
+
+def _shuttle(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'Oman's foreign minister shuttled between the two delegations': shuttle diplomacy is
+    mediation by the subject between the objects of "between"."""
+    for i, t in enumerate(v.toks):
+        if v.lemma(i) != "shuttle" or t.pos != "VERB":
+            continue
+        mediators = [a for a in subject(v, i, linker) if a.kind in ("country", "igo")]
+        parties: list[Actor] = []
+        for p in v.kids(i, "prep"):
+            if v.lemma(p) == "between":
+                for o in v.kids(p, "pobj"):
+                    parties += np_actors(v, o, linker)
+        parties = [a for a in parties if a.id not in _ids(mediators)]
+        if mediators and parties:
+            k = v.rule_index.get(i)
+            negated, hyp = modality(v.sent, k, "mediate") if k is not None else (False, False)
+            return [
+                Candidate(
+                    type="mediation",
+                    action="mediate",
+                    roles={"mediator": mediators, "parties": parties},
+                    negated=negated,
+                    hypothetical=hyp,
+                    confidence=0.8,
+                    evidence=v.sent.text.strip(),
+                    sentence=n_sent,
+                    weak=True,
+                )
+            ]
+    return []
 
 
 def _ids(actors: list[Actor]) -> set[str]:
@@ -124,8 +160,10 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
             # "X left after talks, saying mediators would draft proposals": unnamed
             # mediators, not the speaker
             mediators = []
-        if removed and v.toks[i].dep == "dobj" and v.lemma(v.head(i)) in ("meet", "join"):
-            parties = _meeting_sides(v, v.head(i), linker, _ids(mediators))
+        if v.toks[i].dep == "dobj" and v.lemma(v.head(i)) in ("meet", "join"):
+            sides = _meeting_sides(v, v.head(i), linker, _ids(mediators))
+            if removed or (sides and _ids(parties) < _ids(sides)):
+                parties = sides
     for i in range(len(v.toks)):
         # "a ceasefire brokered by Qatar and Egypt": the whole passive agent mediates
         if v.lemma(i) in ("broker", "mediate", "facilitate") and v.toks[i].pos == "VERB":

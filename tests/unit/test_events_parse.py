@@ -188,3 +188,16 @@ def test_unloadable_parser_falls_back_and_names_the_setting() -> None:
     assert "no_such_spacy_pipeline_xyz" in reason and "models.parser" in reason
     assert load_parser_or_fallback(None) is None
     assert "models.parser" not in fallback_status()
+
+
+def test_seed_article_gives_exactly_its_two_events_with_the_parse(
+    parser: SentenceParser, seed_text: str
+) -> None:
+    found = {
+        (e.type, e.action): {r: sorted(a.id for a in actors) for r, actors in e.roles.items()}
+        for e in detect_events(enrich(seed_text, parser))
+    }
+    assert found == {
+        ("mediation", "offer"): {"mediator": ["RUS"], "parties": ["PRK", "USA"]},
+        ("sanctions", "impose"): {"sender": ["IGO:UNSC"], "target": ["PRK"]},
+    }

@@ -147,6 +147,8 @@ def _one_np(v: ParseView, h: int, linker: ActorLinker, others: bool) -> Actor | 
         if m.actor.kind == "person" and appos is not None:
             return appos  # "Obasanjo, the African Union's envoy"
         return role_actor(m, linker)
+    if any(v.lemma(j) in ("former", "ex", "exiled", "late") for j in v.children[h]):
+        return other_actor(v.words[h]) if others else None  # stands for themselves
     mods = [
         j
         for j in v.children[h]

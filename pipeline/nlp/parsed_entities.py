@@ -49,6 +49,8 @@ def spacy_entity(text: str, start: int, end: int, label: str, linker: Any | None
         mention = mention[: mention.index("(")].strip()
     if not mention or mention.lower() in _NOT_NAMES or not mention[:1].isupper():
         return None
+    if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+        return None  # "GENEVA (Reuters)", "(FO)": a credit or an acronym, never an actor
     actor: Actor | None = None
     if linker is not None:
         actor = linker.resolve(mention, label, text[max(0, start - 200) : end + 200])

@@ -178,7 +178,7 @@ class Enricher:
         elif settings.ner:
             fallback = True
             self.models[f"ner:{settings.ner}"] = "unavailable; fallback: actor dictionary"
-        self.parser = load_parser_or_fallback(settings.parser)
+        self.parser = load_parser_or_fallback(settings.parser, settings.parser_entities)
         if self.parser is not None:
             self.models[f"parser:{self.parser.name}"] = self.parser.version
         elif settings.parser:

@@ -201,3 +201,12 @@ def test_seed_article_gives_exactly_its_two_events_with_the_parse(
         ("mediation", "offer"): {"mediator": ["RUS"], "parties": ["PRK", "USA"]},
         ("sanctions", "impose"): {"sender": ["IGO:UNSC"], "target": ["PRK"]},
     }
+
+
+def test_parser_without_entities_still_parses(parser: SentenceParser) -> None:
+    """models.parser_entities: false skips spaCy's NER (half the parse cost), not the parse."""
+    lean = load_parser("en_core_web_sm", entities=False)
+    text = "Kyrgyz Foreign Minister Almaz Toktobaev offered to mediate between Tajikistan and Iran."
+    parsed, spans = lean.parse([text])[0]
+    assert len(parsed) == 1 and parsed[0].tokens and spans == []
+    assert parser.parse([text])[0][1]  # the default keeps the spans

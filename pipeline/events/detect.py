@@ -21,13 +21,15 @@ from pipeline.config import EventSettings
 from pipeline.events.candidate import Candidate
 from pipeline.events.mediation import mediation_candidates
 from pipeline.events.merge import apply_topics, merge_candidates
+from pipeline.events.parse_view import build_view
+from pipeline.events.parsed import parsed_candidates
 from pipeline.events.roles import build_sentence
 from pipeline.events.sanctions import sanctions_candidates
 from pipeline.nlp.actors import ActorLinker, default_linker
 from pipeline.nlp.text import split_sentences
-from pipeline.schema import EnrichedArticle, Entity, Event
+from pipeline.schema import EnrichedArticle, Entity, Event, ParsedSentence
 
-DETECTOR_VERSION = "events-rules-1"
+DETECTOR_VERSION = "events-rules-2+parse"
 
 _QUICK = re.compile(
     r"sanction|embargo|boycott|blacklist|mediat|broker|intermediar|good offices|facilitat"
@@ -40,7 +42,7 @@ def detect_events(enriched: EnrichedArticle, settings: EventSettings | None = No
     """Mediation and sanctions events of one article: one per real-world event reported."""
     settings = settings or EventSettings()
     linker = default_linker()
-    candidates = detect_candidates(enriched.text, enriched.entities, linker)
+    candidates = detect_candidates(enriched.text, enriched.entities, linker, enriched.parses)
     apply_topics(candidates, enriched)
     merged = merge_candidates(candidates, linker)
     now = datetime.now(UTC).isoformat()
@@ -76,15 +78,22 @@ def detect_events(enriched: EnrichedArticle, settings: EventSettings | None = No
 
 
 def detect_candidates(
-    text: str, entities: list[Entity] | None = None, linker: ActorLinker | None = None
+    text: str,
+    entities: list[Entity] | None = None,
+    linker: ActorLinker | None = None,
+    parses: list[ParsedSentence] | None = None,
 ) -> list[Candidate]:
-    """Per-sentence event candidates (before merging); entities default to the dictionary's."""
+    """Per-sentence event candidates (before merging); entities default to the dictionary's.
+    Sentences with a parse (from the enrich stage) also get the parse-based frames and roles."""
     linker = linker or default_linker()
     mentions = _entities_with_dictionary(entities or [], linker.find_mentions(text))
+    by_start = {p.start: p for p in parses or []}
     out: list[Candidate] = []
     for n, (a, b) in enumerate(_bounded(split_sentences(text), text)):
         chunk = text[a:b]
-        if not _QUICK.search(chunk):
+        parse = by_start.get(a)
+        quick = bool(_QUICK.search(chunk))
+        if not quick and parse is None:
             continue
         ents = [
             Entity(e.text, e.label, e.start - a, e.end - a, e.actor, e.score)
@@ -92,8 +101,10 @@ def detect_candidates(
             if e.start >= a and e.end <= b
         ]
         s = build_sentence(chunk, a, ents, linker)
-        out += sanctions_candidates(s, n, linker)
-        out += mediation_candidates(s, n, linker)
+        found = sanctions_candidates(s, n, linker) + mediation_candidates(s, n, linker)
+        if parse is not None and parse.end <= b:
+            found = parsed_candidates(build_view(s, parse), found, n, linker)
+        out += found
     return out
 
 

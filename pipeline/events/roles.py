@@ -2,11 +2,13 @@
 frames use (subject before a verb, the noun phrase after "on/against/between", "X-Y talks",
 possessives, "X-brokered").
 
-Why heuristics on tokens and not a parser: no parser model ships offline, and these few
-patterns cover how wire copy states who sanctions or mediates whom. Each helper documents the
-pattern it reads. Known limits: pronouns resolve only to the sentence's first suitable actor;
-a role named only in another sentence is not found (the document-level merge helps when another
-sentence names it).
+Why token patterns still: they are the frames the dev set was built on and the fallback when
+``models.parser`` is off or cannot load. Where the enrich stage parsed a sentence, the parse
+corrects and extends what these patterns find (:mod:`pipeline.events.parsed`: places that are
+no party, titles, coordination, peoples, speakers, measures without the word "sanction").
+Each helper documents the pattern it reads. Known limits: pronouns resolve only to the
+sentence's first suitable actor; a role named only in another sentence is not found (the
+document-level merge helps when another sentence names it).
 """
 
 from __future__ import annotations

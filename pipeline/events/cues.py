@@ -6,6 +6,13 @@ definition means no sentence is parsed for nothing and none that can carry an ev
 It is wide on purpose (the frames decide), covering the sanctions scope of the contract:
 sanctions, embargoes, trade and travel bans, tariffs and duties, asset freezes, aid cut-offs,
 suspended transport links, blockades and state boycotts, and the mediation words.
+
+:data:`PARSE_READ` is the narrower condition under which a parse can change a sentence's
+events at all: the token rules fire only on the sanction and mediation words, and the
+parse-only frames (``pipeline.events.measures.measure_candidates``, the shuttle frame in
+``pipeline.events.parsed``) only on the lemmas of ``CUT_VERBS``, ``MEASURE_NOUNS`` and
+"shuttle". A sentence with a weak cue alone ("Aid agencies said ...") cannot yield an event, so
+the enrich stage does not parse it; ``tests/unit/test_events_parse.py`` keeps the two in step.
 """
 
 from __future__ import annotations
@@ -19,5 +26,16 @@ EVENT_CUE = re.compile(
     r"|\bexports?\b|\btrade\b|\bvisas?\b|\bentry\b|restrict|\bcurbs?\b|penalt|\bsales\b"
     r"|\bmeasures\b|\bsuspend|\bcontacts?\b|\bhalt|airspace|\bcut(?:s|ting)? off\b"
     r"|\bsuppl(?:y|ies)\b",
+    re.I,
+)
+
+PARSE_READ = re.compile(
+    # the token rules' triggers (sanctions.py, mediation.py)
+    r"sanction|embargo|boycott|blacklist|mediat|broker|intermediar|good offices|facilitat"
+    r"|go-between|\bfr(?:o|ee)z"
+    # word stems of the lemmas the parse-only frames read (prefixes: a superset is safe)
+    r"|\bban|\bbar|\bstop|\bend|\bwithdr|\bblock|\bcurb|\brestrict|\bden(?:y|i)|\bclos"
+    r"|\blimit|\bcancel|\bsuspend|\bhalt|\bcut|tariff|\bdut(?:y|i)|\bpenalt|\bcontrol"
+    r"|\bmeasure|\bshuttl",
     re.I,
 )

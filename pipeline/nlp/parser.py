@@ -3,7 +3,9 @@
 Why only some sentences: the parse is the most expensive step after the transformer forward,
 and most of an article cannot hold a sanctions or mediation event. A cheap word filter
 (:data:`pipeline.events.cues.EVENT_CUE`, the same one event detection gates on) picks the
-sentences worth parsing; the title is always parsed (headlines state events tersely). The
+sentences worth parsing; the title is parsed without one (headlines state events tersely). A
+sentence, title or not, in which no rule would read the parse (no word of
+:data:`pipeline.events.cues.PARSE_READ`) is not parsed: its events are the same either way. The
 parses go onto the enriched record (:class:`pipeline.schema.ParsedSentence`), so event
 detection behind Kafka reads roles from them without loading spaCy again.
 
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.events.cues import EVENT_CUE
+from pipeline.events.cues import EVENT_CUE, PARSE_READ
 from pipeline.nlp.models import clear_fallback, record_fallback
 from pipeline.nlp.text import split_sentences
 from pipeline.schema import ParsedSentence, ParsedToken
@@ -103,6 +105,8 @@ class SentenceParser:
         for ti, text in enumerate(texts):
             title_len = titles[ti] if titles is not None else 0
             for a, b in split_sentences(text):
+                if not PARSE_READ.search(text, a, b):
+                    continue  # no event can come of this sentence's parse
                 if (title_len and a < title_len) or EVENT_CUE.search(text, a, b):
                     jobs.append((ti, a, b))
         out: list[tuple[list[ParsedSentence], list[SpanLabel]]] = [([], []) for _ in texts]

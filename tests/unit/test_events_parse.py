@@ -22,7 +22,7 @@ from pipeline.nlp.parser import (
     load_parser,
     load_parser_or_fallback,
 )
-from pipeline.schema import Article, EnrichedArticle, ParsedSentence
+from pipeline.schema import Article, EnrichedArticle, ParsedSentence, ParsedToken
 
 
 @pytest.fixture(scope="module")
@@ -155,16 +155,71 @@ def test_unknown_person_gets_an_entity_acting_for_the_state_of_its_title(
 
 
 def test_only_event_sentences_and_the_title_are_parsed(parser: SentenceParser) -> None:
-    text = "Quiet day\n\nThe weather was mild. Norway suspended aid to Eritrea. Markets rose."
-    parsed, _ = parser.parse([text], [len("Quiet day")])[0]
+    text = (
+        "Turkey stops deliveries\n\nThe weather was mild. Norway suspended aid to Eritrea. "
+        "Aid agencies said thousands had fled. Markets rose."
+    )
+    parsed, _ = parser.parse([text], [len("Turkey stops deliveries")])[0]
     assert [text[p.start : p.end] for p in parsed] == [
-        "Quiet day",
+        "Turkey stops deliveries",
         "Norway suspended aid to Eritrea.",
     ]
     # offsets index into the article text, heads within the sentence
     tok = parsed[1].tokens[0]
     assert text[tok.start : tok.end] == "Norway"
     assert all(0 <= t.head < len(parsed[1].tokens) for t in parsed[1].tokens)
+
+
+def test_a_title_no_rule_can_read_is_not_parsed(parser: SentenceParser) -> None:
+    text = "Quiet day\n\nNorway suspended aid to Eritrea."
+    parsed, _ = parser.parse([text], [len("Quiet day")])[0]
+    assert [text[p.start : p.end] for p in parsed] == ["Norway suspended aid to Eritrea."]
+
+
+def test_parse_filter_covers_every_word_the_rules_read() -> None:
+    """PARSE_READ must match every trigger of the token rules and every lemma the parse-only
+    frames look up; a word added to those lists and not here would silently lose events."""
+    from pipeline.events import triggers as T
+    from pipeline.events.cues import PARSE_READ
+    from pipeline.events.measures import CUT_VERBS, MEASURE_NOUNS
+
+    words = (
+        T.SANCTION_NOUNS | T.WEAK_SANCTION_NOUNS | T.FREEZE_VERBS | T.SANCTION_VERBS
+        | T.INTERMEDIARY | T.FACILITATE | CUT_VERBS | MEASURE_NOUNS
+        | {"ban", "bans", "mediate", "mediation", "brokered", "good offices", "shuttle"}
+    )  # fmt: skip
+    assert sorted(w for w in words if not PARSE_READ.search(w)) == []
+    assert not PARSE_READ.search("Aid agencies said imports and trade rose; flights resumed.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aid agencies said 40 thousand people had fled the flooding in the north of Kenya.",
+        "Imports from China rose by 12 percent, trade officials in Japan said.",
+        "Norway offered support and visas to students from Ethiopia.",
+    ],
+)
+def test_a_sentence_the_filter_skips_has_no_events_even_when_parsed(
+    parser: SentenceParser, text: str
+) -> None:
+    """What the filter skips is what the parse could not turn into an event anyway."""
+    from pipeline.events.cues import PARSE_READ
+
+    assert not PARSE_READ.search(text)
+    linker = default_linker()
+    doc = parser.nlp(text)
+    toks = [
+        ParsedToken(t.idx, t.idx + len(t.text), t.lemma_, t.pos_, t.dep_, t.head.i) for t in doc
+    ]
+    art = Article(id="t", feed_id="f", source="s", url="", title="", content=text)
+    enriched = EnrichedArticle(
+        article=art,
+        text=text,
+        entities=linker.find_mentions(text),
+        parses=[ParsedSentence(0, len(text), toks)],
+    )
+    assert detect_events(enriched) == []
 
 
 def test_parses_survive_the_record_round_trip(parser: SentenceParser) -> None:

@@ -62,7 +62,7 @@ run: jars
 	@$(BIN)/newsmon run
 
 test: jars prometheus alertmanager-chromium openssl
-	@$(STEP) "running the test suite (about 7 minutes)" $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(STEP) "running the test suite (about 18 minutes on 2 cores)" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)

@@ -66,6 +66,18 @@ def _test_broker(data_dir: Path) -> LocalBroker:
     return LocalBroker(settings, die_with_parent=True)
 
 
+def started_private_broker(data_dir: Path) -> LocalBroker:
+    """A broker of the test's own (one it may kill or stop), started; the test fails, naming
+    why, when it does not start. The caller stops it."""
+    broker = _test_broker(data_dir)
+    try:
+        broker.start()
+    except BrokerError as exc:
+        broker.stop(timeout=10)
+        pytest.fail(f"test broker did not start: {exc}", pytrace=False)
+    return broker
+
+
 @pytest.fixture(scope="session")
 def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker | None]:
     """The session's broker (None when NEWSMON_TEST_BOOTSTRAP names an external one)."""

@@ -22,10 +22,9 @@ from agents.shutdown import EXIT_SHUTDOWN_TIMEOUT
 from pipeline.config import Settings
 from pipeline.demo.synthetic import synthetic_articles
 from pipeline.kafka.admin import ensure_topics
-from pipeline.kafka.broker import BrokerError
 from pipeline.quiet import OUTAGE_WORDS
 from tests.feedserver import FeedServer, Reply, rss
-from tests.integration.conftest import _test_broker, unique_settings
+from tests.integration.conftest import started_private_broker, unique_settings
 from tests.integration.crash import expected_alerts, publish_articles, run_crash
 from tests.integration.procs import NewsmonProcess, TopicReader, run_newsmon
 from tests.integration.test_poller import read_all
@@ -121,12 +120,7 @@ def test_poller_killed_while_publishing_loses_nothing_and_the_outbox_drains(
 )
 def test_broker_killed_and_restarted_mid_run_loses_nothing(tmp_path: Path) -> None:
     """Its own broker, since it is killed: kill -9 mid-run, restart on the same data dir."""
-    broker = _test_broker(tmp_path / "kafka")
-    try:
-        broker.start()
-    except BrokerError as exc:
-        broker.stop(timeout=10)
-        pytest.fail(f"test broker did not start: {exc}", pytrace=False)
+    broker = started_private_broker(tmp_path / "kafka")
     try:
         settings = unique_settings(broker.bootstrap, tmp_path)
         ensure_topics(settings, timeout=30)

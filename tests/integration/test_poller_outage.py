@@ -17,9 +17,8 @@ from pipeline.feeds.poller import Poller
 from pipeline.feeds.publish import Publisher
 from pipeline.feeds.store import StateStore
 from pipeline.kafka.admin import ensure_topics
-from pipeline.kafka.broker import BrokerError
 from tests.feedserver import FeedServer, Reply, rss
-from tests.integration.conftest import _test_broker, unique_settings
+from tests.integration.conftest import started_private_broker, unique_settings
 from tests.integration.test_poller import read_all
 
 pytestmark = pytest.mark.slow
@@ -32,12 +31,7 @@ def _items(lo: int, hi: int) -> list[dict[str, str]]:
 
 
 def test_broker_stopped_mid_run_loses_nothing(tmp_path: Path) -> None:
-    broker = _test_broker(tmp_path / "kafka")
-    try:
-        broker.start()
-    except BrokerError as exc:
-        broker.stop(timeout=10)
-        pytest.fail(f"test broker did not start: {exc}", pytrace=False)
+    broker = started_private_broker(tmp_path / "kafka")
     try:
         settings = unique_settings(broker.bootstrap, tmp_path)
         settings.kafka.request_timeout_ms = 3000

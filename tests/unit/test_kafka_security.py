@@ -209,3 +209,57 @@ def _self_signed_ca(tmp_path: Path) -> str:
         check=True, capture_output=True,
     )
     return cert.read_text()
+
+
+def test_a_refusal_the_client_only_warns_about_still_stops_the_wait(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """kafka-python 3 may report a refused SCRAM login during bootstrap only as a WARNING line
+    and then raise a bare "Unable to bootstrap": the wait must still end at once, naming the
+    password setting, instead of retrying until its timeout and calling the broker absent."""
+    import logging
+    import time
+
+    from kafka.errors import KafkaTimeoutError
+
+    from pipeline.kafka import admin
+    from pipeline.kafka.security import BrokerAuthError
+
+    attempts: list[float] = []
+
+    def refused_admin(*_args: object, **_kwargs: object) -> object:
+        attempts.append(time.monotonic())
+        logging.getLogger("kafka.net.manager").warning(
+            "Bootstrap connection to %s failed: %s (backoff %.2f secs)", "bootstrap-0",
+            "[Error 58] SaslAuthenticationFailedError: Authentication failed during "
+            "authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512", 0.1)
+        raise KafkaTimeoutError("Unable to bootstrap from ['b:9094']")
+
+    monkeypatch.setattr(admin, "_admin", refused_admin)
+    monkeypatch.setenv("NEWSMON_KAFKA_PASSWORD", "wrong")
+    kafka = KafkaSettings(bootstrap_servers="b:9094", security_protocol="SASL_SSL",
+                          sasl_username="u", sasl_mechanism="SCRAM-SHA-512")
+    with pytest.raises(BrokerAuthError, match=r"kafka\.sasl_password_env"):
+        admin.wait_for_broker("b:9094", timeout=20, kafka=kafka)
+    assert len(attempts) == 1
+
+
+def test_a_broker_that_is_down_is_named_with_what_the_client_saw(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import logging
+
+    from kafka.errors import KafkaTimeoutError
+
+    from pipeline.kafka import admin
+
+    def down_admin(*_args: object, **_kwargs: object) -> object:
+        logging.getLogger("kafka.net.manager").warning(
+            "Bootstrap connection to %s failed: %s", "bootstrap-0",
+            "KafkaConnectionError: 111 ECONNREFUSED")
+        raise KafkaTimeoutError("Unable to bootstrap from ['b:9094']")
+
+    monkeypatch.setattr(admin, "_admin", down_admin)
+    kafka = KafkaSettings(bootstrap_servers="b:9094")
+    with pytest.raises(admin.BrokerUnavailable, match=r"b:9094.*ECONNREFUSED"):
+        admin.wait_for_broker("b:9094", timeout=1.2, kafka=kafka)

@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -149,19 +150,45 @@ def collect(settings: Settings, seen: Seen, stop: threading.Event) -> None:
         consumer.close()
 
 
+@dataclass
+class WorkerProcess:
+    log: Path
+    metrics_port: int
+
+
+def inference_seconds(procs: list[WorkerProcess]) -> float:
+    """Seconds the workers' inference threads spent in the enrich stage's model calls so far
+    (their ``newsmon_model_inference_duration_seconds`` sums): busy time over wall time tells
+    a stream that waits on something (< 1) from one that is short of CPU (about 1)."""
+    total = 0.0
+    for proc in procs:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{proc.metrics_port}/metrics",
+                                        timeout=5) as resp:
+                text = resp.read().decode()
+        except OSError:
+            return float("nan")
+        for line in text.splitlines():
+            if line.startswith('newsmon_model_inference_duration_seconds_sum{model="encoder"}'):
+                total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
 @contextmanager
-def workers(settings: Settings, count: int, log_dir: Path) -> Iterator[list[Path]]:
-    procs, logs = [], []
-    env = worker_env(settings, log_dir)
+def workers(settings: Settings, count: int, log_dir: Path) -> Iterator[list[WorkerProcess]]:
+    procs, started = [], []
     for i in range(count):
+        env = worker_env(settings, log_dir)
+        port = free_port()
+        env["NEWSMON_METRICS__WORKER_PORT"] = str(port)
         log = log_dir / f"worker-{settings.worker.app_id}-{i}.log"
-        logs.append(log)
+        started.append(WorkerProcess(log, port))
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "pipeline", "worker"], env=env, cwd=ROOT,
             stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
         ))
     try:
-        yield logs
+        yield started
     finally:
         for p in procs:
             if p.poll() is None:
@@ -257,19 +284,21 @@ def run_scenario(
     collector.start()
     sc.producer = make_producer(sc.settings)
     out: dict[str, Any] = {"workers": count}
-    with workers(sc.settings, count, log_dir) as logs:
+    with workers(sc.settings, count, log_dir) as procs:
         warm = generate(4 * count, seed=99, prefix=f"warm-{count}")
         began = time.monotonic()
         sc.drain(sc.send(warm, None), set(), timeout)
         wait_until(lambda: group_members(sc.settings) >= count, timeout, f"{count} members", 1.0)
         out["startup_s"] = time.monotonic() - began
 
+        busy0 = inference_seconds(procs)
         t0 = time.time()
         sent = sc.send(burst, None)
         sc.drain(sent, set(), timeout)
         with sc.seen.lock:
             last = max(sc.seen.enriched[i] for i in sent)
         out["burst_rate"] = len(burst) / (last - t0)
+        out["burst_busy"] = (inference_seconds(procs) - busy0) / ((last - t0) * count)
         out["burst_load"] = load()
         for rate, articles in phases:
             events = {a.id for a in articles if a.event}
@@ -279,7 +308,7 @@ def run_scenario(
             out[f"rate {rate:g}/s"] = (enriched, alerts, load())
         stop.set()
     out["blocking_warnings"] = sum(
-        log.read_text(errors="replace").count("blocking the event loop") for log in logs
+        proc.log.read_text(errors="replace").count("blocking the event loop") for proc in procs
     )
     collector.join(5)
     sc.producer.close()
@@ -347,7 +376,8 @@ def main() -> int:
                 results.append(res)
                 print(f"\n== {count} worker(s), worker.batch_size {size} "
                       f"(ready after {res['startup_s']:.0f}s)")
-                print(f"burst: {res['burst_rate']:.1f} articles/s  [{res['burst_load']}]")
+                print(f"burst: {res['burst_rate']:.1f} articles/s, inference thread busy "
+                      f"{res['burst_busy']:.0%} of it  [{res['burst_load']}]")
                 for r in rates:
                     enriched, alerts, at = res[f"rate {r:g}/s"]
                     print(f"at {r:g}/s  produce-to-enriched {summary(enriched)}")

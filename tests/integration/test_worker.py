@@ -60,12 +60,17 @@ def test_poison_message_is_dead_lettered_and_the_stream_goes_on(
     enriched = TopicReader(settings.kafka.bootstrap_servers, settings.topics.enriched)
     good = _article("after-poison", STORIES / "accept-mediation.txt", "Outlet A", "https://a/1")
     _publish(settings, b"\xff\x00 this is not an article", b'{"schema": 1, "id": "x"}', good)
+    # and one on the event stage's input, in the same batch as the good article's record
+    producer = make_producer(settings)
+    producer.send(settings.topics.enriched, key=b"poison", value=b'{"article": 7}').get(30)
+    producer.close()
     with NewsmonProcess(settings, tmp_path / "worker.log", "worker") as worker:
-        enriched.wait_for(lambda r: len(r) >= 1, WAIT_S)
-        dead.wait_for(lambda r: len(r) >= 2, 30)
-        assert [r["article"]["id"] for r in enriched.records] == ["after-poison"], worker.log_tail()
-        assert len(dead.records) == 2
-        assert {r["stage"] for r in dead.records} == {"enrich"}
+        enriched.wait_for(lambda r: len(r) >= 2, WAIT_S)
+        dead.wait_for(lambda r: len(r) >= 3, 30)
+        good_ids = [r["article"]["id"] for r in enriched.records if isinstance(r["article"], dict)]
+        assert good_ids == ["after-poison"], worker.log_tail()
+        assert len(dead.records) == 3
+        assert sorted(r["stage"] for r in dead.records) == ["enrich", "enrich", "events"]
         errors = sorted(r["error"] for r in dead.records)  # dead letters span partitions
         assert any("missing field 'feed_id'" in e for e in errors), errors
         assert any("not valid JSON" in e for e in errors), errors

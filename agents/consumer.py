@@ -11,6 +11,11 @@ Why (the reproduction and the reasoning are in docs/delivery.md):
 2. **No commit over an unprocessed head.** Faust's ``_new_offset`` lets the lowest acked offset
    be one above the committed offset, i.e. it commits past the one record at the committed
    offset that was never acked. Here the head must be acked itself.
+3. **No head lost for good.** With 2., a partition whose head record is neither acked nor held
+   anywhere in the process any more (its ack or the record itself lost in Faust's bookkeeping,
+   e.g. around a broker restart) could never commit again while the worker idles. Such a
+   partition is read again from its committed offset (:func:`pipeline.kafka.offsets.head_lost`):
+   a duplicate at worst, never a commit of a record that was not processed.
 
 Everything else (fetching, rebalancing, acks from ``take()``, flushing the producer before a
 commit) is Faust's own code. Kept to the consumer so that app options can change freely.
@@ -18,17 +23,26 @@ commit) is Faust's own code. Kept to the consumer so that app options can change
 
 from __future__ import annotations
 
+import gc
+import logging
+import time
+import weakref
 from collections.abc import AsyncIterator
 from typing import Any
 
 import faust
+from faust.exceptions import ConsumerNotStarted
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP, Message
 
-from pipeline.kafka.offsets import ContiguousReads, Verdict
+from pipeline.kafka.offsets import ContiguousReads, LostHeads, Verdict, head_lost
 from pipeline.logs import get_logger, log_event
 
 log = get_logger("newsmon.agents.consumer")
+#: How long the record at a partition's committed offset must stay lost before the partition is
+#: read again from there (pipeline.kafka.offsets.LostHeads: only a guard against transient
+#: states; well below the progress watchdog's ``worker.stall_after_s``).
+LOST_HEAD_AFTER_S = 10.0
 
 
 class ContiguousConsumer(faust_aiokafka.Consumer):
@@ -37,6 +51,11 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._reads = ContiguousReads()
+        # every stream record handed on, for as long as anything in the process still holds it
+        self._handed: weakref.WeakValueDictionary[tuple[TP, int], Message] = (
+            weakref.WeakValueDictionary()
+        )
+        self._lost_heads = LostHeads(LOST_HEAD_AFTER_S)
 
     def _checked(self, tp: TP) -> bool:
         return tp.topic not in self.app.tables.changelog_topics
@@ -72,6 +91,7 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
                     partition=tp.partition,
                     resumed_at=message.offset,
                 )
+            self._handed[(tp, message.offset)] = message
             yield tp, message
 
     async def perform_seek(self) -> None:
@@ -86,6 +106,7 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
     async def on_partitions_revoked(self, revoked: set[TP]) -> None:
         for tp in revoked:
             self._reads.forget(tp)
+            self._lost_heads.forget(tp)
         await super().on_partitions_revoked(revoked)
 
     def _new_offset(self, tp: TP) -> int | None:
@@ -94,6 +115,51 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
         if acked and committed is not None and not self._gap[tp] and min(acked) > committed:
             return None  # the record at the committed offset is not done yet
         return super()._new_offset(tp)
+
+    async def commit(self, topics: Any = None, start_new_transaction: bool = True) -> bool:
+        await self._reread_lost_heads()
+        return await super().commit(topics, start_new_transaction=start_new_transaction)
+
+    async def _reread_lost_heads(self) -> None:
+        """Read a partition again from its committed offset when the record there is lost.
+
+        Runs before every commit (the commit timer: once a second). Skipped while a commit is
+        in flight (it has taken its acks out of ``_acked`` but not yet moved the committed
+        offset) and while the flow is stopped (a rebalance seeks anyway).
+        """
+        if self._commit_fut is not None or not self.flow_active:
+            return
+        try:
+            assignment = self.assignment()
+        except ConsumerNotStarted:
+            return
+        now = time.monotonic()
+        collected = False
+        for tp in assignment:
+            if not self._checked(tp) or tp in self._paused_partitions:
+                continue
+            committed = self._committed_offset.get(tp)
+            expected = self._reads.expected(tp)
+            acked = committed in self._acked_index.get(tp, ())
+            # first without looking at liveness, which needs a garbage collection to be sure
+            suspect = head_lost(committed, expected, acked, head_alive=False)
+            if committed is None or not self._lost_heads.due(tp, committed, suspect, now):
+                continue
+            if not collected:
+                gc.collect()  # a dead record in a reference cycle must not count as alive
+                collected = True
+            if not head_lost(committed, expected, acked, (tp, committed) in self._handed):
+                continue  # still queued or being processed: it will be acked in due course
+            log_event(
+                log,
+                "lost_head_reread",
+                level=logging.WARNING,
+                topic=tp.topic,
+                partition=tp.partition,
+                committed=committed,
+                read_up_to=expected,
+            )
+            await self.seek(tp, committed)
 
 
 class ContiguousTransport(faust_aiokafka.Transport):

@@ -68,3 +68,52 @@ class ContiguousReads:
             return Verdict.HOLE
         self._refetching[tp] = want
         return Verdict.REFETCH
+
+
+def head_lost(
+    committed: int | None, expected: int | None, head_acked: bool, head_alive: bool
+) -> bool:
+    """Whether the record at the committed offset can no longer be acknowledged by anyone.
+
+    A partition commits only up to the first record not acked (the record *at* the committed
+    offset, ``agents/consumer.py``). If that record was already handed on (``expected`` is past
+    it), is not acked, and no object for it exists any more in this process (not queued, not
+    in a ``take()`` buffer, not being processed), nothing will ever ack it: every commit of the
+    partition waits for good. That happens when Faust's bookkeeping loses the record's ack or
+    the record itself while the position has moved on (docs/delivery.md, "Commits stuck after
+    a broker restart"). Reading the partition again from the committed offset is then the only
+    way on that never counts an unprocessed record as done.
+    """
+    if committed is None or expected is None or expected <= committed:
+        return False  # not handed on yet (or just sought back to it): the fetch will bring it
+    return not head_acked and not head_alive
+
+
+@dataclass
+class LostHeads:
+    """When to read a partition again whose head stayed lost for ``after_s`` (see head_lost).
+
+    The delay only keeps transient states out (an object the garbage collector has not freed
+    yet, a commit finishing); correctness does not depend on it, since a re-read can only cause
+    a duplicate, never a skipped record.
+    """
+
+    after_s: float
+    _since: dict[Hashable, tuple[int, float]] = field(default_factory=dict)
+
+    def due(self, tp: Hashable, committed: int, lost: bool, now: float) -> bool:
+        """True once the head at ``committed`` has been lost for ``after_s``; then re-armed."""
+        if not lost:
+            self._since.pop(tp, None)
+            return False
+        first = self._since.get(tp)
+        if first is None or first[0] != committed:
+            self._since[tp] = (committed, now)
+            return False
+        if now - first[1] >= self.after_s:
+            self._since[tp] = (committed, now)  # if the re-read did not help, again later
+            return True
+        return False
+
+    def forget(self, tp: Hashable) -> None:
+        self._since.pop(tp, None)

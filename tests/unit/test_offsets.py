@@ -1,8 +1,9 @@
-"""ContiguousReads: a consumer never hands on a record beyond one it has not read."""
+"""ContiguousReads: a consumer never hands on a record beyond one it has not read.
+head_lost / LostHeads: a partition whose committed record can never be acked is read again."""
 
 from __future__ import annotations
 
-from pipeline.kafka.offsets import ContiguousReads, Verdict
+from pipeline.kafka.offsets import ContiguousReads, LostHeads, Verdict, head_lost
 
 TP = ("news.articles", 0)
 
@@ -50,3 +51,41 @@ def test_a_seek_clears_a_pending_refetch_and_forget_drops_the_partition() -> Non
     reads.forget(TP)
     assert reads.expected(TP) is None
     assert reads.check(TP, 99) is Verdict.DELIVER
+
+
+def test_a_head_handed_on_unacked_and_gone_is_lost() -> None:
+    # the broker-restart stall: committed 32, records read up to 81, the record at 32 neither
+    # acked nor held anywhere any more -> no commit of the partition can ever move again
+    assert head_lost(32, 82, head_acked=False, head_alive=False)
+
+
+def test_a_head_still_queued_or_processing_or_acked_is_not_lost() -> None:
+    assert not head_lost(32, 82, head_acked=False, head_alive=True)  # in a take() batch
+    assert not head_lost(32, 82, head_acked=True, head_alive=False)  # the commit will move
+
+
+def test_a_head_not_handed_on_yet_is_not_lost() -> None:
+    assert not head_lost(32, 32, head_acked=False, head_alive=False)  # just sought back to it
+    assert not head_lost(32, None, head_acked=False, head_alive=False)  # nothing read yet
+    assert not head_lost(None, 82, head_acked=False, head_alive=False)  # never committed
+
+
+def test_a_lost_head_is_due_for_a_reread_only_after_the_delay_and_then_again_later() -> None:
+    heads = LostHeads(after_s=10.0)
+    assert not heads.due(TP, 32, lost=True, now=100.0)
+    assert not heads.due(TP, 32, lost=True, now=109.0)
+    assert heads.due(TP, 32, lost=True, now=110.0)
+    assert not heads.due(TP, 32, lost=True, now=111.0)  # re-armed: the re-read gets its time
+    assert heads.due(TP, 32, lost=True, now=120.0)
+
+
+def test_a_head_found_again_or_a_moved_commit_restarts_the_delay() -> None:
+    heads = LostHeads(after_s=10.0)
+    assert not heads.due(TP, 32, lost=True, now=100.0)
+    assert not heads.due(TP, 32, lost=False, now=105.0)  # e.g. acked meanwhile
+    assert not heads.due(TP, 32, lost=True, now=111.0)
+    assert not heads.due(TP, 36, lost=True, now=119.0)  # the commit moved: a new head
+    assert not heads.due(TP, 36, lost=True, now=128.0)
+    assert heads.due(TP, 36, lost=True, now=129.0)
+    heads.forget(TP)
+    assert not heads.due(TP, 36, lost=True, now=200.0)

@@ -23,7 +23,6 @@ commit) is Faust's own code. Kept to the consumer so that app options can change
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 import weakref
@@ -134,7 +133,6 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
         except ConsumerNotStarted:
             return
         now = time.monotonic()
-        collected = False
         for tp in assignment:
             if not self._checked(tp) or tp in self._paused_partitions:
                 continue
@@ -145,9 +143,10 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
             suspect = head_lost(committed, expected, acked, head_alive=False)
             if committed is None or not self._lost_heads.due(tp, committed, suspect, now):
                 continue
-            if not collected:
-                gc.collect()  # a dead record in a reference cycle must not count as alive
-                collected = True
+            # No gc.collect() to be sure: on a worker's heap (torch, spaCy) a full collection
+            # holds the event loop for tenths of a second, and a queued head in a backlog is
+            # suspect every 10 s. A dead record kept only by a reference cycle just counts as
+            # alive until the collector's own next pass; the check after that sees it gone.
             if not head_lost(committed, expected, acked, (tp, committed) in self._handed):
                 continue  # still queued or being processed: it will be acked in due course
             log_event(

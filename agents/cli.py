@@ -4,6 +4,7 @@ core library's CLI can offer it without ``pipeline`` ever importing ``agents``."
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from pipeline.config import Settings
@@ -29,6 +30,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         from pipeline.kafka.admin import preflight
 
         preflight(settings)  # wrong password / untrusted CA: one line now, before any client
+    sys.setswitchinterval(settings.worker.gil_switch_interval_ms / 1000)
     t = settings.topics
     # Probes and metrics come up first, so "not ready: models loading" is visible while it lasts.
     service = start_service_health(

@@ -315,6 +315,20 @@ def run_scenario(
     return out
 
 
+def with_settings(base: Settings, variant: str) -> Settings:
+    """``base`` with ``section.key=value`` overrides (comma-separated), validated like YAML."""
+    settings = base.model_copy(deep=True)
+    for item in filter(None, (x.strip() for x in variant.split(","))):
+        dotted, _, value = item.partition("=")
+        section_name, _, key = dotted.partition(".")
+        section = getattr(settings, section_name, None)
+        if section is None or key not in type(section).model_fields:
+            raise SystemExit(f"benchmark: --variants: unknown setting {dotted!r}")
+        updated = type(section).model_validate({**section.model_dump(), key: value})
+        setattr(settings, section_name, updated)
+    return settings
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=240, help="burst size (articles)")
@@ -324,6 +338,11 @@ def main() -> int:
     ap.add_argument("--batch-sizes", default="",
                     help="worker.batch_size values to compare, comma-separated (default: the "
                          "configured one); each runs every worker count")
+    ap.add_argument("--variants", default="",
+                    help="worker settings to compare, ';' between variants, ',' between "
+                         "settings of one, e.g. 'models.torch_threads=1;"
+                         "worker.gil_switch_interval_ms=0.25' (the in-process figure keeps the "
+                         "configured settings); each runs every worker count and batch size")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds to wait per phase")
     args = ap.parse_args()
     rates = [float(r) for r in args.rates.split(",") if r]
@@ -369,12 +388,18 @@ def main() -> int:
         broker.start()
         try:
             base.kafka.bootstrap_servers = broker.bootstrap
-            for count, size in [(c, b) for b in sizes for c in counts]:
-                base.worker.batch_size = size
-                res = run_scenario(base, count, burst, phases, root, args.timeout)
+            variants = [v.strip() for v in args.variants.split(";")] or [""]
+            for variant, count, size in [
+                (v, c, b) for v in variants for b in sizes for c in counts
+            ]:
+                worker_settings = with_settings(base, variant)
+                worker_settings.worker.batch_size = size
+                res = run_scenario(worker_settings, count, burst, phases, root, args.timeout)
                 res["batch_size"] = size
+                res["variant"] = variant
                 results.append(res)
-                print(f"\n== {count} worker(s), worker.batch_size {size} "
+                print(f"\n== {count} worker(s), worker.batch_size {size}"
+                      f"{', ' + variant if variant else ''} "
                       f"(ready after {res['startup_s']:.0f}s)")
                 print(f"burst: {res['burst_rate']:.1f} articles/s, inference thread busy "
                       f"{res['burst_busy']:.0%} of it  [{res['burst_load']}]")
@@ -390,7 +415,8 @@ def main() -> int:
     mean_in = statistics.mean(rates_in)
     print(f"\nin-process again: {rates_in[1]:.1f} articles/s  [{load()}]")
     for res in results:
-        print(f"RATIO {res['workers']} worker(s), batch {res['batch_size']}: stream burst "
+        label = f", {res['variant']}" if res["variant"] else ""
+        print(f"RATIO {res['workers']} worker(s), batch {res['batch_size']}{label}: stream burst "
               f"{res['burst_rate']:.1f} / in-process {mean_in:.1f} articles/s = "
               f"{res['burst_rate'] / mean_in:.2f}")
     return 0

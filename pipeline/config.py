@@ -185,6 +185,11 @@ class WorkerSettings(_Section):
     # Progress watchdog: a partition with lag whose committed offset did not move this long is
     # reported stalled (/readyz 503, newsmon_stalled_partitions).
     stall_after_s: float = Field(60.0, gt=0)
+    # How long one thread may hold the GIL while another waits (CPython's default: 5 ms). The
+    # worker's inference thread gives up the GIL around every tensor op and must win it back
+    # from the event loop and the event-detection thread each time (benchmarks/pipeline.py
+    # --variants compares values).
+    gil_switch_interval_ms: float = Field(5.0, gt=0, le=100)
 
     @model_validator(mode="after")
     def _heartbeat_fits_session(self) -> WorkerSettings:

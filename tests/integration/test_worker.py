@@ -123,37 +123,6 @@ def test_one_alert_per_event_across_outlets_and_an_update_on_acceptance(
         assert update["independent_source_count"] == 3
 
 
-def test_sigkill_after_the_first_alert_and_restart_refire_nothing(
-    kafka_settings: Settings, tmp_path: Path
-) -> None:
-    settings = kafka_settings
-    bootstrap = settings.kafka.bootstrap_servers
-    mediation = TopicReader(bootstrap, settings.topics.alerts_mediation)
-    sanctions = TopicReader(bootstrap, settings.topics.alerts_sanctions)
-    enriched = TopicReader(bootstrap, settings.topics.enriched)
-    _publish(settings, _article("seed", SEED_FILE, "Outlet A", "https://a.example/seed"))
-    worker = NewsmonProcess(settings, tmp_path / "worker1.log", "worker")
-    mediation.wait_for(lambda r: len(r) >= 1, WAIT_S)
-    worker.stop(signal.SIGKILL)
-    assert len(mediation.records) == 1, worker.log_tail()
-
-    with NewsmonProcess(settings, tmp_path / "worker2.log", "worker") as again:
-        # Re-publish the seed from another outlet and a marker article after it; once the
-        # marker is enriched, everything before it has been through the worker again.
-        _publish(
-            settings,
-            _article("seed-again", SEED_FILE, "Outlet B", "https://b.example/seed"),
-            _article("marker", STORIES / "accept-mediation.txt", "Outlet C", "https://c/1"),
-        )
-        enriched.wait_for(lambda r: any(x["article"]["id"] == "marker" for x in r), WAIT_S)
-        time.sleep(3)
-        mediation.poll(3)
-        sanctions.poll(2)
-        kinds = _kinds(mediation.records)
-        assert kinds.count(("new", "offer")) == 1, (kinds, again.log_tail())
-        assert [k for k, _ in _kinds(sanctions.records)] == ["new"]
-
-
 def test_sigterm_during_a_batch_exits_quickly_and_loses_nothing(
     kafka_settings: Settings, tmp_path: Path
 ) -> None:

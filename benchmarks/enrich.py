@@ -15,6 +15,7 @@ of ``--repeat`` runs, which filters out noise from other processes on a shared m
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -115,6 +116,13 @@ def make_articles(n: int, seed: int = 7) -> list[Article]:
             )
         )
     return out
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:  # not Linux
+        return "?"
 
 
 def best_of(repeat: int, fn: Callable[[], Any]) -> float:
@@ -235,6 +243,7 @@ def run_benchmark(args: argparse.Namespace, settings: Any) -> int:
         print(f"  {name}: {len(windows)} windows, {toks / len(windows):.0f} tokens each on average")
 
     enricher.enrich_batch(articles[:16])  # warm-up: allocator, lazy init
+    load_at_start = _loadavg()  # other processes on a shared machine skew every figure
 
     # Every configuration runs once per round, rounds interleaved, best round kept: a burst
     # of load from other processes then hurts one round of each, not one configuration.
@@ -285,7 +294,8 @@ def run_benchmark(args: argparse.Namespace, settings: Any) -> int:
     print("  raw forward    " + "  ".join(f"bs{b}={v:.1f}" for b, v in raw.items()))
     print(f"  one at a time  {one:.1f}")
     print("  batched stage  " + "  ".join(f"bs{b}={v:.1f}" for b, v in batched.items()))
-    print(f"\nraw forward (best, bs{raw_bs})     {raw[raw_bs]:8.1f} articles/s")
+    print(f"\nload average {_loadavg()} on {os.cpu_count()} cores (at start: {load_at_start})")
+    print(f"raw forward (best, bs{raw_bs})     {raw[raw_bs]:8.1f} articles/s")
     print(f"enrich one at a time            {one:8.1f} articles/s")
     print(f"enrich batched (best, bs{bat_bs})   {batched[bat_bs]:8.1f} articles/s")
     ratio_one = batched[bat_bs] / one
@@ -296,6 +306,7 @@ def run_benchmark(args: argparse.Namespace, settings: Any) -> int:
         ratio_parser = with_rate / bare_rate
         parse_ms = 1000 * best[("parser", bat_size)] / n
         print(f"parser (models.parser) alone    {parse_ms:8.2f} ms/article")
+        print_parser_breakdown(enricher, articles, texts, args.repeat)
         print(f"enrich bs{bat_size} without parser       {bare_rate:8.1f} articles/s")
         print(f"enrich bs{bat_size} with parser          {with_rate:8.1f} articles/s")
         print(f"with / without parser           {ratio_parser:8.2f}   (target >= 0.80)")
@@ -307,6 +318,42 @@ def run_benchmark(args: argparse.Namespace, settings: Any) -> int:
     print(f"batched / one at a time         {ratio_one:8.2f}   (target > 1.00)")
     print_head_cost(enricher, texts, args.repeat)
     return 0 if ratio_raw >= 0.8 and ratio_one > 1.0 and ratio_parser >= 0.8 else 1
+
+
+def print_parser_breakdown(
+    enricher: Enricher, articles: list[Article], texts: list[str], repeat: int
+) -> None:
+    """Where the parser's time goes, per article: the sentence filter, each spaCy component
+    (run one after the other on the filtered sentences, as ``nlp.pipe`` runs them, with the
+    parser's batch size), and the records built from the docs (the rest of ``parse``)."""
+    parser = enricher.parser
+    if parser is None:
+        return
+    n = len(texts)
+    titles = [len((a.title or "").strip()) for a in articles]
+    jobs = parser.select(texts, titles)
+    chunks = [texts[ti][a:b] for ti, a, b in jobs]
+    nlp = parser.nlp
+    steps = [("tokenizer", None)] + [
+        (name, proc) for name, proc in nlp.pipeline if name not in parser.disable
+    ]
+    best: dict[str, float] = {}
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        parser.select(texts, titles)
+        best["filter"] = min(best.get("filter", 1e9), time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        docs = [nlp.make_doc(c) for c in chunks]
+        best["tokenizer"] = min(best.get("tokenizer", 1e9), time.perf_counter() - t0)
+        for name, proc in steps[1:]:
+            t0 = time.perf_counter()
+            docs = list(proc.pipe(docs, batch_size=parser.batch_size))
+            best[name] = min(best.get(name, 1e9), time.perf_counter() - t0)
+    tokens = sum(len(d) for d in docs)
+    print(
+        f"  {len(chunks) / n:.2f} sentences, {tokens / n:.0f} tokens parsed per article; "
+        "ms/article: " + "  ".join(f"{k} {1000 * v / n:.2f}" for k, v in best.items())
+    )
 
 
 def print_head_cost(enricher: Enricher, texts: list[str], repeat: int) -> None:

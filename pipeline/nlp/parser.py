@@ -93,6 +93,20 @@ class SentenceParser:
         # spaCy's NER is about half the parse cost; without it no spans are returned
         self.disable = [] if entities or "ner" not in nlp.pipe_names else ["ner"]
 
+    def select(
+        self, texts: Sequence[str], titles: Sequence[int] | None = None
+    ) -> list[tuple[int, int, int]]:
+        """The sentences :meth:`parse` parses, as (text index, start, end)."""
+        jobs: list[tuple[int, int, int]] = []
+        for ti, text in enumerate(texts):
+            title_len = titles[ti] if titles is not None else 0
+            for a, b in split_sentences(text):
+                if not PARSE_READ.search(text, a, b):
+                    continue  # no event can come of this sentence's parse
+                if (title_len and a < title_len) or EVENT_CUE.search(text, a, b):
+                    jobs.append((ti, a, b))
+        return jobs
+
     def parse(
         self, texts: Sequence[str], titles: Sequence[int] | None = None
     ) -> list[tuple[list[ParsedSentence], list[SpanLabel]]]:
@@ -101,14 +115,7 @@ class SentenceParser:
         ``titles[i]`` is the length of text i's title prefix (its first sentence span is parsed
         whatever it says); 0 or missing means no title.
         """
-        jobs: list[tuple[int, int, int]] = []  # (text index, start, end)
-        for ti, text in enumerate(texts):
-            title_len = titles[ti] if titles is not None else 0
-            for a, b in split_sentences(text):
-                if not PARSE_READ.search(text, a, b):
-                    continue  # no event can come of this sentence's parse
-                if (title_len and a < title_len) or EVENT_CUE.search(text, a, b):
-                    jobs.append((ti, a, b))
+        jobs = self.select(texts, titles)
         out: list[tuple[list[ParsedSentence], list[SpanLabel]]] = [([], []) for _ in texts]
         if not jobs:
             return out

@@ -101,6 +101,22 @@ def raise_if_refused(kafka: KafkaSettings | None, *texts: str) -> None:
             raise BrokerAuthError(reason)
 
 
+def dropped_at_login(kafka: KafkaSettings, messages: list[str]) -> bool:
+    """Whether a SASL broker took every connection and then dropped it, never refusing one.
+
+    A broker that refuses credentials answers with an error and closes the socket; when the
+    close reaches kafka-python first, all the client reports is "socket disconnected". A broker
+    that is down refuses the TCP connection instead, and one that is slow times out."""
+    from pipeline.kafka.security import uses_sasl
+
+    if not uses_sasl(kafka):
+        return False
+    text = "\n".join(messages)
+    dropped = text.count("socket disconnected")
+    absent = ("ECONNREFUSED", "Connection refused", "timed out", "Timeout", "Errno")
+    return dropped >= 2 and not any(word in text for word in absent)
+
+
 def wait_for_broker(
     bootstrap: str, timeout: float = 30.0, kafka: KafkaSettings | None = None
 ) -> dict[str, object]:
@@ -113,6 +129,7 @@ def wait_for_broker(
     credentials or its certificate is not trusted."""
     deadline = time.monotonic() + timeout
     last: Exception | None = None
+    seen: list[str] = []
     attempt_s = 2.0  # short at first: a refusal shows within a second, then back off to 10 s
     while True:
         remaining = deadline - time.monotonic()
@@ -127,11 +144,19 @@ def wait_for_broker(
                 last = RuntimeError("metadata lists no brokers yet")
             except (KafkaError, OSError, ValueError) as exc:
                 last = exc
+                seen.extend(recorder.messages)
                 raise_if_refused(kafka, repr(exc), *recorder.messages)
                 if recorder.messages:  # "unable to bootstrap" says less than the client's line
                     last = RuntimeError(f"{exc}; the client said: {recorder.messages[-1]}")
         attempt_s = min(10.0, attempt_s * 2)
         time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+    if kafka is not None and dropped_at_login(kafka, seen):
+        raise BrokerAuthError(
+            f"the broker at {bootstrap} accepted every connection and closed it during SASL "
+            f"{kafka.sasl_mechanism} authentication as kafka.sasl_username "
+            f"{kafka.sasl_username!r}: check the password in kafka.sasl_password_env / "
+            "kafka.sasl_password_file and kafka.sasl_mechanism"
+        )
     if kafka is not None and last is not None:
         last = RuntimeError(redact(repr(last), kafka))
     raise BrokerUnavailable(

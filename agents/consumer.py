@@ -139,7 +139,7 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
             committed = self._committed_offset.get(tp)
             expected = self._reads.expected(tp)
             acked = committed in self._acked_index.get(tp, ())
-            # first without looking at liveness, which needs a garbage collection to be sure
+            # first without looking at liveness: the 10 s delay is armed on this alone
             suspect = head_lost(committed, expected, acked, head_alive=False)
             if committed is None or not self._lost_heads.due(tp, committed, suspect, now):
                 continue

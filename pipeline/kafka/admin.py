@@ -18,7 +18,13 @@ from kafka import KafkaAdminClient
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from pipeline.config import KafkaSettings, Settings
-from pipeline.kafka.security import BrokerAuthError, client_kwargs, explain_refusal, redact
+from pipeline.kafka.security import (
+    BrokerAuthError,
+    client_kwargs,
+    explain_refusal,
+    redact,
+    uses_sasl,
+)
 from pipeline.logs import get_logger, log_event
 
 logger = get_logger(__name__)
@@ -107,8 +113,6 @@ def dropped_at_login(kafka: KafkaSettings, messages: list[str]) -> bool:
     A broker that refuses credentials answers with an error and closes the socket; when the
     close reaches kafka-python first, all the client reports is "socket disconnected". A broker
     that is down refuses the TCP connection instead, and one that is slow times out."""
-    from pipeline.kafka.security import uses_sasl
-
     if not uses_sasl(kafka):
         return False
     text = "\n".join(messages)

@@ -65,6 +65,9 @@ def create_app(settings: Settings, **overrides: Any) -> faust.App:
         "broker_session_timeout": settings.worker.session_timeout_s,
         "broker_heartbeat_interval": settings.worker.heartbeat_interval_s,
         "broker_rebalance_timeout": settings.worker.rebalance_timeout_s,
+        # partitions interleaved after a restart (pipeline.config.WorkerSettings says why)
+        "stream_buffer_maxsize": settings.worker.prefetch_records,
+        "consumer_max_fetch_size": settings.worker.fetch_partition_kib * 1024,
     }
     options.update(overrides)
     # NewsmonApp: Faust's consumer with the read/commit corrections of agents/consumer.py

@@ -162,6 +162,9 @@ class ModelSettings(_Section):
     max_length: int = Field(256, ge=16)
     batch_size: int = Field(16, ge=1)
     torch_threads: int | None = None
+    # Embeddings that are the same on every start (topic phrases) are kept here, keyed by the
+    # weights, so a restarted worker skips that forward; None: always computed
+    embedding_cache_dir: str | None = "~/.cache/newsmon/embeddings"
     # Off by default: hub ids load from the local cache only, so an offline worker fails fast
     # (and falls back) instead of waiting on network timeouts.
     allow_download: bool = False
@@ -190,6 +193,12 @@ class WorkerSettings(_Section):
     # from the event loop and the event-detection thread each time (benchmarks/pipeline.py
     # --variants compares values).
     gil_switch_interval_ms: float = Field(5.0, gt=0, le=100)
+    # Read-ahead per agent and per partition. Faust's defaults (4,096 records queued per agent,
+    # 1 MiB fetched per partition) let one partition's backlog fill the queue after a restart,
+    # so the other partitions wait minutes behind it; small values keep partitions interleaved
+    # and bound what a kill makes the next worker read again (benchmarks/crash_soak.py).
+    prefetch_records: int = Field(256, ge=1)
+    fetch_partition_kib: int = Field(64, ge=1)
 
     @model_validator(mode="after")
     def _heartbeat_fits_session(self) -> WorkerSettings:

@@ -162,7 +162,9 @@ class Enricher:
                 fallback = True
                 self.topic_scorer = NullTopicScorer(self.taxonomy)
             else:
-                zero_shot = EncoderTopicScorer(self.taxonomy, encoder, self.batch_size)
+                zero_shot = EncoderTopicScorer(
+                    self.taxonomy, encoder, self.batch_size, settings.embedding_cache_dir
+                )
                 self.topic_scorer, head_problem = with_head(zero_shot)
                 if head_problem:  # a bad or mismatched weights file: zero-shot, said loudly
                     fallback = True

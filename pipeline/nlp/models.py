@@ -52,6 +52,9 @@ class LoadedModel:
     model: Any  # torch.nn.Module
     device: Any  # torch.device
     max_length: int  # tokens per forward, special tokens included
+    # Changes whenever the weights can have changed: the version plus, for a directory, each
+    # file's size and modification time (embeddings cached under it stay valid while it holds)
+    weights_tag: str = ""
     # Fast tokenizers raise "Already borrowed" when two threads use one concurrently;
     # tokenisation is cheap, so a lock is the simplest correct answer.
     tokenizer_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -177,6 +180,35 @@ def resolve_source(name: str, allow_download: bool) -> tuple[str, str]:
     return name, f"{name}@hub"
 
 
+def _weights_tag(source: str, version: str) -> str:
+    """``version`` plus the stat of a local directory's files; a hub snapshot's version
+    already names its commit, which never changes."""
+    path = Path(source)
+    if not path.is_dir():
+        return version
+    files = sorted(p for p in path.iterdir() if p.is_file())
+    stats = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files]
+    return f"{version}|{path.resolve()}|" + ",".join(stats)
+
+
+def _skip_unused_imports(transformers: Any) -> None:
+    """Keep transformers from importing scikit-learn and scipy, which it wants only for
+    assisted generation (``roc_curve``) and object-detection training losses
+    (``linear_sum_assignment``); newsmon does neither. Both are installed because
+    sentence-transformers (a dependency of the built-in encoder's package) requires them, and
+    importing them costs a starting worker 3-6 s on 2 cores: time in which a restarted
+    worker's partitions wait (benchmarks/crash_soak.py). Must run before the first model class
+    is resolved, which imports ``transformers.generation`` and ``transformers.loss``."""
+    import transformers.utils.import_utils as import_utils
+
+    def unavailable() -> bool:
+        return False
+
+    for name in ("is_sklearn_available", "is_scipy_available"):
+        setattr(import_utils, name, unavailable)
+        setattr(transformers.utils, name, unavailable)
+
+
 def _load_uncached(
     name: str, setting: str, kind: ModelKind, settings: ModelSettings
 ) -> LoadedModel:
@@ -184,6 +216,7 @@ def _load_uncached(
     import torch
     import transformers
 
+    _skip_unused_imports(transformers)
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
     local_only = not settings.allow_download
@@ -225,6 +258,7 @@ def _load_uncached(
         model=model,
         device=device,
         max_length=min(limits),
+        weights_tag=_weights_tag(source, version),
     )
     log_event(log, "model_loaded", setting=setting, model=name, version=version, kind=kind)
     return loaded

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import yaml
 
 from pipeline.config import ROOT
+from pipeline.nlp.embedding_cache import cache_key, cached_tensor
 from pipeline.nlp.models import LoadedModel, forward_windows
 from pipeline.schema import TopicScore
 
@@ -218,7 +219,13 @@ def _mean_pool(output: Any, mask: Any) -> Any:
 class EncoderTopicScorer:
     """Zero-shot topics by cosine similarity to each topic's phrases (see module doc)."""
 
-    def __init__(self, taxonomy: Taxonomy, encoder: LoadedModel, batch_size: int = 16):
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        encoder: LoadedModel,
+        batch_size: int = 16,
+        cache_dir: str | None = None,
+    ):
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.batch_size = batch_size
@@ -234,8 +241,14 @@ class EncoderTopicScorer:
                 self._owner.append(ti)
         import torch
 
-        rows = self.embed_chunks([self._window(p) for p in phrases])
-        self._phrases = torch.stack(rows) if rows else torch.zeros((0, 1))
+        windows = [self._window(p) for p in phrases]
+
+        def embed() -> Any:
+            rows = self.embed_chunks(windows)
+            return torch.stack(rows) if rows else torch.zeros((0, 1))
+
+        key = cache_key(encoder.weights_tag, "topic-phrases", windows)
+        self._phrases = cached_tensor(cache_dir if encoder.weights_tag else None, key, embed)
         self._owner_t = torch.tensor(self._owner, dtype=torch.long)
 
     def _window(self, text: str) -> list[int]:

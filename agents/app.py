@@ -8,7 +8,7 @@ failing record goes to the dead-letter topic instead of stopping the stream.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,17 +22,26 @@ from pipeline.nlp.enrich import Enricher
 
 @dataclass
 class WorkerContext:
-    """What the agents share: settings, the loaded models, one inference thread and one
-    event-detection thread (so neither runs on the event loop)."""
+    """What the agents share: settings, the models, one inference thread and one
+    event-detection thread (so neither runs on the event loop).
+
+    The models may still be loading when the app starts (``loading_models``): a restarted
+    worker joins its group and recovers its tables meanwhile, instead of after. Only the
+    inference thread touches ``enricher``, so its first batch simply waits for the load."""
 
     settings: Settings
-    enricher: Enricher
+    loading_models: Future[Enricher]
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="infer")
     )
     events_executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="events")
     )
+
+    @property
+    def enricher(self) -> Enricher:
+        """Blocks until the models are loaded; call it off the event loop only."""
+        return self.loading_models.result()
 
 
 def _broker_urls(bootstrap: str) -> list[str]:

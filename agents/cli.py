@@ -4,11 +4,19 @@ core library's CLI can offer it without ``pipeline`` ever importing ``agents``."
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from os import _exit
+from typing import TYPE_CHECKING, Any
 
-from pipeline.config import Settings
+from pipeline.cli.main import EXIT_BAD_INPUT
+from pipeline.config import ConfigError, Settings
 from pipeline.logs import get_logger, log_event
+
+if TYPE_CHECKING:
+    from pipeline.health import Health
+    from pipeline.nlp.enrich import Enricher
 
 log = get_logger("newsmon.worker")
 
@@ -16,6 +24,26 @@ log = get_logger("newsmon.worker")
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("worker", help="run the Faust worker (enrich, events, alerts agents)")
     p.set_defaults(func=run)
+
+
+def _models_done(done: Future[Enricher], health: Health) -> None:
+    """Readiness once the models are in. A load that raised (not a model falling back, which
+    the Enricher handles, but e.g. a broken taxonomy file) ends the worker at once, before the
+    inference thread takes its first batch: nothing was processed or committed, so nothing is
+    lost, and no article is dead-lettered for the worker's own fault."""
+    exc = done.exception()
+    if exc is not None:
+        log_event(log, "models_failed", 50, error=f"{type(exc).__name__}: {exc}")
+        config = isinstance(exc, ConfigError)
+        what = "configuration error" if config else "worker cannot load its models"
+        print(f"newsmon: {what}: {exc}", file=sys.stderr, flush=True)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        _exit(EXIT_BAD_INPUT if config else 1)
+        return
+    enricher = done.result()
+    health.set_ready("models", True, ", ".join(enricher.models.values()))
+    log_event(log, "models_loaded", models=enricher.models, fallback=enricher.fallback_active)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -43,11 +71,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         created = ensure_topics(settings)
         log_event(log, "topics_ready", created=created)
-        enricher = Enricher(settings.models)
-        service.health.set_ready("models", True, ", ".join(enricher.models.values()))
-        log_event(log, "models_loaded", models=enricher.models, fallback=enricher.fallback_active)
+        # The models load in the inference thread while the app joins its group and recovers
+        # its tables: a restarted worker's partitions wait for the longer of the two, not for
+        # their sum (benchmarks/crash_soak.py).
+        infer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="infer")
+        loading = infer.submit(Enricher, settings.models)
+        loading.add_done_callback(lambda done: _models_done(done, service.health))
         app = create_app(settings)
-        build_topology(app, WorkerContext(settings=settings, enricher=enricher))
+        ctx = WorkerContext(settings=settings, loading_models=loading, executor=infer)
+        build_topology(app, ctx)
         if service.lag is not None:  # progress watchdog over this worker's own partitions
             service.lag.watch_progress(
                 service.health,

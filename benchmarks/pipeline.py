@@ -154,6 +154,26 @@ def collect(settings: Settings, seen: Seen, stop: threading.Event) -> None:
 class WorkerProcess:
     log: Path
     metrics_port: int
+    pid: int = 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (all its threads), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_process(broker_pid: int, procs: list[WorkerProcess]) -> dict[str, float]:
+    """Where the machine's CPU goes: the workers, the broker, and this process (its producer
+    and the collector that decodes every enriched record and alert)."""
+    return {
+        "workers": sum(cpu_seconds(p.pid) for p in procs),
+        "broker": cpu_seconds(broker_pid),
+        "benchmark": cpu_seconds(os.getpid()),
+    }
 
 
 def inference_seconds(procs: list[WorkerProcess]) -> float:
@@ -182,11 +202,11 @@ def workers(settings: Settings, count: int, log_dir: Path) -> Iterator[list[Work
         port = free_port()
         env["NEWSMON_METRICS__WORKER_PORT"] = str(port)
         log = log_dir / f"worker-{settings.worker.app_id}-{i}.log"
-        started.append(WorkerProcess(log, port))
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "pipeline", "worker"], env=env, cwd=ROOT,
             stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
         ))
+        started.append(WorkerProcess(log, port, procs[-1].pid))
     try:
         yield started
     finally:
@@ -276,6 +296,7 @@ class Scenario:
 def run_scenario(
     base: Settings, count: int, burst: list[GeneratedArticle],
     phases: list[tuple[float, list[GeneratedArticle]]], log_dir: Path, timeout: float,
+    broker_pid: int,
 ) -> dict[str, Any]:
     sc = Scenario(base, count, log_dir)
     ensure_topics(sc.settings, timeout=60)
@@ -292,13 +313,17 @@ def run_scenario(
         out["startup_s"] = time.monotonic() - began
 
         busy0 = inference_seconds(procs)
+        cpu0 = cpu_by_process(broker_pid, procs)
         t0 = time.time()
         sent = sc.send(burst, None)
         sc.drain(sent, set(), timeout)
+        cpu1 = cpu_by_process(broker_pid, procs)
         with sc.seen.lock:
             last = max(sc.seen.enriched[i] for i in sent)
         out["burst_rate"] = len(burst) / (last - t0)
         out["burst_busy"] = (inference_seconds(procs) - busy0) / ((last - t0) * count)
+        wall = time.time() - t0
+        out["burst_cpu"] = {k: (cpu1[k] - cpu0[k]) / wall for k in cpu0}
         out["burst_load"] = load()
         for rate, articles in phases:
             events = {a.id for a in articles if a.event}
@@ -394,7 +419,8 @@ def main() -> int:
             ]:
                 worker_settings = with_settings(base, variant)
                 worker_settings.worker.batch_size = size
-                res = run_scenario(worker_settings, count, burst, phases, root, args.timeout)
+                res = run_scenario(worker_settings, count, burst, phases, root, args.timeout,
+                                   broker.status().pid or 0)
                 res["batch_size"] = size
                 res["variant"] = variant
                 results.append(res)
@@ -403,6 +429,10 @@ def main() -> int:
                       f"(ready after {res['startup_s']:.0f}s)")
                 print(f"burst: {res['burst_rate']:.1f} articles/s, inference thread busy "
                       f"{res['burst_busy']:.0%} of it  [{res['burst_load']}]")
+                cpu = res["burst_cpu"]
+                print("burst CPU, cores busy on average: " + ", ".join(
+                    f"{k} {v:.2f}" for k, v in cpu.items()
+                ) + f" (of {os.cpu_count()}; the in-process figure has them all to itself)")
                 for r in rates:
                     enriched, alerts, at = res[f"rate {r:g}/s"]
                     print(f"at {r:g}/s  produce-to-enriched {summary(enriched)}")

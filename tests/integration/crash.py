@@ -39,6 +39,8 @@ class CrashReport:
     alerts: list[tuple[str, str]]  # (event id, kind) in arrival order
     final_lag: dict[str, int]
     longest_stall_s: float
+    # where it was: input partition, and its start in seconds into the run (as kill_times)
+    longest_stall_at: tuple[int, float] = (-1, 0.0)
     kill_times: list[float] = field(default_factory=list)
     recovery_s: list[float] = field(default_factory=list)  # kill -> next new id enriched
     term_exits: list[tuple[float, int]] = field(default_factory=list)  # SIGTERM: (s, status)
@@ -71,6 +73,7 @@ class CrashReport:
             "duplicate_alerts": self.duplicate_new_alerts,
             "stuck_lag": self.stuck_lag,
             "longest_stall_s": round(self.longest_stall_s, 1),
+            "longest_stall_at": [self.longest_stall_at[0], round(self.longest_stall_at[1], 1)],
             "recovery_after_kill_s": [round(r, 1) for r in self.recovery_s],
             "wall_s": round(self.wall_s, 1),
         }
@@ -153,7 +156,8 @@ def run_crash(
 
     Stalls are measured per partition of the input topic: the longest time a partition with
     articles still to do went without a new one on ``news.enriched`` (from the first article
-    enriched on, so the first start's model load is not counted). ``recovery_s`` has, per
+    enriched on, so the first start's model load is not counted), by the timestamps the worker
+    wrote on its records, not by when this loop read them. ``recovery_s`` has, per
     kill, how long until every partition with work left had a new article enriched again."""
     started = time.monotonic()
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -175,6 +179,13 @@ def run_crash(
     killed_at = 0.0
     part_last: dict[int, float] = {}
     longest_stall = 0.0
+    stall_at: tuple[int, float] = (-1, 0.0)
+    started_wall = time.time() - (time.monotonic() - started)
+
+    def stalled(p: int, since: float, until: float) -> None:
+        nonlocal longest_stall, stall_at
+        if until - since > longest_stall:
+            longest_stall, stall_at = until - since, (p, since - started_wall)
     n_run = 0
 
     def start() -> NewsmonProcess:
@@ -197,24 +208,26 @@ def run_crash(
                     p = where[article_id][0]
                     left[p] -= 1
                     last_progress = now
+                    # when the worker wrote it, not when this loop read it: a record written
+                    # before a kill and read after it is no sign of recovery
+                    at = m.timestamp / 1000.0
                     if part_last:
-                        longest_stall = max(longest_stall, now - part_last.get(p, now))
+                        stalled(p, part_last.get(p, at), at)
                     else:
-                        part_last = dict.fromkeys(left, now)  # processing started
-                    part_last[p] = now
-                    if p in waiting:
+                        part_last = dict.fromkeys(left, at)  # processing started
+                    part_last[p] = max(part_last[p], at)
+                    if p in waiting and at > killed_at:
                         waiting.discard(p)
                         if not waiting:
-                            recovery.append(now - killed_at)
+                            recovery.append(at - killed_at)
             for msgs in alerts_c.poll(timeout_ms=0).values():
                 alerts.extend((m.key.decode(), json.loads(m.value)["kind"]) for m in msgs)
             if kills and len(seen) >= kills[0]:
                 kills.pop(0)
                 victim = len(kill_times) % len(pool)
                 pool[victim].stop(signal.SIGKILL)
-                now = time.monotonic()
-                kill_times.append(now - started)
-                killed_at = now
+                kill_times.append(time.monotonic() - started)
+                killed_at = time.time()  # the clock of the records' timestamps
                 waiting = {p for p, n in left.items() if n > 0}
                 pool[victim] = start()
             elif terms and len(seen) >= terms[0]:
@@ -223,10 +236,10 @@ def run_crash(
                 status = pool[0].stop(signal.SIGTERM, timeout=60)
                 term_exits.append((time.monotonic() - t0, status))
                 pool[0] = start()
-        now = time.monotonic()
+        now = time.time()
         for p, n in left.items():  # a partition that never finished stalled until now
             if n > 0 and p in part_last:
-                longest_stall = max(longest_stall, now - part_last[p])
+                stalled(p, part_last[p], now)
         # lag back to 0 on every input topic (the worker commits at most a second later)
         deadline = time.monotonic() + lag_timeout_s
         lag: dict[str, int] = {}
@@ -264,6 +277,7 @@ def run_crash(
         alerts=alerts,
         final_lag=lag,
         longest_stall_s=longest_stall,
+        longest_stall_at=stall_at,
         kill_times=kill_times,
         recovery_s=recovery,
         term_exits=term_exits,

@@ -17,6 +17,12 @@ Why (the reproduction and the reasoning are in docs/delivery.md):
    partition is read again from its committed offset (:func:`pipeline.kafka.offsets.head_lost`):
    a duplicate at worst, never a commit of a record that was not processed.
 
+4. **No partition starved by flow control.** When an agent's queue is nearly full, Faust stops
+   fetching the partition whose record filled it, and below the low-water mark it resumes *one*
+   paused partition per record taken, popped from a set: the same one first every time, so
+   under a steady backlog one partition could wait tens of seconds for the queue to run dry
+   (the crash soak's longest stalls came without any kill). Here any resume resumes them all.
+
 Everything else (fetching, rebalancing, acks from ``take()``, flushing the producer before a
 commit) is Faust's own code. Kept to the consumer so that app options can change freely.
 """
@@ -55,6 +61,15 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
             weakref.WeakValueDictionary()
         )
         self._lost_heads = LostHeads(LOST_HEAD_AFTER_S)
+
+    def on_buffer_drop(self, tp: TP) -> None:
+        """Resume every partition paused for a full queue, not only ``tp`` (4. above); the
+        fetch that follows is bounded by ``worker.fetch_partition_kib`` per partition."""
+        buffered = self._buffered_partitions
+        if tp in buffered:
+            # a partition Faust paused meanwhile (recovery, rebalance) stays paused
+            self._get_active_partitions().update(buffered - self._paused_partitions)
+            buffered.clear()
 
     def _checked(self, tp: TP) -> bool:
         return tp.topic not in self.app.tables.changelog_topics

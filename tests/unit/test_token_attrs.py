@@ -1,10 +1,8 @@
-"""The parser's shortcuts (replayed ruler and lemmatizer, threads, repeated sentences parsed
-once) give exactly the parses of spaCy's full pipeline run sentence by sentence: event roles
+"""The parser's shortcuts (replayed ruler and lemmatizer, repeated sentences parsed once)
+give exactly the parses of spaCy's full pipeline run sentence by sentence: event roles
 read lemma, POS and dependency labels, so any drift would change events."""
 
 from __future__ import annotations
-
-import pytest
 
 from pipeline.nlp.parser import SentenceParser, load_parser
 from pipeline.nlp.text import split_sentences
@@ -29,10 +27,9 @@ def full_pipeline(parser: SentenceParser, sentence: str) -> tuple[list, list]:
     return toks, [(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_parses_equal_the_full_spacy_pipeline(threads: int) -> None:
-    parser = load_parser("en_core_web_sm", threads=threads)
-    assert parser.copies[0].attrs is not None  # en_core_web_sm takes the fast path
+def test_parses_equal_the_full_spacy_pipeline() -> None:
+    parser = load_parser("en_core_web_sm")
+    assert parser.pipeline.attrs is not None  # en_core_web_sm takes the fast path
     sentences = [t[a:b] for t in TEXTS for a, b in split_sentences(t)] * 2  # warm caches too
     expected = [full_pipeline(parser, s) for s in sentences]
     assert parser.parse_chunks(sentences) == expected

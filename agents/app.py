@@ -31,9 +31,7 @@ class WorkerContext:
 
     settings: Settings
     loading_models: Future[Enricher]
-    executor: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="infer")
-    )
+    executor: ThreadPoolExecutor  # the inference thread, the one ``loading_models`` runs in
     events_executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="events")
     )

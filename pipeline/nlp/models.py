@@ -187,7 +187,7 @@ def _weights_tag(source: str, version: str) -> str:
     if not path.is_dir():
         return version
     files = sorted(p for p in path.iterdir() if p.is_file())
-    stats = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files]
+    stats = [f"{p.name}:{st.st_size}:{st.st_mtime_ns}" for p in files for st in [p.stat()]]
     return f"{version}|{path.resolve()}|" + ",".join(stats)
 
 

@@ -49,6 +49,8 @@ _LOCK = threading.Lock()
 # a chunk of (start, end, lemma, pos, dep, head) tokens and (start, end, label) entities,
 # offsets into the sentence
 _Parsed = tuple[list[tuple[int, int, str, str, str, int]], list[tuple[int, int, str]]]
+# one lock for the process, as the loaded pipeline (_CACHE) is shared by every SentenceParser
+_PIPE_LOCK = threading.Lock()
 
 
 class ParserUnavailable(RuntimeError):
@@ -97,7 +99,7 @@ class _Pipeline:
 
     def __init__(self, nlp: Any, entities: bool):
         self.nlp = nlp
-        self.lock = threading.Lock()
+        self.lock = _PIPE_LOCK
         self.attrs = TokenAttrs(nlp) if replayable(nlp) else None
         self.disable = [RULER, LEMMATIZER] if self.attrs is not None else []
         if not entities and "ner" in nlp.pipe_names:
@@ -135,7 +137,6 @@ class SentenceParser:
         self.batch_size = batch_size
         # spaCy's NER is about half the parse cost; without it no spans are returned
         self.pipeline = _Pipeline(nlp, entities)
-        self.disable = self.pipeline.disable
 
     def select(
         self, texts: Sequence[str], titles: Sequence[int] | None = None

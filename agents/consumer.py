@@ -16,6 +16,9 @@ Why (the reproduction and the reasoning are in docs/delivery.md):
    e.g. around a broker restart) could never commit again while the worker idles. Such a
    partition is read again from its committed offset (:func:`pipeline.kafka.offsets.head_lost`):
    a duplicate at worst, never a commit of a record that was not processed.
+   And a partition that has records waiting but none handed on for as long (the fetcher left
+   it behind, seen once after a broker restart) is sought to its committed offset and made
+   active again (:func:`pipeline.kafka.offsets.reads_starved`): nothing is read twice.
 
 4. **No partition starved by flow control.** When an agent's queue is nearly full, Faust stops
    fetching the partition whose record filled it, and below the low-water mark it resumes *one*
@@ -29,6 +32,7 @@ commit) is Faust's own code. Kept to the consumer so that app options can change
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import weakref
@@ -40,14 +44,27 @@ from faust.exceptions import ConsumerNotStarted
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP, Message
 
-from pipeline.kafka.offsets import ContiguousReads, LostHeads, Verdict, head_lost
+from pipeline.kafka.offsets import (
+    ContiguousReads,
+    HeldSince,
+    Verdict,
+    head_lost,
+    nothing_in_flight,
+    reads_starved,
+)
 from pipeline.logs import get_logger, log_event
 
 log = get_logger("newsmon.agents.consumer")
 #: How long the record at a partition's committed offset must stay lost before the partition is
-#: read again from there (pipeline.kafka.offsets.LostHeads: only a guard against transient
+#: read again from there (pipeline.kafka.offsets.HeldSince: only a guard against transient
 #: states; well below the progress watchdog's ``worker.stall_after_s``).
 LOST_HEAD_AFTER_S = 10.0
+#: How long a partition must go without a record handed on, nothing of it in flight, before its
+#: end offset is asked for; it is sought to its committed offset once two such looks this far
+#: apart both found records waiting (a fetch that was merely on its way is not a stall).
+STARVED_AFTER_S = 10.0
+#: A look at the end offsets that takes longer is given up (broker away); the next one asks again.
+END_OFFSETS_TIMEOUT_S = 5.0
 
 
 class ContiguousConsumer(faust_aiokafka.Consumer):
@@ -60,7 +77,9 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
         self._handed: weakref.WeakValueDictionary[tuple[TP, int], Message] = (
             weakref.WeakValueDictionary()
         )
-        self._lost_heads = LostHeads(LOST_HEAD_AFTER_S)
+        self._lost_heads = HeldSince(LOST_HEAD_AFTER_S)
+        self._quiet = HeldSince(STARVED_AFTER_S)  # nothing in flight
+        self._starved = HeldSince(STARVED_AFTER_S)  # ... and records waiting in the log
 
     def on_buffer_drop(self, tp: TP) -> None:
         """Resume every partition paused for a full queue, not only ``tp`` (4. above); the
@@ -121,6 +140,8 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
         for tp in revoked:
             self._reads.forget(tp)
             self._lost_heads.forget(tp)
+            self._quiet.forget(tp)
+            self._starved.forget(tp)
         await super().on_partitions_revoked(revoked)
 
     def _new_offset(self, tp: TP) -> int | None:
@@ -132,6 +153,7 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
 
     async def commit(self, topics: Any = None, start_new_transaction: bool = True) -> bool:
         await self._reread_lost_heads()
+        await self._reread_starved()
         return await super().commit(topics, start_new_transaction=start_new_transaction)
 
     async def _reread_lost_heads(self) -> None:
@@ -175,6 +197,55 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
             )
             await self.seek(tp, committed)
 
+
+    async def _reread_starved(self) -> None:
+        """Seek a partition the fetcher left behind to its committed offset, and resume it.
+
+        Runs before every commit, like the lost-head check and skipped in the same states. A
+        partition Faust paused (recovery, rebalance) is left to Faust; one paused only for a
+        full queue has records in flight, so it is never starved.
+        """
+        if self._commit_fut is not None or not self.flow_active:
+            return
+        try:
+            assignment = self.assignment()
+        except ConsumerNotStarted:
+            return
+        now = time.monotonic()
+        quiet: list[TP] = []
+        for tp in sorted(assignment):
+            if not self._checked(tp) or tp in self._paused_partitions:
+                continue
+            committed = self._committed_offset.get(tp)
+            held = nothing_in_flight(committed, self._reads.expected(tp))
+            if committed is not None and self._quiet.due(tp, committed, held, now):
+                quiet.append(tp)
+        if not quiet:
+            return
+        try:
+            ends = await asyncio.wait_for(self.highwaters(*quiet), END_OFFSETS_TIMEOUT_S)
+        except Exception as exc:  # broker away or slow: the next look asks again
+            log_event(log, "end_offsets_unknown", level=logging.DEBUG, error=repr(exc))
+            return
+        for tp in quiet:
+            committed = self._committed_offset.get(tp)
+            end = ends.get(tp)
+            starved = reads_starved(committed, self._reads.expected(tp), end)
+            if committed is None or not self._starved.due(tp, committed, starved, now):
+                continue
+            log_event(
+                log,
+                "starved_partition_reread",
+                level=logging.WARNING,
+                topic=tp.topic,
+                partition=tp.partition,
+                committed=committed,
+                end=end,
+            )
+            self._buffered_partitions.discard(tp)
+            if tp not in self._paused_partitions:
+                self._get_active_partitions().add(tp)
+            await self.seek(tp, committed)
 
 class ContiguousTransport(faust_aiokafka.Transport):
     Consumer = ContiguousConsumer

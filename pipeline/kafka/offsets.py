@@ -89,21 +89,42 @@ def head_lost(
     return not head_acked and not head_alive
 
 
+def nothing_in_flight(committed: int | None, expected: int | None) -> bool:
+    """Whether no record of the partition past its committed offset has been handed on: every
+    record read is committed (or none was read since the assignment or a seek)."""
+    return committed is not None and (expected is None or expected <= committed)
+
+
+def reads_starved(committed: int | None, expected: int | None, end: int | None) -> bool:
+    """Whether the log holds records past the committed offset and none of them was handed on.
+
+    Held for long, that is a partition the fetcher no longer serves: after a broker restart one
+    partition was seen to wait a minute with lag left, nothing of it fetched, so its head was
+    never handed on and :func:`head_lost` (which looks only at records that were) could not
+    see it (docs/delivery.md, "A partition the fetcher left behind"). Seeking it to its
+    committed offset costs nothing: with nothing in flight, no record is read twice.
+    """
+    if committed is None or end is None:
+        return False
+    return nothing_in_flight(committed, expected) and end > committed
+
+
 @dataclass
-class LostHeads:
-    """When to read a partition again whose head stayed lost for ``after_s`` (see head_lost).
+class HeldSince:
+    """When a condition at one committed offset of a partition has held for ``after_s``: a
+    head lost (head_lost) or a partition starved (reads_starved), before acting on it.
 
     The delay only keeps transient states out (an object the garbage collector has not freed
-    yet, a commit finishing); correctness does not depend on it, since a re-read can only cause
-    a duplicate, never a skipped record.
+    yet, a commit finishing, a fetch on its way); correctness does not depend on it, since the
+    action, a re-read, can only cause a duplicate, never a skipped record.
     """
 
     after_s: float
     _since: dict[Hashable, tuple[int, float]] = field(default_factory=dict)
 
-    def due(self, tp: Hashable, committed: int, lost: bool, now: float) -> bool:
-        """True once the head at ``committed`` has been lost for ``after_s``; then re-armed."""
-        if not lost:
+    def due(self, tp: Hashable, committed: int, held: bool, now: float) -> bool:
+        """True once ``held`` at ``committed`` for ``after_s`` (two looks at least); re-armed."""
+        if not held:
             self._since.pop(tp, None)
             return False
         first = self._since.get(tp)

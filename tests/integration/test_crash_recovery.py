@@ -113,12 +113,6 @@ def test_poller_killed_while_publishing_loses_nothing_and_the_outbox_drains(
     assert report["pending"] == 0  # the restarted poller drained the outbox
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open (#9): once in the last clean-clone runs (ci8, 2026-12-02) a partition's "
-    "committed offset stopped for good after the broker restart, reported by the progress "
-    "watchdog but not re-read (its head record was never handed on); docs/delivery.md",
-)
 def test_broker_killed_and_restarted_mid_run_loses_nothing(tmp_path: Path) -> None:
     """Its own broker, since it is killed: kill -9 mid-run, restart on the same data dir.
     Every article is enriched and the commits catch up (no partition left stuck: the stall

@@ -12,7 +12,7 @@ from typing import Any
 from faust.types import TP
 
 from agents.consumer import ContiguousConsumer
-from pipeline.kafka.offsets import ContiguousReads, LostHeads
+from pipeline.kafka.offsets import ContiguousReads, HeldSince
 
 ARTICLES = TP("news.articles", 0)
 
@@ -35,7 +35,7 @@ class ConsumerState:
         self._handed: weakref.WeakValueDictionary[tuple[TP, int], Any] = (
             weakref.WeakValueDictionary()
         )
-        self._lost_heads = LostHeads(after_s=0.0)  # due on the second look
+        self._lost_heads = HeldSince(after_s=0.0)  # due on the second look
         self.seeks: list[tuple[TP, int]] = []
 
     def assignment(self) -> set[TP]:

@@ -1,9 +1,17 @@
 """ContiguousReads: a consumer never hands on a record beyond one it has not read.
-head_lost / LostHeads: a partition whose committed record can never be acked is read again."""
+head_lost / HeldSince: a partition whose committed record can never be acked is read again.
+reads_starved: a partition with records waiting and none handed on is sought again."""
 
 from __future__ import annotations
 
-from pipeline.kafka.offsets import ContiguousReads, LostHeads, Verdict, head_lost
+from pipeline.kafka.offsets import (
+    ContiguousReads,
+    HeldSince,
+    Verdict,
+    head_lost,
+    nothing_in_flight,
+    reads_starved,
+)
 
 TP = ("news.articles", 0)
 
@@ -71,21 +79,34 @@ def test_a_head_not_handed_on_yet_is_not_lost() -> None:
 
 
 def test_a_lost_head_is_due_for_a_reread_only_after_the_delay_and_then_again_later() -> None:
-    heads = LostHeads(after_s=10.0)
-    assert not heads.due(TP, 32, lost=True, now=100.0)
-    assert not heads.due(TP, 32, lost=True, now=109.0)
-    assert heads.due(TP, 32, lost=True, now=110.0)
-    assert not heads.due(TP, 32, lost=True, now=111.0)  # re-armed: the re-read gets its time
-    assert heads.due(TP, 32, lost=True, now=120.0)
+    heads = HeldSince(after_s=10.0)
+    assert not heads.due(TP, 32, held=True, now=100.0)
+    assert not heads.due(TP, 32, held=True, now=109.0)
+    assert heads.due(TP, 32, held=True, now=110.0)
+    assert not heads.due(TP, 32, held=True, now=111.0)  # re-armed: the re-read gets its time
+    assert heads.due(TP, 32, held=True, now=120.0)
 
 
 def test_a_head_found_again_or_a_moved_commit_restarts_the_delay() -> None:
-    heads = LostHeads(after_s=10.0)
-    assert not heads.due(TP, 32, lost=True, now=100.0)
-    assert not heads.due(TP, 32, lost=False, now=105.0)  # e.g. acked meanwhile
-    assert not heads.due(TP, 32, lost=True, now=111.0)
-    assert not heads.due(TP, 36, lost=True, now=119.0)  # the commit moved: a new head
-    assert not heads.due(TP, 36, lost=True, now=128.0)
-    assert heads.due(TP, 36, lost=True, now=129.0)
+    heads = HeldSince(after_s=10.0)
+    assert not heads.due(TP, 32, held=True, now=100.0)
+    assert not heads.due(TP, 32, held=False, now=105.0)  # e.g. acked meanwhile
+    assert not heads.due(TP, 32, held=True, now=111.0)
+    assert not heads.due(TP, 36, held=True, now=119.0)  # the commit moved: a new head
+    assert not heads.due(TP, 36, held=True, now=128.0)
+    assert heads.due(TP, 36, held=True, now=129.0)
     heads.forget(TP)
-    assert not heads.due(TP, 36, lost=True, now=200.0)
+    assert not heads.due(TP, 36, held=True, now=200.0)
+
+
+def test_a_partition_with_records_waiting_and_none_handed_on_is_starved() -> None:
+    assert reads_starved(20, 20, end=70)  # sought to 20 (a rejoin), nothing fetched since
+    assert reads_starved(20, None, end=70)  # nothing read since the assignment
+
+
+def test_a_caught_up_or_busy_partition_is_not_starved() -> None:
+    assert not reads_starved(70, 70, end=70)  # everything read is committed, nothing waits
+    assert not reads_starved(20, 45, end=70)  # records in flight: the commit will follow
+    assert not reads_starved(20, 20, end=None)  # end unknown (broker away): no verdict
+    assert not reads_starved(None, None, end=70)  # never committed: the reset policy decides
+    assert nothing_in_flight(20, 20) and not nothing_in_flight(20, 21)

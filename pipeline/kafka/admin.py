@@ -96,6 +96,19 @@ def _quiet_kafka_client() -> Iterator[_Recorder]:
         client_logger.propagate = propagate
 
 
+def _chain(exc: BaseException) -> list[str]:
+    """The exception and what it was raised from: kafka-python's "unable to bootstrap" may
+    carry the SASL or TLS failure only as its cause."""
+    texts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        texts.append(repr(current))
+        current = current.__cause__ or current.__context__
+    return texts
+
+
 def raise_if_refused(kafka: KafkaSettings | None, *texts: str) -> None:
     """Raise :class:`BrokerAuthError` when any of ``texts`` shows an authentication or TLS
     trust failure: retrying those only turns one clear message into a loop of them."""
@@ -134,7 +147,10 @@ def wait_for_broker(
     deadline = time.monotonic() + timeout
     last: Exception | None = None
     seen: list[str] = []
-    attempt_s = 2.0  # short at first: a refusal shows within a second, then back off to 10 s
+    # A refusal shows within a second on a quiet host, but a TLS + SCRAM handshake on a loaded
+    # one can take seconds: an attempt cut off before the broker's answer reads as "timed out",
+    # not as a refusal (a CI run saw only such attempts in 15 s). Hence 4 s, then up to 10 s.
+    attempt_s = 4.0
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -149,7 +165,7 @@ def wait_for_broker(
             except (KafkaError, OSError, ValueError) as exc:
                 last = exc
                 seen.extend(recorder.messages)
-                raise_if_refused(kafka, repr(exc), *recorder.messages)
+                raise_if_refused(kafka, *_chain(exc), *recorder.messages)
                 if recorder.messages:  # "unable to bootstrap" says less than the client's line
                     last = RuntimeError(f"{exc}; the client said: {recorder.messages[-1]}")
         attempt_s = min(10.0, attempt_s * 2)
@@ -261,18 +277,20 @@ def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:
     return created
 
 
-def preflight(settings: Settings, timeout: float = 15.0) -> bool:
+def preflight(settings: Settings, timeout: float = 30.0) -> bool:
     """Fail at start on what no retry fixes: an unreadable password or certificate
     (:class:`~pipeline.kafka.security.SecurityError`), credentials the broker refuses or a
     certificate we do not trust (:class:`~pipeline.kafka.security.BrokerAuthError`).
 
     A broker that is merely not there is not fatal for processes that wait for it (the poller
     keeps articles in its outbox): that returns False. True once the broker answered. The
-    timeout leaves room for several TLS + SCRAM handshakes on a loaded host: with 5 s, a
-    refusal that took longer than the first attempts went unseen and the process ran on."""
+    timeout leaves room for several TLS + SCRAM handshakes on a loaded host: with 5 s and
+    again with 15 s (in a CI run), a refusal slower than the attempts went unseen and the
+    process ran on. A broker that is down costs a process that waits for it this much once."""
     client_kwargs(settings.kafka)
     try:
         wait_for_broker(settings.kafka.bootstrap_servers, timeout, kafka=settings.kafka)
-    except BrokerUnavailable:
+    except BrokerUnavailable as exc:
+        log_event(logger, "broker_unreachable_at_start", level=logging.WARNING, error=str(exc))
         return False
     return True

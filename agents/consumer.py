@@ -199,7 +199,8 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
 
 
     async def _reread_starved(self) -> None:
-        """Seek a partition the fetcher left behind to its committed offset, and resume it.
+        """Seek a partition the fetcher left behind to its committed offset (the log's start
+        if the group never committed it), and resume it.
 
         Runs before every commit, like the lost-head check and skipped in the same states. A
         partition Faust paused (recovery, rebalance) is left to Faust; one paused only for a
@@ -218,20 +219,28 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
                 continue
             committed = self._committed_offset.get(tp)
             held = nothing_in_flight(committed, self._reads.expected(tp))
-            if committed is not None and self._quiet.due(tp, committed, held, now):
+            if self._quiet.due(tp, _key(committed), held, now):
                 quiet.append(tp)
         if not quiet:
             return
+        fresh = [tp for tp in quiet if self._committed_offset.get(tp) is None]
         try:
             ends = await asyncio.wait_for(self.highwaters(*quiet), END_OFFSETS_TIMEOUT_S)
+            starts = (
+                await asyncio.wait_for(self.earliest_offsets(*fresh), END_OFFSETS_TIMEOUT_S)
+                if fresh
+                else {}
+            )
         except Exception as exc:  # broker away or slow: the next look asks again
             log_event(log, "end_offsets_unknown", level=logging.DEBUG, error=repr(exc))
             return
         for tp in quiet:
             committed = self._committed_offset.get(tp)
+            # never committed: the reset policy (earliest) reads from the log's start
+            position = committed if committed is not None else starts.get(tp)
             end = ends.get(tp)
-            starved = reads_starved(committed, self._reads.expected(tp), end)
-            if committed is None or not self._starved.due(tp, committed, starved, now):
+            starved = reads_starved(position, self._reads.expected(tp), end)
+            if position is None or not self._starved.due(tp, _key(committed), starved, now):
                 continue
             log_event(
                 log,
@@ -240,12 +249,18 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
                 topic=tp.topic,
                 partition=tp.partition,
                 committed=committed,
+                sought_to=position,
                 end=end,
             )
             self._buffered_partitions.discard(tp)
             if tp not in self._paused_partitions:
                 self._get_active_partitions().add(tp)
-            await self.seek(tp, committed)
+            await self.seek(tp, position)
+
+
+def _key(committed: int | None) -> int:
+    """The committed offset as a timer key: -1 for a partition the group never committed."""
+    return -1 if committed is None else committed
 
 class ContiguousTransport(faust_aiokafka.Transport):
     Consumer = ContiguousConsumer

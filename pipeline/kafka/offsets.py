@@ -91,8 +91,11 @@ def head_lost(
 
 def nothing_in_flight(committed: int | None, expected: int | None) -> bool:
     """Whether no record of the partition past its committed offset has been handed on: every
-    record read is committed (or none was read since the assignment or a seek)."""
-    return committed is not None and (expected is None or expected <= committed)
+    record read is committed, or none was read since the assignment or a seek (for a partition
+    the group never committed: none was read at all)."""
+    if committed is None:
+        return expected is None
+    return expected is None or expected <= committed
 
 
 def reads_starved(committed: int | None, expected: int | None, end: int | None) -> bool:
@@ -102,7 +105,9 @@ def reads_starved(committed: int | None, expected: int | None, end: int | None) 
     partition was seen to wait a minute with lag left, nothing of it fetched, so its head was
     never handed on and :func:`head_lost` (which looks only at records that were) could not
     see it (docs/delivery.md, "A partition the fetcher left behind"). Seeking it to its
-    committed offset costs nothing: with nothing in flight, no record is read twice.
+    committed offset costs nothing: with nothing in flight, no record is read twice. For a
+    partition the group never committed, ``committed`` is the log's start (where the reset
+    policy, earliest, reads from): the same stall was seen there, after a worker's restart.
     """
     if committed is None or end is None:
         return False

@@ -110,3 +110,4 @@ def test_a_caught_up_or_busy_partition_is_not_starved() -> None:
     assert not reads_starved(20, 20, end=None)  # end unknown (broker away): no verdict
     assert not reads_starved(None, None, end=70)  # never committed: the reset policy decides
     assert nothing_in_flight(20, 20) and not nothing_in_flight(20, 21)
+    assert nothing_in_flight(None, None) and not nothing_in_flight(None, 1)  # never committed

@@ -21,7 +21,9 @@ LOOKS = 3  # with no delay: quiet armed, quiet due + starved armed, both due
 class ConsumerState:
     """The attributes of a ContiguousConsumer that the starvation check reads and writes."""
 
-    def __init__(self, committed: int, read_up_to: int | None, end: int | None) -> None:
+    def __init__(
+        self, committed: int | None, read_up_to: int | None, end: int | None, start: int = 0
+    ) -> None:
         self._commit_fut: Any = None
         self.flow_active = True
         self._paused_partitions: set[TP] = set()
@@ -34,6 +36,7 @@ class ConsumerState:
         self._quiet = HeldSince(after_s=0.0)
         self._starved = HeldSince(after_s=0.0)
         self.end = end
+        self.start = start
         self.asked: list[tuple[TP, ...]] = []
         self.seeks: list[tuple[TP, int]] = []
 
@@ -53,6 +56,9 @@ class ConsumerState:
             raise ConnectionError("broker away")
         return {tp: self.end for tp in tps}
 
+    async def earliest_offsets(self, *tps: TP) -> dict[TP, int]:
+        return {tp: self.start for tp in tps}
+
     async def seek(self, tp: TP, offset: int) -> None:
         self.seeks.append((tp, offset))
 
@@ -70,6 +76,14 @@ def test_a_partition_left_behind_is_sought_to_its_committed_offset_and_fetched_a
     assert look(state) == [(ARTICLES, 20)]
     assert ARTICLES in state._get_active_partitions()
     assert ARTICLES not in state._buffered_partitions
+
+
+def test_a_partition_never_committed_and_never_read_is_sought_to_the_log_start() -> None:
+    # a worker's restart: the dead one had written a record but never committed the partition
+    state = ConsumerState(committed=None, read_up_to=None, end=8, start=3)
+    assert look(state) == [(ARTICLES, 3)]
+    assert look(ConsumerState(committed=None, read_up_to=None, end=0, start=0), 5) == []
+    assert look(ConsumerState(committed=None, read_up_to=1, end=8, start=0), 5) == []  # read
 
 
 def test_one_look_that_finds_records_waiting_is_not_enough() -> None:

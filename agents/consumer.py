@@ -159,20 +159,11 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
     async def _reread_lost_heads(self) -> None:
         """Read a partition again from its committed offset when the record there is lost.
 
-        Runs before every commit (the commit timer: once a second). Skipped while a commit is
-        in flight (it has taken its acks out of ``_acked`` but not yet moved the committed
-        offset) and while the flow is stopped (a rebalance seeks anyway).
+        Runs before every commit (the commit timer: once a second), on the partitions
+        :func:`_watched_partitions` allows.
         """
-        if self._commit_fut is not None or not self.flow_active:
-            return
-        try:
-            assignment = self.assignment()
-        except ConsumerNotStarted:
-            return
         now = time.monotonic()
-        for tp in assignment:
-            if not self._checked(tp) or tp in self._paused_partitions:
-                continue
+        for tp in _watched_partitions(self):
             committed = self._committed_offset.get(tp)
             expected = self._reads.expected(tp)
             acked = committed in self._acked_index.get(tp, ())
@@ -197,7 +188,6 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
             )
             await self.seek(tp, committed)
 
-
     async def _reread_starved(self) -> None:
         """Seek a partition the fetcher left behind to its committed offset (the log's start
         if the group never committed it), and resume it.
@@ -206,17 +196,9 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
         partition Faust paused (recovery, rebalance) is left to Faust; one paused only for a
         full queue has records in flight, so it is never starved.
         """
-        if self._commit_fut is not None or not self.flow_active:
-            return
-        try:
-            assignment = self.assignment()
-        except ConsumerNotStarted:
-            return
         now = time.monotonic()
         quiet: list[TP] = []
-        for tp in sorted(assignment):
-            if not self._checked(tp) or tp in self._paused_partitions:
-                continue
+        for tp in _watched_partitions(self):
             committed = self._committed_offset.get(tp)
             held = nothing_in_flight(committed, self._reads.expected(tp))
             if self._quiet.due(tp, _key(committed), held, now):
@@ -258,9 +240,28 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
             await self.seek(tp, position)
 
 
+def _watched_partitions(consumer: ContiguousConsumer) -> list[TP]:
+    """The stream partitions the re-read checks may look at now: none while a commit is in
+    flight (it has taken its acks out of ``_acked`` but not yet moved the committed offset) or
+    the flow is stopped (a rebalance seeks anyway); never one Faust paused for its own reasons
+    (recovery, rebalance)."""
+    if consumer._commit_fut is not None or not consumer.flow_active:
+        return []
+    try:
+        assignment = consumer.assignment()
+    except ConsumerNotStarted:
+        return []
+    return [
+        tp
+        for tp in sorted(assignment)
+        if consumer._checked(tp) and tp not in consumer._paused_partitions
+    ]
+
+
 def _key(committed: int | None) -> int:
     """The committed offset as a timer key: -1 for a partition the group never committed."""
     return -1 if committed is None else committed
+
 
 class ContiguousTransport(faust_aiokafka.Transport):
     Consumer = ContiguousConsumer

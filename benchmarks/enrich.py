@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.config import load_settings
 from pipeline.nlp.enrich import Enricher, article_text
+from pipeline.nlp.entity_gate import entity_gaps
 from pipeline.nlp.models import LoadedModel, plan_batches
 from pipeline.nlp.ner import cut_windows
 from pipeline.schema import Article
@@ -334,6 +335,7 @@ def measure_parser(
     assert parser is not None
     n = len(articles)
     titles = [len((a.title or "").strip()) for a in articles]  # as the stage calls it
+    covered = linked_spans(enricher, texts)
 
     batches = [articles[k : k + bs] for k in range(0, n, bs)]
     load_at_start = _loadavg()
@@ -347,7 +349,7 @@ def measure_parser(
             pair = [("with", enricher), ("without", bare)]
             for name, e in pair if (r + k) % 2 == 0 else pair[::-1]:
                 times[name][r].append(best_of(1, lambda e=e, batch=batch: e.enrich_batch(batch)))
-        parse_times.append(best_of(1, lambda: parser.parse(texts, titles)))
+        parse_times.append(best_of(1, lambda: parser.parse(texts, titles, covered)))
     # best of each batch over the rounds, summed: the least disturbed run of every batch
     best = {name: sum(min(col) for col in zip(*rows, strict=True)) for name, rows in times.items()}
     bare_rate = n / best["without"]
@@ -356,7 +358,7 @@ def measure_parser(
     pairs = zip(times["with"], times["without"], strict=True)
     rounds = sorted(sum(b) / sum(w) for w, b in pairs)
     print(f"parser (models.parser) alone    {1000 * min(parse_times) / n:8.2f} ms/article")
-    print_parser_breakdown(enricher, articles, texts, args.repeat)
+    print_parser_breakdown(enricher, articles, texts, covered, args.repeat)
     print(f"load average {_loadavg()} on {os.cpu_count()} cores (at start: {load_at_start})")
     print(f"enrich bs{bs} without parser       {bare_rate:8.1f} articles/s (best of {len(rounds)})")
     print(f"enrich bs{bs} with parser          {with_rate:8.1f} articles/s (best of {len(rounds)})")
@@ -368,21 +370,41 @@ def measure_parser(
     return ratio, bare_rate
 
 
+def linked_spans(enricher: Enricher, texts: list[str]) -> list[list[tuple[int, int]]]:
+    """The (start, end) of each text's linked entities, as the stage hands them to the
+    parser (spaCy's NER runs only where they leave a name uncovered)."""
+    return [
+        [(e.start, e.end) for e in an.entities if e.actor is not None]
+        for an in enricher.analyze_texts(texts)
+    ]
+
+
 def print_parser_breakdown(
-    enricher: Enricher, articles: list[Article], texts: list[str], repeat: int
+    enricher: Enricher,
+    articles: list[Article],
+    texts: list[str],
+    covered: list[list[tuple[int, int]]],
+    repeat: int,
 ) -> None:
     """Where the parser's time goes, per article, on one thread: the sentence filter, each
     spaCy component the parser runs (one after the other on the distinct filtered sentences,
-    as ``nlp.pipe`` runs them, with the parser's batch size), and the replay of the skipped
+    as ``nlp.pipe`` runs them, with the parser's batch size), the replay of the skipped
     ``attribute_ruler`` and ``lemmatizer`` (:mod:`pipeline.nlp.token_attrs`, caches warm from
-    the runs before)."""
+    the runs before), and spaCy's NER on the sentences whose names the linked entities leave
+    uncovered (:mod:`pipeline.nlp.entity_gate`)."""
     parser = enricher.parser
     if parser is None:
         return
     n = len(texts)
     titles = [len((a.title or "").strip()) for a in articles]
     jobs = parser.select(texts, titles)
-    chunks = list(dict.fromkeys(texts[ti][a:b] for ti, a, b in jobs))
+    cover: dict[str, list[tuple[int, int]] | None] = {}
+    for ti, a, b in jobs:  # as SentenceParser.parse: offsets into the sentence
+        here = [(max(s, a) - a, min(e, b) - a) for s, e in covered[ti] if s < b and a < e]
+        chunk = texts[ti][a:b]
+        cover[chunk] = here if cover.get(chunk, here) == here else None
+    chunks = list(cover)
+    chunk_cover = [cover[c] for c in chunks]
     copy = parser.pipeline
     nlp = copy.nlp
     steps = [(name, proc) for name, proc in nlp.pipeline if name not in copy.disable]
@@ -404,6 +426,26 @@ def print_parser_breakdown(
                 copy.attrs.annotate(d)
             best["ruler+lemmatizer replay"] = min(
                 best.get("ruler+lemmatizer replay", 1e9), time.perf_counter() - t0
+            )
+        pos = (
+            [[p for _, p, _ in copy.attrs.annotate(d)] for d in docs]
+            if copy.attrs is not None
+            else [[t.pos_ for t in d] for d in docs]
+        )
+        gaps = [
+            d
+            for d, tags, known in zip(docs, pos, chunk_cover, strict=True)
+            if known is None
+            or entity_gaps(
+                [(t.idx, t.idx + len(t), t.text, p) for t, p in zip(d, tags, strict=True)], known
+            )
+        ]
+        if copy.entities and copy.ner is not None:
+            t0 = time.perf_counter()
+            list(copy.ner.pipe(gaps, batch_size=parser.batch_size))
+            best[f"ner ({len(gaps)} of {len(docs)} sentences)"] = min(
+                best.get(f"ner ({len(gaps)} of {len(docs)} sentences)", 1e9),
+                time.perf_counter() - t0,
             )
     tokens = sum(len(d) for d in docs)
     print(

@@ -235,7 +235,9 @@ class Enricher:
         """One :class:`EnrichedArticle` per article, in order; pure and thread-safe."""
         texts = [article_text(a) for a in articles]
         analyses = self.analyze_texts(texts)
-        parsed = parse_articles(self.parser, articles, texts, self.linker)
+        parsed = parse_articles(
+            self.parser, articles, texts, self.linker, [an.entities for an in analyses]
+        )
         return [
             EnrichedArticle(
                 article=a,

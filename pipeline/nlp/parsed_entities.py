@@ -91,13 +91,24 @@ def parse_articles(
     articles: Sequence[Article],
     texts: Sequence[str],
     linker: Any | None,
+    known: Sequence[Sequence[Entity]] | None = None,
 ) -> list[tuple[list[ParsedSentence], list[Entity]]]:
-    """Per article: the parsed event-bearing sentences and the spaCy entities found there."""
+    """Per article: the parsed event-bearing sentences and the spaCy entities found there.
+
+    ``known[i]`` are article i's entities so far: where linked ones cover every name of a
+    sentence, spaCy's entities could not be kept beside them and are not looked for.
+    """
     if parser is None:
         return [([], []) for _ in texts]
     titles = [len((a.title or "").strip()) for a in articles]
+    covered = (
+        [[(e.start, e.end) for e in ents if e.actor is not None] for ents in known]
+        if known is not None
+        else None
+    )
     out = []
-    for text, (parses, spans) in zip(texts, parser.parse(texts, titles), strict=True):
+    parsed = parser.parse(texts, titles, covered)
+    for text, (parses, spans) in zip(texts, parsed, strict=True):
         ents = [spacy_entity(text, sp.start, sp.end, sp.label, linker) for sp in spans]
         out.append((parses, [e for e in ents if e is not None]))
     return out

@@ -10,7 +10,10 @@ parses go onto the enriched record (:class:`pipeline.schema.ParsedSentence`), so
 detection behind Kafka reads roles from them without loading spaCy again.
 
 spaCy's PERSON / ORG / GPE / NORP spans of the parsed sentences are returned too, so that the
-enricher can link persons and organisations the dictionary does not know.
+enricher can link persons and organisations the dictionary does not know. Its NER runs after
+the rest of the pipeline and only on the sentences where the enricher's linked entities leave
+a capitalised name uncovered (:mod:`pipeline.nlp.entity_gate`): elsewhere no span it found
+could be kept, and it is the costliest component.
 
 The pipeline loads once per process (like the transformer models); a name that cannot be
 loaded logs one error naming ``models.parser`` and the stage runs on without parses (event
@@ -33,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.events.cues import EVENT_CUE, PARSE_READ
+from pipeline.nlp.entity_gate import entity_gaps
 from pipeline.nlp.models import clear_fallback, record_fallback
 from pipeline.nlp.text import split_sentences
 from pipeline.nlp.token_attrs import LEMMATIZER, RULER, TokenAttrs, replayable
@@ -102,15 +106,28 @@ class _Pipeline:
         self.lock = _PIPE_LOCK
         self.attrs = TokenAttrs(nlp) if replayable(nlp) else None
         self.disable = [RULER, LEMMATIZER] if self.attrs is not None else []
-        if not entities and "ner" in nlp.pipe_names:
+        # NER runs after the rest, on the sentences it can add to (pipeline.nlp.entity_gate);
+        # it reads nothing the other components set, so a later run gives the same spans
+        self.ner = nlp.get_pipe("ner") if "ner" in nlp.pipe_names else None
+        if self.ner is not None:
             self.disable.append("ner")
+        self.entities = entities and self.ner is not None
 
-    def parse(self, chunks: Sequence[str], batch_size: int) -> list[_Parsed]:
+    def parse(
+        self,
+        chunks: Sequence[str],
+        batch_size: int,
+        covered: Sequence[Sequence[tuple[int, int]] | None] | None = None,
+    ) -> list[_Parsed]:
+        """Parses of ``chunks``; ``covered[i]`` holds chunk i's linked entities (offsets into
+        it) and spaCy's NER runs on the chunk only where a gap is left, always when None."""
         from spacy.attrs import HEAD, IDX, LENGTH
 
         out: list[_Parsed] = []
         with self.lock:
-            for doc in self.nlp.pipe(chunks, batch_size=batch_size, disable=self.disable):
+            docs = list(self.nlp.pipe(chunks, batch_size=batch_size, disable=self.disable))
+            need: list[int] = []
+            for k, doc in enumerate(docs):
                 if self.attrs is not None:
                     values = self.attrs.annotate(doc)
                 else:
@@ -122,8 +139,17 @@ class _Pipeline:
                         zip(rows, values, strict=True)
                     )
                 ]
-                ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-                out.append((toks, ents))
+                out.append((toks, []))
+                known = covered[k] if covered is not None else None
+                if self.entities and (
+                    known is None
+                    or entity_gaps([(s, e, doc.text[s:e], p) for s, e, _, p, _, _ in toks], known)
+                ):
+                    need.append(k)
+            if need and self.ner is not None:
+                tagged = self.ner.pipe([docs[i] for i in need], batch_size=batch_size)
+                for i, doc in zip(need, tagged, strict=True):
+                    out[i][1].extend((e.start_char, e.end_char, e.label_) for e in doc.ents)
         return out
 
 
@@ -135,7 +161,7 @@ class SentenceParser:
         self.name = name
         self.version = _version(nlp, name)
         self.batch_size = batch_size
-        # spaCy's NER is about half the parse cost; without it no spans are returned
+        # without entities no spans are returned (and spaCy's NER never runs)
         self.pipeline = _Pipeline(nlp, entities)
 
     def select(
@@ -152,25 +178,48 @@ class SentenceParser:
                     jobs.append((ti, a, b))
         return jobs
 
-    def parse_chunks(self, chunks: Sequence[str]) -> list[_Parsed]:
-        """The parses of sentences (offsets into each sentence)."""
-        return self.pipeline.parse(chunks, self.batch_size)
+    def parse_chunks(
+        self,
+        chunks: Sequence[str],
+        covered: Sequence[Sequence[tuple[int, int]] | None] | None = None,
+    ) -> list[_Parsed]:
+        """The parses of sentences (offsets into each sentence); spaCy's entities where
+        ``covered`` (linked entities per sentence, None: unknown) leaves a gap."""
+        return self.pipeline.parse(chunks, self.batch_size, covered)
 
     def parse(
-        self, texts: Sequence[str], titles: Sequence[int] | None = None
+        self,
+        texts: Sequence[str],
+        titles: Sequence[int] | None = None,
+        covered: Sequence[Sequence[tuple[int, int]]] | None = None,
     ) -> list[tuple[list[ParsedSentence], list[SpanLabel]]]:
         """Per text: the parsed sentences (offsets into the text) and the entity spans found.
 
         ``titles[i]`` is the length of text i's title prefix (its first sentence span is parsed
-        whatever it says); 0 or missing means no title.
+        whatever it says); 0 or missing means no title. ``covered[i]`` has the (start, end) of
+        text i's linked entities: spaCy's entity spans are looked for only in sentences where
+        they could add one (:mod:`pipeline.nlp.entity_gate`); without it, in every sentence.
         """
         jobs = self.select(texts, titles)
         out: list[tuple[list[ParsedSentence], list[SpanLabel]]] = [([], []) for _ in texts]
         if not jobs:
             return out
         chunks = [texts[ti][a:b] for ti, a, b in jobs]
-        distinct = list(dict.fromkeys(chunks))  # a sentence's parse depends on its text only
-        parsed = dict(zip(distinct, self.parse_chunks(distinct), strict=True))
+        # a sentence's parse depends on its text only; its entity gaps on where it stands, so
+        # a sentence whose occurrences are covered differently is searched whatever they say
+        known: dict[str, list[tuple[int, int]] | None] = {}
+        for (ti, a, b), chunk in zip(jobs, chunks, strict=True):
+            here = (
+                [(max(s, a) - a, min(e, b) - a) for s, e in covered[ti] if s < b and a < e]
+                if covered is not None
+                else None
+            )
+            if chunk in known and known[chunk] != here:
+                here = None
+            known[chunk] = here
+        distinct = list(known)
+        found = self.parse_chunks(distinct, [known[c] for c in distinct])
+        parsed = dict(zip(distinct, found, strict=True))
         for (ti, a, b), chunk in zip(jobs, chunks, strict=True):
             toks, ents = parsed[chunk]
             tokens = [ParsedToken(a + s, a + e, lm, p, d, h) for s, e, lm, p, d, h in toks]

@@ -35,8 +35,9 @@ def enrich(text: str, parser: SentenceParser | None, title: str = "") -> Enriche
     linker = default_linker()
     full = f"{title}\n\n{text}" if title else text
     art = Article(id="t", feed_id="f", source="s", url="", title=title, content=text)
-    parses, extra = parse_articles(parser, [art], [full], linker)[0]
-    ents = merge_entities(linker.find_mentions(full), extra)
+    known = linker.find_mentions(full)
+    parses, extra = parse_articles(parser, [art], [full], linker, [known])[0]
+    ents = merge_entities(known, extra)
     return EnrichedArticle(article=art, text=full, entities=ents, parses=parses)
 
 

@@ -104,14 +104,25 @@ class InProcess:
 # ------------------------------------------------------------------------ the stream
 
 
+# what the environment said before this process loaded its own models (which put
+# models.omp_wait_policy there): a worker gets its variant's policy, not the in-process one's
+_OMP_WAIT_POLICY_AT_START = os.environ.get("OMP_WAIT_POLICY")
+
+
 def worker_env(settings: Settings, log_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
+    env.pop("OMP_WAIT_POLICY", None)
+    if _OMP_WAIT_POLICY_AT_START is not None:
+        env["OMP_WAIT_POLICY"] = _OMP_WAIT_POLICY_AT_START
     for section, values in settings.model_dump().items():
         for key, value in values.items():
-            if value is not None:
-                env[f"NEWSMON_{section.upper()}__{key.upper()}"] = (
-                    json.dumps(value) if isinstance(value, bool | list | dict) else str(value)
-                )
+            env[f"NEWSMON_{section.upper()}__{key.upper()}"] = (
+                "null"
+                if value is None
+                else json.dumps(value)
+                if isinstance(value, bool | list | dict)
+                else str(value)
+            )
     env["NEWSMON_METRICS__WORKER_PORT"] = "0"
     env["NEWSMON_LOGGING__FORMAT"] = "json"
     env["PYTHONPATH"] = str(ROOT)
@@ -349,7 +360,8 @@ def with_settings(base: Settings, variant: str) -> Settings:
         section = getattr(settings, section_name, None)
         if section is None or key not in type(section).model_fields:
             raise SystemExit(f"benchmark: --variants: unknown setting {dotted!r}")
-        updated = type(section).model_validate({**section.model_dump(), key: value})
+        typed = None if value.strip().lower() in ("null", "none", "~") else value
+        updated = type(section).model_validate({**section.model_dump(), key: typed})
         setattr(settings, section_name, updated)
     return settings
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -162,6 +162,12 @@ class ModelSettings(_Section):
     max_length: int = Field(256, ge=16)
     batch_size: int = Field(16, ge=1)
     torch_threads: int | None = None
+    # How torch's OpenMP threads wait between parallel regions (OMP_WAIT_POLICY, set before
+    # torch loads unless the environment has it): "passive" sleeps, "active" spins, None leaves
+    # the library's default (spin a while). Spinning pays only with the cores to itself: beside
+    # a broker or any busy process a spinning thread waits for a peer that is not running
+    # (pipeline.nlp.models.set_omp_wait_policy has the figures).
+    omp_wait_policy: Literal["passive", "active"] | None = "passive"
     # Embeddings that are the same on every start (topic phrases) are kept here, keyed by the
     # weights, so a restarted worker skips that forward; None: always computed
     embedding_cache_dir: str | None = "~/.cache/newsmon/embeddings"
@@ -175,8 +181,13 @@ class WorkerSettings(_Section):
     data_dir: str = ".newsmon/worker"
     web_enabled: bool = False
     web_port: int = Field(6066, ge=1, le=65535)
-    batch_size: int = Field(16, ge=1)
-    batch_within_s: float = Field(0.25, gt=0)  # take() waits at most this for a full batch
+    # Up to this many records per take(): a backlog (a burst, a restart) fills it and runs at
+    # the batched stage's rate (one worker's burst 23 -> 30 articles/s from 16 to 64 here,
+    # benchmarks/pipeline.py --batch-sizes); a trickle never waits for it to fill, only
+    # batch_within_s, which take() waits after every batch that was not full (0.25 -> 0.05 s:
+    # at 20 articles/s, p95 produce-to-alert 3.6 -> 2.4 s at 64).
+    batch_size: int = Field(64, ge=1)
+    batch_within_s: float = Field(0.05, gt=0)
     # Failover: a killed worker's partitions move on once the group coordinator stops hearing
     # its heartbeats (session timeout); the broker's group.min.session.timeout.ms is 6 s.
     session_timeout_s: float = Field(6.0, ge=6.0, le=300.0)

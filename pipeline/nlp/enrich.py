@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from pipeline.config import ModelSettings
 from pipeline.logs import get_logger, log_event
-from pipeline.nlp.models import fallback_status, load_or_fallback
+from pipeline.nlp.models import fallback_status, load_or_fallback, set_omp_wait_policy
 from pipeline.nlp.ner import NerTagger
 from pipeline.nlp.parsed_entities import parse_articles
 from pipeline.nlp.parser import load_parser_or_fallback
@@ -131,6 +131,7 @@ class Enricher:
     ):
         self.settings = settings
         self.batch_size = settings.batch_size
+        set_omp_wait_policy(settings)  # before anything loads torch (spaCy's thinc does too)
         self.taxonomy = load_taxonomy(taxonomy_path)
         self.linker = (
             linker if linker is not None else (_default_linker() if use_default_linker else None)

@@ -164,10 +164,10 @@ class ModelSettings(_Section):
     torch_threads: int | None = None
     # How torch's OpenMP threads wait between parallel regions (OMP_WAIT_POLICY, set before
     # torch loads unless the environment has it): "passive" sleeps, "active" spins, None leaves
-    # the library's default (spin a while). Spinning pays only with the cores to itself: beside
-    # a broker or any busy process a spinning thread waits for a peer that is not running
-    # (pipeline.nlp.models.set_omp_wait_policy has the figures).
-    omp_wait_policy: Literal["passive", "active"] | None = "passive"
+    # the runtime's default (spin a while, then sleep). "passive" pays on a host where another
+    # busy process shares the cores; alone it is slower (pipeline.nlp.models.
+    # set_omp_wait_policy has the figures).
+    omp_wait_policy: Literal["passive", "active"] | None = None
     # Embeddings that are the same on every start (topic phrases) are kept here, keyed by the
     # weights, so a restarted worker skips that forward; None: always computed
     embedding_cache_dir: str | None = "~/.cache/newsmon/embeddings"

@@ -113,11 +113,12 @@ def set_omp_wait_policy(settings: ModelSettings) -> str | None:
     (its OpenMP runtime reads it once, at load); returns the policy in effect (None: the
     runtime's default).
 
-    Why passive is the default: with 2 threads on 2 cores, OpenMP's spin-waiting threads wait
-    for a peer that the scheduler has taken off the core. The enrich stage beside one busy
-    process ran at 11.5 articles/s with the default policy, 15.3 on one thread and 16.6 passive;
-    alone it ran at 21.5-28.1 default and 25.7-26.2 passive (same machine, same hour). A worker
-    always shares its cores: with the broker, the event loop and event detection.
+    Why it is a setting: with 2 threads on 2 cores, OpenMP's spin-waiting threads wait for a
+    peer that the scheduler has taken off the core. The enrich stage beside one busy process
+    ran at 11.5 articles/s with the runtime's default, 15.3 on one thread and 16.6 passive.
+    Why it is not the default: alone, passive was no faster (25.7-26.2 against 21.5-28.1) and
+    ``analyze`` in ``benchmarks/pipeline.py`` ran at 30 articles/s against 36-38 default; one
+    worker beside the broker gave 22-29 articles/s either way (within the spread).
     An ``OMP_WAIT_POLICY`` set in the environment wins: the operator chose it.
     """
     current = os.environ.get("OMP_WAIT_POLICY")

@@ -181,12 +181,13 @@ class WorkerSettings(_Section):
     data_dir: str = ".newsmon/worker"
     web_enabled: bool = False
     web_port: int = Field(6066, ge=1, le=65535)
-    # Up to this many records per take(): a backlog (a burst, a restart) fills it and runs at
-    # the batched stage's rate (one worker's burst 23 -> 30 articles/s from 16 to 64 here,
-    # benchmarks/pipeline.py --batch-sizes); a trickle never waits for it to fill, only
-    # batch_within_s, which take() waits after every batch that was not full (0.25 -> 0.05 s:
-    # at 20 articles/s, p95 produce-to-alert 3.6 -> 2.4 s at 64).
-    batch_size: int = Field(64, ge=1)
+    # Up to this many records per take(): a backlog (a burst, a restart) fills it. Larger
+    # batches gained little and within the run-to-run spread (one worker's burst 22-30
+    # articles/s at 64, 22-28 at 16, benchmarks/pipeline.py), and a batch is what SIGTERM waits
+    # for (64 full-length articles take about shutdown_timeout_s), so 32.
+    batch_size: int = Field(32, ge=1)
+    # take() waits this long after every batch that was not full: the latency of a trickle
+    # (0.25 -> 0.05 s: p95 produce-to-alert at 5 articles/s 0.6-0.8 -> 0.2-0.3 s)
     batch_within_s: float = Field(0.05, gt=0)
     # Failover: a killed worker's partitions move on once the group coordinator stops hearing
     # its heartbeats (session timeout); the broker's group.min.session.timeout.ms is 6 s.

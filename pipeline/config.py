@@ -182,10 +182,11 @@ class WorkerSettings(_Section):
     web_enabled: bool = False
     web_port: int = Field(6066, ge=1, le=65535)
     # Up to this many records per take(): a backlog (a burst, a restart) fills it. Larger
-    # batches gained little and within the run-to-run spread (one worker's burst 22-30
-    # articles/s at 64, 22-28 at 16, benchmarks/pipeline.py), and a batch is what SIGTERM waits
-    # for (64 full-length articles take about shutdown_timeout_s), so 32.
-    batch_size: int = Field(32, ge=1)
+    # batches gained nothing beyond the run-to-run spread (one worker's burst 22-30 articles/s
+    # at 64, 22-28 at 16; 21.5 / 22.6 / 22.2 at 32 / 16 / 64 in one run, benchmarks/pipeline.py)
+    # but near capacity they grow, and with them the wait (p95 produce-to-alert at 20/s 3.9 s
+    # at 32 and 64 against 2.0 s at 16, same run); SIGTERM waits for a batch too.
+    batch_size: int = Field(16, ge=1)
     # take() waits this long after every batch that was not full: the latency of a trickle
     # (0.25 -> 0.05 s: p95 produce-to-alert at 5 articles/s 0.6-0.8 -> 0.2-0.3 s)
     batch_within_s: float = Field(0.05, gt=0)

@@ -156,7 +156,8 @@ class ModelSettings(_Section):
     ner: str | None = "dslim/bert-base-NER"
     # spaCy pipeline for event roles: an installed package name or a path (None = token rules)
     parser: str | None = "en_core_web_sm"
-    # spaCy NER spans of parsed sentences feed the actor linker (about half the parse cost)
+    # spaCy NER spans of parsed sentences feed the actor linker (its NER runs only on sentences
+    # with a capitalised name no linked entity covers: pipeline.nlp.entity_gate)
     parser_entities: bool = True
     device: str = "cpu"
     max_length: int = Field(256, ge=16)

@@ -165,10 +165,10 @@ class ModelSettings(_Section):
     torch_threads: int | None = None
     # How torch's OpenMP threads wait between parallel regions (OMP_WAIT_POLICY, set before
     # torch loads unless the environment has it): "passive" sleeps, "active" spins, None leaves
-    # the runtime's default (spin a while, then sleep). "passive" pays on a host where another
-    # busy process shares the cores; alone it is slower (pipeline.nlp.models.
-    # set_omp_wait_policy has the figures).
-    omp_wait_policy: Literal["passive", "active"] | None = None
+    # the runtime's default (spin a while, then sleep). "passive" pays wherever another busy
+    # process shares the cores (a second worker, a broker) and costs nothing alone
+    # (pipeline.nlp.models.set_omp_wait_policy has the figures).
+    omp_wait_policy: Literal["passive", "active"] | None = "passive"
     # Embeddings that are the same on every start (topic phrases) are kept here, keyed by the
     # weights, so a restarted worker skips that forward; None: always computed
     embedding_cache_dir: str | None = "~/.cache/newsmon/embeddings"

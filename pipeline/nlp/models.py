@@ -113,12 +113,13 @@ def set_omp_wait_policy(settings: ModelSettings) -> str | None:
     (its OpenMP runtime reads it once, at load); returns the policy in effect (None: the
     runtime's default).
 
-    Why it is a setting: with 2 threads on 2 cores, OpenMP's spin-waiting threads wait for a
-    peer that the scheduler has taken off the core. The enrich stage beside one busy process
-    ran at 11.5 articles/s with the runtime's default, 15.3 on one thread and 16.6 passive.
-    Why it is not the default: alone, passive was no faster (25.7-26.2 against 21.5-28.1) and
-    ``analyze`` in ``benchmarks/pipeline.py`` ran at 30 articles/s against 36-38 default; one
-    worker beside the broker gave 22-29 articles/s either way (within the spread).
+    Why passive is the default: with 2 threads on 2 cores, OpenMP's spin-waiting threads wait
+    for a peer that the scheduler has taken off the core. The enrich stage beside one busy
+    process ran at 11.5 articles/s with the runtime's default, 15.3 on one thread and 16.6
+    passive; two workers on 2 cores (``benchmarks/pipeline.py --workers 2``) burst at 10.4
+    articles/s default, 21.3 with ``models.torch_threads=1`` and 22.8 passive. Alone it costs
+    nothing (paired runs: 19.0 / 17.8 / 17.1 default, 19.7 / 17.3 / 17.4 passive), and one
+    worker beside the broker was within the run-to-run spread either way.
     An ``OMP_WAIT_POLICY`` set in the environment wins: the operator chose it.
     """
     current = os.environ.get("OMP_WAIT_POLICY")

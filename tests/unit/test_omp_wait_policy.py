@@ -2,7 +2,7 @@
 
 Each case runs in a fresh interpreter: in this one torch is long loaded. What a user relies on:
 the setting is in the environment before torch loads (so the runtime sees it), an operator's
-own ``OMP_WAIT_POLICY`` wins, and the default (``null``) leaves the runtime's own.
+own ``OMP_WAIT_POLICY`` wins, and ``null`` leaves the runtime's default.
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ def probe(env: dict[str, str]) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("env", "policy"),
     [
-        ({}, None),  # the default: the runtime's own
-        ({"NEWSMON_MODELS__OMP_WAIT_POLICY": "passive"}, "PASSIVE"),
+        ({}, "PASSIVE"),  # the default
         ({"NEWSMON_MODELS__OMP_WAIT_POLICY": "active"}, "ACTIVE"),
+        ({"NEWSMON_MODELS__OMP_WAIT_POLICY": "null"}, None),  # the runtime's own default
         ({"OMP_WAIT_POLICY": "ACTIVE"}, "ACTIVE"),  # the operator's variable wins
     ],
 )

@@ -38,9 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.config import load_settings
 from pipeline.nlp.enrich import Enricher, article_text
-from pipeline.nlp.entity_gate import entity_gaps
 from pipeline.nlp.models import LoadedModel, plan_batches
 from pipeline.nlp.ner import cut_windows
+from pipeline.nlp.parsed_entities import linked_spans
 from pipeline.schema import Article
 
 STATES = [
@@ -335,7 +335,7 @@ def measure_parser(
     assert parser is not None
     n = len(articles)
     titles = [len((a.title or "").strip()) for a in articles]  # as the stage calls it
-    covered = linked_spans(enricher, texts)
+    covered = linked_spans_of(enricher, texts)
 
     batches = [articles[k : k + bs] for k in range(0, n, bs)]
     load_at_start = _loadavg()
@@ -370,13 +370,10 @@ def measure_parser(
     return ratio, bare_rate
 
 
-def linked_spans(enricher: Enricher, texts: list[str]) -> list[list[tuple[int, int]]]:
-    """The (start, end) of each text's linked entities, as the stage hands them to the
-    parser (spaCy's NER runs only where they leave a name uncovered)."""
-    return [
-        [(e.start, e.end) for e in an.entities if e.actor is not None]
-        for an in enricher.analyze_texts(texts)
-    ]
+def linked_spans_of(enricher: Enricher, texts: list[str]) -> list[list[tuple[int, int]]]:
+    """Each text's linked entities, as the stage hands them to the parser (spaCy's NER runs
+    only where they leave a name uncovered)."""
+    return [linked_spans(an.entities) for an in enricher.analyze_texts(texts)]
 
 
 def print_parser_breakdown(
@@ -398,11 +395,7 @@ def print_parser_breakdown(
     n = len(texts)
     titles = [len((a.title or "").strip()) for a in articles]
     jobs = parser.select(texts, titles)
-    cover: dict[str, list[tuple[int, int]] | None] = {}
-    for ti, a, b in jobs:  # as SentenceParser.parse: offsets into the sentence
-        here = [(max(s, a) - a, min(e, b) - a) for s, e in covered[ti] if s < b and a < e]
-        chunk = texts[ti][a:b]
-        cover[chunk] = here if cover.get(chunk, here) == here else None
+    cover = parser.chunk_coverage(texts, jobs, covered)
     chunks = list(cover)
     chunk_cover = [cover[c] for c in chunks]
     copy = parser.pipeline
@@ -435,9 +428,8 @@ def print_parser_breakdown(
         gaps = [
             d
             for d, tags, known in zip(docs, pos, chunk_cover, strict=True)
-            if known is None
-            or entity_gaps(
-                [(t.idx, t.idx + len(t), t.text, p) for t, p in zip(d, tags, strict=True)], known
+            if copy.wants_entities(
+                d.text, [(t.idx, t.idx + len(t), p) for t, p in zip(d, tags, strict=True)], known
             )
         ]
         if copy.entities and copy.ner is not None:

@@ -86,6 +86,12 @@ def _title_country(text: str, start: int, linker: Any | None) -> str | None:
     return None
 
 
+def linked_spans(entities: Sequence[Entity]) -> list[tuple[int, int]]:
+    """The (start, end) of the entities linked to an actor: where they stand, no spaCy span
+    can be kept (``merge_entities``), so the parser's NER need not look."""
+    return [(e.start, e.end) for e in entities if e.actor is not None]
+
+
 def parse_articles(
     parser: SentenceParser | None,
     articles: Sequence[Article],
@@ -101,11 +107,7 @@ def parse_articles(
     if parser is None:
         return [([], []) for _ in texts]
     titles = [len((a.title or "").strip()) for a in articles]
-    covered = (
-        [[(e.start, e.end) for e in ents if e.actor is not None] for ents in known]
-        if known is not None
-        else None
-    )
+    covered = [linked_spans(ents) for ents in known] if known is not None else None
     out = []
     parsed = parser.parse(texts, titles, covered)
     for text, (parses, spans) in zip(texts, parsed, strict=True):

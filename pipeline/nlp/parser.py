@@ -141,16 +141,27 @@ class _Pipeline:
                 ]
                 out.append((toks, []))
                 known = covered[k] if covered is not None else None
-                if self.entities and (
-                    known is None
-                    or entity_gaps([(s, e, doc.text[s:e], p) for s, e, _, p, _, _ in toks], known)
-                ):
+                if self.wants_entities(doc.text, [(s, e, p) for s, e, _, p, _, _ in toks], known):
                     need.append(k)
             if need and self.ner is not None:
                 tagged = self.ner.pipe([docs[i] for i in need], batch_size=batch_size)
                 for i, doc in zip(need, tagged, strict=True):
                     out[i][1].extend((e.start_char, e.end_char, e.label_) for e in doc.ents)
         return out
+
+    def wants_entities(
+        self,
+        text: str,
+        tokens: Sequence[tuple[int, int, str]],
+        known: Sequence[tuple[int, int]] | None,
+    ) -> bool:
+        """Whether spaCy's NER runs on a parsed sentence: ``tokens`` are its (start, end, pos),
+        ``known`` its linked entities (None: unknown, so always)."""
+        if not self.entities:
+            return False
+        if known is None:
+            return True
+        return bool(entity_gaps([(s, e, text[s:e], p) for s, e, p in tokens], known))
 
 
 class SentenceParser:
@@ -177,6 +188,31 @@ class SentenceParser:
                 if (title_len and a < title_len) or EVENT_CUE.search(text, a, b):
                     jobs.append((ti, a, b))
         return jobs
+
+    @staticmethod
+    def chunk_coverage(
+        texts: Sequence[str],
+        jobs: Sequence[tuple[int, int, int]],
+        covered: Sequence[Sequence[tuple[int, int]]] | None,
+    ) -> dict[str, list[tuple[int, int]] | None]:
+        """The distinct sentences of ``jobs`` (in order) with their linked entities' offsets.
+
+        A sentence's parse depends on its text only; its entity gaps on where it stands, so a
+        sentence whose occurrences are covered differently (or with ``covered`` missing) gets
+        None: searched whatever they say.
+        """
+        known: dict[str, list[tuple[int, int]] | None] = {}
+        for ti, a, b in jobs:
+            chunk = texts[ti][a:b]
+            here = (
+                [(max(s, a) - a, min(e, b) - a) for s, e in covered[ti] if s < b and a < e]
+                if covered is not None
+                else None
+            )
+            if chunk in known and known[chunk] != here:
+                here = None
+            known[chunk] = here
+        return known
 
     def parse_chunks(
         self,
@@ -205,18 +241,7 @@ class SentenceParser:
         if not jobs:
             return out
         chunks = [texts[ti][a:b] for ti, a, b in jobs]
-        # a sentence's parse depends on its text only; its entity gaps on where it stands, so
-        # a sentence whose occurrences are covered differently is searched whatever they say
-        known: dict[str, list[tuple[int, int]] | None] = {}
-        for (ti, a, b), chunk in zip(jobs, chunks, strict=True):
-            here = (
-                [(max(s, a) - a, min(e, b) - a) for s, e in covered[ti] if s < b and a < e]
-                if covered is not None
-                else None
-            )
-            if chunk in known and known[chunk] != here:
-                here = None
-            known[chunk] = here
+        known = self.chunk_coverage(texts, jobs, covered)
         distinct = list(known)
         found = self.parse_chunks(distinct, [known[c] for c in distinct])
         parsed = dict(zip(distinct, found, strict=True))

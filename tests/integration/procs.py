@@ -76,6 +76,31 @@ class NewsmonProcess:
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
         return "\n".join(text.splitlines()[-lines:])
 
+    def log_digest(self, last: int = 8) -> str:
+        """What a failure message needs first, short enough not to be cut: how often each
+        event was logged, every warning or error (clipped), then the last few lines."""
+        counts: dict[str, int] = {}
+        alarms: list[str] = []
+        lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        for line in lines:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(rec, dict):
+                continue
+            event = str(rec.get("event", ""))[:60]
+            counts[event] = counts.get(event, 0) + 1
+            if rec.get("level") in ("warning", "error", "critical"):
+                alarms.append(f"{rec.get('ts', '')} {rec.get('level')} {line[:300]}")
+        common = sorted(counts.items(), key=lambda kv: -kv[1])[:12]
+        return "\n".join(
+            ["events: " + ", ".join(f"{n} x{c}" for n, c in common), "warnings and errors:"]
+            + alarms[-25:]
+            + ["last lines:"]
+            + [ln[:300] for ln in lines[-last:]]
+        )
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)

@@ -76,19 +76,28 @@ class NewsmonProcess:
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
         return "\n".join(text.splitlines()[-lines:])
 
+    def log_records(self) -> list[tuple[str, dict[str, Any]]]:
+        """Each JSON log line with its record; other output (a terminal escape, a traceback
+        line) is skipped."""
+        found = []
+        for line in self.log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if not line.startswith("{"):
+                continue
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(rec, dict):
+                found.append((line, rec))
+        return found
+
     def log_digest(self, last: int = 8) -> str:
         """What a failure message needs first, short enough not to be cut: how often each
         event was logged, every warning or error (clipped), then the last few lines."""
         counts: dict[str, int] = {}
         alarms: list[str] = []
         lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-        for line in lines:
-            try:
-                rec = json.loads(line)
-            except ValueError:
-                continue
-            if not isinstance(rec, dict):
-                continue
+        for line, rec in self.log_records():
             event = str(rec.get("event", ""))[:60]
             counts[event] = counts.get(event, 0) + 1
             if rec.get("level") in ("warning", "error", "critical"):

@@ -23,7 +23,6 @@ from pipeline.kafka.security import (
     client_kwargs,
     explain_refusal,
     redact,
-    uses_sasl,
 )
 from pipeline.logs import get_logger, log_event
 
@@ -120,20 +119,6 @@ def raise_if_refused(kafka: KafkaSettings | None, *texts: str) -> None:
             raise BrokerAuthError(reason)
 
 
-def dropped_at_login(kafka: KafkaSettings, messages: list[str]) -> bool:
-    """Whether a SASL broker took every connection and then dropped it, never refusing one.
-
-    A broker that refuses credentials answers with an error and closes the socket; when the
-    close reaches kafka-python first, all the client reports is "socket disconnected". A broker
-    that is down refuses the TCP connection instead, and one that is slow times out."""
-    if not uses_sasl(kafka):
-        return False
-    text = "\n".join(messages)
-    dropped = text.count("socket disconnected")
-    absent = ("ECONNREFUSED", "Connection refused", "timed out", "Timeout", "Errno")
-    return dropped >= 2 and not any(word in text for word in absent)
-
-
 def wait_for_broker(
     bootstrap: str, timeout: float = 30.0, kafka: KafkaSettings | None = None
 ) -> dict[str, object]:
@@ -146,7 +131,6 @@ def wait_for_broker(
     credentials or its certificate is not trusted."""
     deadline = time.monotonic() + timeout
     last: Exception | None = None
-    seen: list[str] = []
     # A refusal shows within a second on a quiet host, but a TLS + SCRAM handshake on a loaded
     # one can take seconds: an attempt cut off before the broker's answer reads as "timed out",
     # not as a refusal (a CI run saw only such attempts in 15 s). Hence 4 s, then up to 10 s.
@@ -164,19 +148,11 @@ def wait_for_broker(
                 last = RuntimeError("metadata lists no brokers yet")
             except (KafkaError, OSError, ValueError) as exc:
                 last = exc
-                seen.extend(recorder.messages)
                 raise_if_refused(kafka, *_chain(exc), *recorder.messages)
                 if recorder.messages:  # "unable to bootstrap" says less than the client's line
                     last = RuntimeError(f"{exc}; the client said: {recorder.messages[-1]}")
         attempt_s = min(10.0, attempt_s * 2)
         time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
-    if kafka is not None and dropped_at_login(kafka, seen):
-        raise BrokerAuthError(
-            f"the broker at {bootstrap} accepted every connection and closed it during SASL "
-            f"{kafka.sasl_mechanism} authentication as kafka.sasl_username "
-            f"{kafka.sasl_username!r}: check the password in kafka.sasl_password_env / "
-            "kafka.sasl_password_file and kafka.sasl_mechanism"
-        )
     if kafka is not None and last is not None:
         last = RuntimeError(redact(repr(last), kafka))
     raise BrokerUnavailable(

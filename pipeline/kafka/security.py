@@ -21,6 +21,7 @@ import ssl
 from typing import Any
 
 from pipeline.config import KafkaSettings, resolve_path
+from pipeline.kafka import client_fixes
 
 
 class SecurityError(ValueError):
@@ -111,7 +112,10 @@ def client_kwargs(kafka: KafkaSettings) -> dict[str, Any]:
     """Security options for any kafka-python client: ``KafkaConsumer(**client_kwargs(k), ...)``.
 
     Empty-handed PLAINTEXT gives ``{"security_protocol": "PLAINTEXT"}``. Raises
-    :class:`SecurityError` naming the setting when a password or file is missing."""
+    :class:`SecurityError` naming the setting when a password or file is missing. Every
+    kafka-python client is built through here, so this is also where the client's receive
+    path gets its correction (:mod:`pipeline.kafka.client_fixes`)."""
+    client_fixes.apply()
     out: dict[str, Any] = {"security_protocol": kafka.security_protocol}
     ctx = ssl_context(kafka)
     if ctx is not None:

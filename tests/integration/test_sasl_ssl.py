@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -181,3 +182,33 @@ def test_refused_credentials_stop_at_start_with_one_line_naming_the_setting(
     assert named in line, result.stderr[-2000:]
     assert secure_cluster.bootstrap in line
     assert secure_cluster.password not in result.stdout + result.stderr
+
+
+def test_a_refusal_read_together_with_the_close_is_still_named_at_once(
+    secure_cluster: SecureCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client that reads late finds the broker's refusal and its close in one read: the
+    CI failures where a wrong password passed for a broker that is down. Every read here is
+    late, so the two always arrive together; the refusal must still be seen, at the first
+    attempt, not after the preflight's whole timeout."""
+    from kafka.net.transport import KafkaSSLTransport
+
+    from pipeline.kafka.admin import wait_for_broker
+    from pipeline.kafka.security import BrokerAuthError
+
+    settings = _secure_settings(secure_cluster, tmp_path)
+    monkeypatch.setenv(PASSWORD_ENV, "wrong-password")
+    prompt = KafkaSSLTransport._sock_recv
+
+    def late(self: KafkaSSLTransport) -> object:
+        time.sleep(0.3)  # the broker answers and closes meanwhile
+        return prompt(self)
+
+    monkeypatch.setattr(KafkaSSLTransport, "_sock_recv", late)
+    timeout = 30.0
+    started = time.monotonic()
+    with pytest.raises(BrokerAuthError) as refused:
+        wait_for_broker(secure_cluster.bootstrap, timeout, kafka=settings.kafka)
+    elapsed = time.monotonic() - started
+    assert "kafka.sasl_password_env" in str(refused.value)
+    assert elapsed < timeout / 3, f"the refusal took {elapsed:.1f}s to be seen"

@@ -263,21 +263,3 @@ def test_a_broker_that_is_down_is_named_with_what_the_client_saw(
     kafka = KafkaSettings(bootstrap_servers="b:9094")
     with pytest.raises(admin.BrokerUnavailable, match=r"b:9094.*ECONNREFUSED"):
         admin.wait_for_broker("b:9094", timeout=1.2, kafka=kafka)
-
-
-def test_a_sasl_broker_that_drops_every_login_is_told_from_one_that_is_down() -> None:
-    """The refusal's reply can lose the race with the broker's close: then the client only
-    says "socket disconnected", every time, while a broker that is down refuses the TCP
-    connection. Only the first stops the start naming the password setting."""
-    from pipeline.kafka.admin import dropped_at_login
-
-    sasl = KafkaSettings(bootstrap_servers="b:9094", security_protocol="SASL_SSL",
-                         sasl_username="u")
-    dropped = ["Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: socket "
-               "disconnected (backoff 0.05 secs)"] * 3
-    assert dropped_at_login(sasl, dropped)
-    down = ["Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: 111 "
-            "ECONNREFUSED"] * 3
-    assert not dropped_at_login(sasl, down)
-    assert not dropped_at_login(sasl, dropped[:1])
-    assert not dropped_at_login(KafkaSettings(bootstrap_servers="b:9092"), dropped)

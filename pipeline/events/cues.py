@@ -32,10 +32,10 @@ EVENT_CUE = re.compile(
 PARSE_READ = re.compile(
     # the token rules' triggers (sanctions.py, mediation.py)
     r"sanction|embargo|boycott|blacklist|mediat|broker|intermediar|good offices|facilitat"
-    r"|go-between|\bfr(?:o|ee)z"
+    r"|go-between"
     # word stems of the lemmas the parse-only frames read (prefixes: a superset is safe)
-    r"|\bban|\bbar|\bstop|\bend|\bwithdr|\bblock|\bcurb|\brestrict|\bden(?:y|i)|\bclos"
-    r"|\blimit|\bcancel|\bsuspend|\bhalt|\bcut|tariff|\bdut(?:y|i)|\bpenalt|\bcontrol"
+    r"|\bfr(?:o|ee)z|\bban|\bbar|\bstop|\bend|\bwithdr|\bblock|\bcurb|\brestrict|\bden(?:y|i)"
+    r"|\bclos|\blimit|\bcancel|\bsuspend|\bhalt|\bcut|tariff|\bdut(?:y|i)|\bpenalt|\bcontrol"
     r"|\bmeasure|\bshuttl",
     re.I,
 )

@@ -33,7 +33,7 @@ DETECTOR_VERSION = "events-rules-2+parse"
 
 _QUICK = re.compile(
     r"sanction|embargo|boycott|blacklist|mediat|broker|intermediar|good offices|facilitat"
-    r"|go-between|\bfr(?:o|ee)z|\bbans?\b",
+    r"|go-between",
     re.I,
 )
 

@@ -21,10 +21,12 @@ Why (the reproduction and the reasoning are in docs/delivery.md):
    active again (:func:`pipeline.kafka.offsets.reads_starved`): nothing is read twice.
 
 4. **No partition starved by flow control.** When an agent's queue is nearly full, Faust stops
-   fetching the partition whose record filled it, and below the low-water mark it resumes *one*
-   paused partition per record taken, popped from a set: the same one first every time, so
-   under a steady backlog one partition could wait tens of seconds for the queue to run dry
-   (the crash soak's longest stalls came without any kill). Here any resume resumes them all.
+   fetching the partition whose record filled it (unless that partition's drop callback is
+   still pending in the queue: then it is not stopped at all), and below the low-water mark
+   it resumes *one* paused partition per record taken, popped from a set: the same one first
+   every time, so under a steady backlog one partition could wait tens of seconds for the
+   queue to run dry (the crash soak's longest stalls came without any kill). Here the
+   partitions sharing a queue (a topic's) stop together and any resume resumes them all.
 
 Everything else (fetching, rebalancing, acks from ``take()``, flushing the producer before a
 commit) is Faust's own code. Kept to the consumer so that app options can change freely.
@@ -80,6 +82,20 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
         self._lost_heads = HeldSince(LOST_HEAD_AFTER_S)
         self._quiet = HeldSince(STARVED_AFTER_S)  # nothing in flight
         self._starved = HeldSince(STARVED_AFTER_S)  # ... and records waiting in the log
+
+    def on_buffer_full(self, tp: TP) -> None:
+        """Stop fetching every partition of ``tp``'s topic, not only ``tp`` (4. above): they
+        share the agent's queue, and Faust pauses a partition only when its own drop callback
+        is not still pending in that queue, so one whose callback stayed pending went on
+        feeding the queue alone while the others waited for it to drain (in the crash soak one
+        partition read its whole backlog while three sat idle for 20 s). Records already
+        fetched for them are still handed on (Faust's getmany yields buffered partitions)."""
+        if self.app.in_recovery:  # as Faust: recovery manages its own partitions
+            return
+        active = self._get_active_partitions()
+        sharing = {p for p in active if p.topic == tp.topic} | {tp}
+        active.difference_update(sharing)
+        self._buffered_partitions.update(sharing)
 
     def on_buffer_drop(self, tp: TP) -> None:
         """Resume every partition paused for a full queue, not only ``tp`` (4. above), and

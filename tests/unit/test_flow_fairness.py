@@ -117,3 +117,34 @@ def test_a_drop_signalled_for_a_partition_already_resumed_still_resumes_the_paus
 
     left_paused = asyncio.run(scenario())
     assert all(not paused for paused in left_paused), left_paused
+
+
+def test_partitions_sharing_a_queue_get_equal_turns_under_a_steady_backlog() -> None:
+    """A partition whose drop callback is still pending is not paused again when the queue
+    fills, so it went on feeding the queue alone while the partitions paused beside it waited
+    for it to fall below the low-water mark: in the crash soak one partition read its whole
+    backlog (1,150 records) while the other three sat idle for 20 s. Pausing all partitions of
+    the queue's topic together gives each the same turns."""
+
+    async def scenario() -> dict[TP, int]:
+        consumer = ConsumerState()
+        flow = FlowControlEvent()
+        flow.resume()
+        queue: ThrowableQueue[int] = ThrowableQueue(maxsize=20, flow_control=flow)
+        callbacks = {tp: _callbacks(consumer, tp) for tp in PARTITIONS}
+        handed = dict.fromkeys(PARTITIONS, 0)
+        n = 0
+        for _ in range(400):
+            # the fetcher hands on a record of each active partition in turn, the agent takes
+            # one record for every two handed on (a backlog larger than it can keep up with)
+            for tp in sorted(consumer._get_active_partitions()):
+                queue.put_nowait_enhanced(n, **callbacks[tp])
+                handed[tp] += 1
+                n += 1
+            for _ in range(2):
+                if queue.qsize():
+                    await queue.get()
+        return handed
+
+    handed = asyncio.run(scenario())
+    assert max(handed.values()) <= 1.25 * min(handed.values()), handed

@@ -25,7 +25,8 @@ EVENT_CUE = re.compile(
     r"|tariff|\bdut(?:y|ies)\b|\baid\b|assistance|\bsupport\b|\bflights?\b|\bimports?\b"
     r"|\bexports?\b|\btrade\b|\bvisas?\b|\bentry\b|restrict|\bcurbs?\b|penalt|\bsales\b"
     r"|\bmeasures\b|\bsuspend|\bcontacts?\b|\bhalt|airspace|\bcut(?:s|ting)? off\b"
-    r"|\bsuppl(?:y|ies)\b",
+    r"|\bsuppl(?:y|ies)\b|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh(?:o|e)ld"
+    r"|\bshut\b|\bsever|\brevok|\bprohibit",
     re.I,
 )
 
@@ -36,6 +37,7 @@ PARSE_READ = re.compile(
     # word stems of the lemmas the parse-only frames read (prefixes: a superset is safe)
     r"|\bban|\bbar|\bstop|\bend|\bwithdr|\bblock|\bcurb|\brestrict|\bden(?:y|i)|\bclos"
     r"|\blimit|\bcancel|\bsuspend|\bhalt|\bcut|tariff|\bdut(?:y|i)|\bpenalt|\bcontrol"
-    r"|\bmeasure|\bshuttl",
+    r"|\bmeasure|\bshuttl|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh"
+    r"|\bshut\b|\bsever|\brevok|\bprohibit",
     re.I,
 )

@@ -296,7 +296,20 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         hyp = False
         if _conditional(v, i):
             action = "threaten"  # "said it would halt shipments if the war spreads"
+    if _urged(v, i):
+        action, hyp = "call", False
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
+
+
+# "called on the West to ban", "urged Washington to halt": a demand by the subject
+URGING = {"urge", "call", "ask", "press", "push", "appeal", "pressure", "encourage", "demand",
+          "lobby", "persuade", "implore"}  # fmt: skip
+
+
+def _urged(v: ParseView, verb: int) -> bool:
+    """The measure is what the subject urges someone else to take: a call (whose sender is
+    the one who urges, the subject that :func:`_sender` climbs to)."""
+    return v.toks[verb].dep == "xcomp" and v.lemma(v.head(verb)) in URGING
 
 
 def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -444,6 +457,8 @@ def _governed(
     negated, hyp = _flags(v, verb, action)
     if ruled_out:
         negated, hyp = True, False  # "ruled out retaliatory tariffs"
+    if _urged(v, verb):
+        action = "call"
     if action in ("threaten", "call"):
         hyp = False
     if v.lemma(verb) in PLANNING:

@@ -41,3 +41,14 @@ PARSE_READ = re.compile(
     r"|\bshut\b|\bsever|\brevok|\bprohibit",
     re.I,
 )
+
+# Private disputes: labour, tenancy, family, business and sport. A mediation whose roles name no
+# state or IGO in a sentence with one of these words is a domestic or private mediation ("a
+# state mediator was called in to resolve the pay dispute between the union and the railway",
+# "coach and players agreed to mediation"), which the contract does not count.
+PRIVATE_DISPUTE = re.compile(
+    r"\b(?:unions?|strikes?|striking|pay|wages?|salar(?:y|ies)|bonus(?:es)?|labou?r|workers"
+    r"|employers?|landlords?|tenants?|patents?|divorc\w*|custody|couples?|shareholders"
+    r"|insurers?|lawsuits?|plaintiffs?|coach(?:es)?|players|club|clubs)\b",
+    re.I,
+)

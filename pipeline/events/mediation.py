@@ -133,6 +133,10 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
                 break
             if s.low[j] in BOUNDARY_PUNCT:
                 break
+    if halt is None:
+        off = _cue(s, t, {"off"}, 6)  # "called off its mediation", "broke off the talks"
+        if off is not None and off > 0 and s.low[off - 1] in T.HALT_BEFORE_OFF:
+            halt = off - 1
     offer = _cue(s, t, T.OFFER_CUES, 8)
     if offer is None and any(x in ("offer", "offers", "proposal") for x in s.low[t + 1 : t + 3]):
         offer = t

@@ -416,6 +416,8 @@ HALT_CUES = {
     "ceases",
     "abandonment",
 }
+# "<verb> off" that stops a mediation: "called off its mediation", "broke off talks"
+HALT_BEFORE_OFF = {"call", "calls", "called", "calling", "break", "breaks", "broke", "breaking"}
 HALT_AFTER = {
     "collapsed",
     "collapses",

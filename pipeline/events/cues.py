@@ -26,7 +26,7 @@ EVENT_CUE = re.compile(
     r"|\bexports?\b|\btrade\b|\bvisas?\b|\bentry\b|restrict|\bcurbs?\b|penalt|\bsales\b"
     r"|\bmeasures\b|\bsuspend|\bcontacts?\b|\bhalt|airspace|\bcut(?:s|ting)? off\b"
     r"|\bsuppl(?:y|ies)\b|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh(?:o|e)ld"
-    r"|\bshut\b|\bsever|\brevok|\bprohibit",
+    r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermits?\b|\bauthori[sz]ation",
     re.I,
 )
 
@@ -38,7 +38,9 @@ PARSE_READ = re.compile(
     r"|\bban|\bbar|\bstop|\bend|\bwithdr|\bblock|\bcurb|\brestrict|\bden(?:y|i)|\bclos"
     r"|\blimit|\bcancel|\bsuspend|\bhalt|\bcut|tariff|\bdut(?:y|i)|\bpenalt|\bcontrol"
     r"|\bmeasure|\bshuttl|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh"
-    r"|\bshut\b|\bsever|\brevok|\bprohibit",
+    r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermit|\bauthori[sz]ation"
+    # the nouns of the designation frame ("added to its export blacklist")
+    r"|\blist\b",
     re.I,
 )
 

@@ -26,6 +26,7 @@ from pipeline.events.parse_view import (
     speaker,
     subject,
 )
+from pipeline.events.triggers import ACTION_WORDS
 from pipeline.nlp.actors import ActorLinker
 from pipeline.schema import Actor
 
@@ -120,6 +121,8 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             out += _measure_noun(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in ("list", "blacklist"):
             out += _listed(v, i, n_sent, linker)
+        elif t.pos == "NOUN" and lem in LICENCES:
+            out += _licensing(v, i, n_sent, linker)
     return out[:1] if out else []
 
 
@@ -373,6 +376,45 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
     return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
 
 
+LICENCES = {"licence", "license", "permit", "authorisation", "authorization"}
+OUTGOING = {"export", "shipment", "sale", "delivery", "transfer", "supply", "shipping"}
+
+
+def _licensing(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'said it would require special licences for shipments of chips to Russia': an export
+    control (impose) by the state that requires them, on the state the goods go to."""
+    verb = v.head(n)
+    if v.toks[n].dep != "dobj" or v.lemma(verb) not in ("require", "impose", "introduce"):
+        return []
+    goods = [
+        o
+        for p in v.kids(n, "prep") + v.kids(verb, "prep")
+        if v.lemma(p) == "for"
+        for o in v.kids(p, "pobj")
+        if v.lemma(o) in OUTGOING
+    ]
+    if not goods or _background(v, verb):
+        return []
+    sender = _sender(v, verb, linker)
+    if not sender:
+        return []
+    ids = {a.id for a in sender}
+    # only where the goods go: licences for imports from a place are trade policy
+    dest = [
+        p
+        for k in goods
+        for p in [*v.subtree(k), *v.kids(verb, "prep")]
+        if v.lemma(p) == "to" and v.toks[p].dep == "prep"
+    ]
+    target = _targets(v, dest, linker, ids)
+    if not target:
+        return []
+    negated, hyp = _flags(v, verb, "impose")
+    if hyp and _reported_future(v, verb):
+        hyp = False
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+
+
 def _warned(v: ParseView, i: int) -> bool:
     c = clause_of(v, i)
     return any(v.lemma(j) in ("warn", "threaten") for j in [v.head(c), *v.children[c]])
@@ -391,6 +433,12 @@ def _reported_future(v: ParseView, i: int) -> bool:
     return "would" in modals and v.toks[c].dep == "ccomp" and v.lemma(v.head(c)) in REPORTING
 
 
+def _verb_action(lemma: str) -> str:
+    """The action a verb gives its measure noun: this module's verbs, then the token rules'
+    action lexicon ("broadened its restrictions", "dropped the tariffs", "suspended duties")."""
+    return ACTION_VERBS.get(lemma) or ACTION_WORDS.get(lemma, "")
+
+
 def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'imposed tariffs on Canadian aluminium', 'threatened import restrictions on Mexican
     steel', 'reached agreement on its first broad sanctions on Belarus', 'lifted its ban on
@@ -400,11 +448,11 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
         return []
     dep, h = v.toks[n].dep, v.head(n)
     verb = None
-    if dep in ("dobj", "nsubjpass") and v.lemma(h) in ACTION_VERBS:
+    if dep in ("dobj", "nsubjpass") and _verb_action(v.lemma(h)):
         verb = h
     elif dep == "pobj" and v.lemma(h) == "on" and v.lemma(v.head(h)) in ("agreement", "deal"):
         g = v.head(v.head(h))
-        verb = g if v.lemma(g) in ACTION_VERBS else None
+        verb = g if _verb_action(v.lemma(g)) else None
     elif dep == "pobj" and v.lemma(h) == "with" and v.lemma(v.head(h)) in WITH_VERBS:
         return _governed(v, n, v.head(h), n_sent, linker, WITH_VERBS[v.lemma(v.head(h))])
     elif dep == "pobj" and v.lemma(h) == "for" and v.lemma(v.head(h)) in CALL_FOR:
@@ -419,7 +467,7 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
 def _governed(
     v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker, action: str = ""
 ) -> list[Candidate]:
-    action = action or ACTION_VERBS[v.lemma(verb)]
+    action = action or _verb_action(v.lemma(verb))
     lem = v.lemma(n)
     ruled_out = v.lemma(verb) == "rule"
     prt = {v.lemma(k) for k in v.kids(verb, "prt")}

@@ -141,12 +141,17 @@ def _background(v: ParseView, i: int) -> bool:
     return False
 
 
+def _amount(v: ParseView, o: int) -> bool:
+    """A sum or a share ("85 million dollars", "25 million kronor", "part of")."""
+    return v.lemma(o) in AMOUNT_NOUNS or v.toks[o].pos == "NUM" or bool(v.kids(o, "nummod"))
+
+
 def _is_cut_object(v: ParseView, o: int) -> bool:
     """The object names what is cut: itself, a compound, modifier or coordinated noun
     ("airspace and land borders", "its ports and airspace"), or, for an amount, its "in"/"of"
     phrase ("85 million dollars in military aid")."""
     near = [o, *v.kids(o, "compound", "nmod", "conj")]
-    if v.lemma(o) in AMOUNT_NOUNS or v.toks[o].pos == "NUM":
+    if _amount(v, o):
         for p in v.kids(o, "prep"):
             if v.lemma(p) in ("in", "of"):
                 for k in v.kids(p, "pobj"):
@@ -172,7 +177,7 @@ def _targets(v: ParseView, roots: list[int], linker: ActorLinker, exclude: set[s
                     continue
                 if v.toks[k].dep in ("advcl", "relcl", "acl", "nsubj", "punct", "cc", "mark"):
                     continue
-                amount = v.lemma(k) == "in" and v.lemma(j) in AMOUNT_NOUNS  # "$5m in aid"
+                amount = v.lemma(k) == "in" and _amount(v, j)  # "$5m in aid"
                 if v.toks[k].dep == "prep" and v.lemma(k) in stop_preps and not amount:
                     continue
                 todo.append(k)

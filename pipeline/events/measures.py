@@ -37,7 +37,8 @@ CUT_OBJECTS = {
     "airspace", "cooperation", "purchase", "supply", "asset", "account", "fund", "reserve",
     "holding", "property", "deposit", "port", "harbour", "harbor", "ferry", "route", "licence",
     "license", "permit", "credit", "grant", "remittance", "shipping", "payment", "disbursement",
-    "lending", "tranche",
+    "lending", "tranche", "ship", "vessel", "aircraft", "plane", "airline", "carrier", "tanker",
+    "truck", "lorry",
 }  # fmt: skip
 # an amount whose "in"/"of" phrase names what is cut ("40 million euros in development aid")
 AMOUNT_NOUNS = {
@@ -219,6 +220,8 @@ def _sender(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
     h = v.head(verb)
     if v.toks[verb].dep == "acl" and v.toks[h].dep == "dobj" and v.head(h) != h:
         verb = v.head(h)  # "had no plans to cut its aid", "took the decision to suspend"
+    elif v.toks[verb].dep == "xcomp" and v.toks[h].dep == "acomp" and v.head(h) != h:
+        verb = v.head(h)  # "the EU is ready to adopt", "Ankara is prepared to close"
     if v.toks[verb].dep == "xcomp" and v.lemma(h := v.head(verb)) in AUTHORISING:
         # "the WTO authorised Brazil to levy tariffs": the one authorised acts
         got = [a for o in v.kids(h, "dobj") for a in np_actors(v, o, linker)]
@@ -464,9 +467,47 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
         return _governed(v, n, v.head(h), n_sent, linker, "call")
     if verb is not None:
         return _governed(v, n, verb, n_sent, linker)
+    owned = _owned(v, n, n_sent, linker)
+    if owned:
+        return owned
     if dep in ("nsubj", "nsubjpass", "csubj"):
         return _option(v, n, h, n_sent, linker)
     return []
+
+
+# a measure reported as new: "Tokyo's export restrictions on Seoul, announced on Monday",
+# "Washington's latest tariffs on Chinese steel"
+ANNOUNCING = {"announce", "unveil", "impose", "introduce", "adopt", "approve", "order"}
+NEWLY = {"new", "fresh", "latest", "late", "additional", "further", "tougher", "tough"}
+# adjectives that make "measures" punitive ("restrictive measures against Serbia's leaders")
+PUNITIVE = {"restrictive", "punitive", "retaliatory", "coercive", "reciprocal"}
+
+
+def _owned(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """A measure whose possessor is a state or IGO and that the sentence reports as new or
+    announced: an imposition by the possessor on the state in its phrase."""
+    news = any(v.lemma(k) in ANNOUNCING for k in v.kids(n, "acl")) or any(
+        v.lemma(k) in NEWLY for k in v.kids(n, "amod")
+    )
+    if not news:
+        return []
+    if v.lemma(n) in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
+        return []
+    if v.lemma(n) == "measure" and not any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod")):
+        return []
+    sender = [
+        a
+        for k in v.kids(n, "poss")
+        for a in np_actors(v, k, linker, others=False)
+        if a.kind in ("country", "igo")
+    ]
+    if not sender:
+        return []
+    ids = {a.id for a in sender}
+    target = _targets(v, [k for k in v.children[n] if v.toks[k].dep != "poss"], linker, ids)
+    if not target:
+        return []
+    return [_cand(v, "impose", sender, target, False, False, n_sent, 0.7)]
 
 
 def _governed(
@@ -474,6 +515,9 @@ def _governed(
 ) -> list[Candidate]:
     action = action or _verb_action(v.lemma(verb))
     lem = v.lemma(n)
+    urged = _urged(v, verb)
+    if urged:
+        action = "call"  # "urged the administration to impose sanctions on"
     ruled_out = v.lemma(verb) == "rule"
     prt = {v.lemma(k) for k in v.kids(verb, "prt")}
     if ruled_out and "out" not in prt:
@@ -482,10 +526,12 @@ def _governed(
         if not prt & {"over", "back"}:
             return []
         action = "extend" if "over" in prt else "ease"
+    punitive = lem == "measure" and any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod"))
     if (
         lem in ("sanction", "embargo", "measure")
         and action not in ("threaten", "call")
         and v.lemma(verb) not in ("reach", "roll")
+        and not punitive
     ):
         return []  # the noun rules read these; only the agreement wording is new here
     if lem in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
@@ -510,13 +556,29 @@ def _governed(
     negated, hyp = _flags(v, verb, action)
     if ruled_out:
         negated, hyp = True, False  # "ruled out retaliatory tariffs"
-    if _urged(v, verb):
+    if urged:
         action = "call"
+    elif action == "impose" and (hyp or _readiness(v, verb)) and _if_clause(v):
+        # "is ready to adopt restrictive measures ... if its troops do not pull back"
+        action, hyp = "threaten", hyp and not _readiness(v, verb)
     if action in ("threaten", "call"):
         hyp = False
     if v.lemma(verb) in PLANNING:
         action, hyp = "threaten", True
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _readiness(v: ParseView, verb: int) -> bool:
+    """'ready/prepared/willing to impose': a commitment, conditional or not."""
+    h = v.head(verb)
+    return v.toks[verb].dep == "xcomp" and v.lemma(h) in ("ready", "prepared", "willing")
+
+
+def _if_clause(v: ParseView) -> bool:
+    """The sentence sets a condition ("if", "unless" marking a clause)."""
+    return any(
+        v.lemma(k) in ("if", "unless") and v.toks[k].dep == "mark" for k in range(len(v.toks))
+    )
 
 
 def _trade_words(v: ParseView, n: int) -> bool:
@@ -534,7 +596,8 @@ TRADE_WORDS = {
     "arm", "weapon", "remittance", "tourism", "tourist", "fishing", "seafood", "food", "grain",
     "wheat", "beef", "timber", "mineral", "metal", "aluminium", "aluminum", "commodity",
     "official", "enterprise", "exporter", "importer", "crude", "coal", "potash", "diamond",
-    "port", "airspace", "financing", "loan", "credit", "transaction",
+    "port", "airspace", "financing", "loan", "credit", "transaction", "truck", "lorry",
+    "vehicle", "car",
 }  # fmt: skip
 
 

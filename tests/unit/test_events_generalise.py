@@ -123,3 +123,23 @@ def test_called_off_mediation_is_a_halt(parser: SentenceParser) -> None:  # noqa
     e = one("Kuwait called off its mediation between Bahrain and Qatar on Tuesday.", parser)
     assert (e["type"], e["action"]) == ("mediation", "halt")
     assert e["ids"]["mediator"] == ["KWT"]
+
+
+def test_a_possessed_measure_reported_as_new(parser: SentenceParser) -> None:  # noqa: F811
+    e = one("Russia's latest restrictions on Finnish trucks took effect on Monday.", parser)
+    assert (e["action"], e["ids"]) == ("impose", {"sender": ["RUS"], "target": ["FIN"]})
+
+
+def test_a_possessed_measure_without_news_or_target_is_silent(
+    parser: SentenceParser,  # noqa: F811
+) -> None:
+    assert events("Spain's new tariffs on electricity will raise household bills.", parser) == []
+    text = "The Kenyan government's latest restrictions on public gatherings were challenged."
+    assert events(text, parser) == []
+
+
+def test_readiness_with_a_condition_is_a_threat(parser: SentenceParser) -> None:  # noqa: F811
+    text = "Canada is prepared to impose punitive duties on Chinese steel if talks fail."
+    e = one(text, parser)
+    assert (e["action"], e["ids"]) == ("threaten", {"sender": ["CAN"], "target": ["CHN"]})
+    assert not e["hypothetical"]

@@ -361,6 +361,12 @@ DEAL_WORDS = {
     "negotiations",
     "reconciliation",
 }
+# the deals only states and armed sides make: a "<truce> ..., brokered by X" far from its
+# participle is mediation ("deal", "agreement", "swap" are also business words)
+DIPLOMATIC_DEALS = {
+    "ceasefire", "truce", "peace", "accord", "accords", "armistice", "talks", "negotiations",
+    "reconciliation", "détente", "detente",
+}  # fmt: skip
 INTERMEDIARY = {"intermediary", "intermediaries", "go-between"}
 FACILITATE = {
     "facilitate",

@@ -143,3 +143,17 @@ def test_readiness_with_a_condition_is_a_threat(parser: SentenceParser) -> None:
     e = one(text, parser)
     assert (e["action"], e["ids"]) == ("threaten", {"sender": ["CAN"], "target": ["CHN"]})
     assert not e["hypothetical"]
+
+
+def test_a_truce_brokered_by_a_state_after_its_parties(parser: SentenceParser) -> None:  # noqa: F811
+    text = "The truce between Israel and Hezbollah, brokered by the United States and France, held."
+    e = one(text, parser)
+    assert (e["type"], e["action"]) == ("mediation", "mediate")
+    assert e["ids"]["mediator"] == ["FRA", "USA"] and "ISR" in e["ids"]["parties"]
+
+
+def test_a_business_deal_brokered_by_a_bank_is_no_mediation(
+    parser: SentenceParser,  # noqa: F811
+) -> None:
+    text = "The deal between the two carmakers, brokered by a Japanese bank, was signed in Tokyo."
+    assert events(text, parser) == []

@@ -120,6 +120,10 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             out += _cut(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in MEASURE_NOUNS:
             out += _measure_noun(v, i, n_sent, linker)
+        elif t.pos == "NOUN" and lem == "package" and _package_of_measures(v, i):
+            out += _measure_noun(v, i, n_sent, linker)  # "the EU's latest package of measures"
+        elif t.pos == "VERB" and lem == "designate" and not v.kids(i, "oprd"):
+            out += _designated(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in ("list", "blacklist"):
             out += _listed(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in LICENCES:
@@ -160,9 +164,17 @@ def _is_cut_object(v: ParseView, o: int) -> bool:
     return any(v.lemma(k) in CUT_OBJECTS for k in near)
 
 
-def _targets(v: ParseView, roots: list[int], linker: ActorLinker, exclude: set[str]) -> list[Actor]:
+def _targets(
+    v: ParseView,
+    roots: list[int],
+    linker: ActorLinker,
+    exclude: set[str],
+    owned: int | None = None,
+) -> list[Actor]:
     """The foreign state(s) in the object phrase or the verb's attachments: the first state
-    named, in reading order, outside clauses of reason, time and place."""
+    named, in reading order, outside clauses of reason, time and place. The possessor of the
+    measure noun ``owned`` is its owner, never its target ("the EU's package of measures
+    against Belarus")."""
     stop_preps = {"over", "after", "amid", "as", "because", "until", "if", "for", "in", "during"}
     seen: list[int] = []
     for r in roots:
@@ -171,6 +183,8 @@ def _targets(v: ParseView, roots: list[int], linker: ActorLinker, exclude: set[s
             j = todo.pop()
             seen.append(j)
             for k in v.children[j]:
+                if j == owned and v.toks[k].dep == "poss":
+                    continue
                 if v.toks[k].dep == "acl" and v.lemma(k) in DESTINED:
                     # "aid earmarked for Burkina Faso": the recipient of what is cut
                     todo += [o for p in v.kids(k, "prep") if v.lemma(p) in ("for", "to")
@@ -244,6 +258,7 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     lem = v.lemma(i)
     objs = v.kids(i, "dobj")
     attach = v.kids(i, "prep", "dative")
+    giving: list[int] = []
     if not objs:
         giving = [k for k in v.kids(i, "xcomp", "pcomp") if v.lemma(k) in _GIVING]
         objs = v.kids(giving[0], "dobj") if giving else []
@@ -263,7 +278,8 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     if not sender:
         return []
     ids = {a.id for a in sender}
-    if _is_cut_object(v, o):
+    if _is_cut_object(v, o) or giving:
+        # "stop buying Russian gas": what is no longer bought or sold is cut, whatever it is
         target = _targets(v, [o, *attach], linker, ids)
     elif lem in ("bar", "ban") and entering:
         # "barred 40 British officials from entering Russia": an entry ban on them;
@@ -386,6 +402,44 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
 
 LICENCES = {"licence", "license", "permit", "authorisation", "authorization"}
 OUTGOING = {"export", "shipment", "sale", "delivery", "transfer", "supply", "shipping"}
+
+
+def _package_of_measures(v: ParseView, n: int) -> bool:
+    return any(
+        v.lemma(o) in MEASURE_NOUNS
+        for p in v.kids(n, "prep")
+        if v.lemma(p) == "of"
+        for o in v.kids(p, "pobj")
+    )
+
+
+def _designated(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'The U.S. Treasury designated six Chinese firms accused of ...': a designation (impose)
+    of the state named in the object. Not 'designated X as/a terrorist organisation' (a
+    listing of a group) nor an appointment ('designated a new envoy'), which name no state."""
+    objs = v.kids(i, "dobj")
+    if not objs or _background(v, i):
+        return []
+    if any(v.lemma(p) == "as" for p in v.kids(i, "prep")) or any(
+        w.lower() in DOMESTIC_LABELS for w in v.words
+    ):
+        return []
+    sender = _sender(v, i, linker)
+    if not sender:
+        return []
+    ids = {a.id for a in sender}
+    # the state that qualifies what is designated ("six Chinese firms"), not a destination
+    # ("designated a new ambassador to Berlin")
+    mods = [k for k in v.kids(objs[0], "amod", "compound", "poss", "nmod")]
+    target = _targets(v, mods, linker, ids)
+    if not target:
+        return []
+    negated, hyp = _flags(v, i, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
+
+
+# domestic-law labels: "designated German NGOs undesirable", "as a terrorist organisation"
+DOMESTIC_LABELS = {"undesirable", "terrorist", "terror", "extremist", "agent", "agents"}
 
 
 def _licensing(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -550,7 +604,7 @@ def _governed(
     roots = [n, *v.kids(verb, "prep"), *v.kids(verb, "oprd")]
     if v.lemma(verb) in WITH_VERBS:
         roots += v.kids(verb, "dobj")  # "hit Canadian steel with tariffs"
-    target = _targets(v, roots, linker, ids)
+    target = _targets(v, roots, linker, ids, owned=n)
     if not target:
         return []
     negated, hyp = _flags(v, verb, action)

@@ -157,3 +157,21 @@ def test_a_business_deal_brokered_by_a_bank_is_no_mediation(
 ) -> None:
     text = "The deal between the two carmakers, brokered by a Japanese bank, was signed in Tokyo."
     assert events(text, parser) == []
+
+
+def test_a_designation_of_state_qualified_entities(parser: SentenceParser) -> None:  # noqa: F811
+    text = "Britain designated five Iranian officials under its human rights regime."
+    e = one(text, parser)
+    assert (e["action"], e["ids"]) == ("impose", {"sender": ["GBR"], "target": ["IRN"]})
+    assert events("Moscow designated a new ambassador to Berlin.", parser) == []
+    assert events("Russia designated three German NGOs undesirable organisations.", parser) == []
+
+
+def test_adopting_another_blocs_package_of_measures(parser: SentenceParser) -> None:  # noqa: F811
+    e = one("Norway will adopt the EU's latest package of measures against Belarus.", parser)
+    assert (e["action"], e["ids"]) == ("impose", {"sender": ["NOR"], "target": ["BLR"]})
+
+
+def test_urged_to_stop_buying_is_a_call(parser: SentenceParser) -> None:  # noqa: F811
+    e = one("Warsaw urged Rome to stop buying Russian oil without delay.", parser)
+    assert (e["action"], e["ids"]) == ("call", {"sender": ["POL"], "target": ["RUS"]})

@@ -102,8 +102,10 @@ def is_hypothetical(s: Sentence, idx: int, action: str, urged: bool = False) -> 
     "urged X to lift", "talks to lift", "would support lifting"."""
     if action == "call":
         return False  # "said it would push for sanctions" announces a demand
-    if action in SPEECH_ACTS:
-        return any(s.low[i] in MODALS for i in range(max(0, idx - 2), idx))
+    if action in SPEECH_ACTS:  # "could offer", "could play a mediating role"
+        return any(
+            s.low[i] in MODALS and not reported_future(s, i) for i in range(max(0, idx - 3), idx)
+        )
     if urged:
         return True
     lo = clause_start(s, idx)

@@ -175,3 +175,10 @@ def test_adopting_another_blocs_package_of_measures(parser: SentenceParser) -> N
 def test_urged_to_stop_buying_is_a_call(parser: SentenceParser) -> None:  # noqa: F811
     e = one("Warsaw urged Rome to stop buying Russian oil without delay.", parser)
     assert (e["action"], e["ids"]) == ("call", {"sender": ["POL"], "target": ["RUS"]})
+
+
+def test_a_hedged_offer_a_few_words_before_the_trigger(parser: SentenceParser) -> None:  # noqa: F811
+    text = "Ghana could play a mediating role between Mali and Niger, its president said."
+    e = one(text, parser)
+    assert e["type"] == "mediation" and e["action"] in ("offer", "mediate")
+    assert e["hypothetical"] and e["ids"]["mediator"] == ["GHA"]

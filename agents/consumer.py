@@ -82,10 +82,14 @@ class ContiguousConsumer(faust_aiokafka.Consumer):
         self._starved = HeldSince(STARVED_AFTER_S)  # ... and records waiting in the log
 
     def on_buffer_drop(self, tp: TP) -> None:
-        """Resume every partition paused for a full queue, not only ``tp`` (4. above); the
-        fetch that follows is bounded by ``worker.fetch_partition_kib`` per partition."""
+        """Resume every partition paused for a full queue, not only ``tp`` (4. above), and
+        whether or not ``tp`` itself is paused: the queue keeps one drop callback per partition
+        it paused, a resume of all leaves the others pending, and a later drop may pop such a
+        stale one (keyed on ``tp``, the partitions paused meanwhile waited until the queue ran
+        dry, 15-25 s in the crash soak). The fetch that follows is bounded by
+        ``worker.fetch_partition_kib`` per partition."""
         buffered = self._buffered_partitions
-        if tp in buffered:
+        if buffered:
             # a partition Faust paused meanwhile (recovery, rebalance) stays paused
             self._get_active_partitions().update(buffered - self._paused_partitions)
             buffered.clear()

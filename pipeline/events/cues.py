@@ -31,13 +31,19 @@ EVENT_CUE = re.compile(
     re.I,
 )
 
-PARSE_READ = re.compile(
-    # the token rules' triggers (sanctions.py, mediation.py)
+# the token rules' triggers (sanctions.py, mediation.py): a sentence without a parse and without
+# one of these has no event
+TOKEN_TRIGGERS = (
     r"sanction|embargo|boycott|blacklist|mediat|broker|intermediar|good offices|facilitat"
-    r"|go-between|\bfr(?:o|ee)z"
+    r"|go-between"
+)
+TOKEN_READ = re.compile(TOKEN_TRIGGERS, re.I)
+
+PARSE_READ = re.compile(
+    TOKEN_TRIGGERS
     # word stems of the lemmas the parse-only frames read (prefixes: a superset is safe)
-    r"|\bban|\bbar|\bstop|\bend|\bwithdr|\bblock|\bcurb|\brestrict|\bden(?:y|i)|\bclos"
-    r"|\blimit|\bcancel|\bsuspend|\bhalt|\bcut|tariff|\bdut(?:y|i)|\bpenalt|\bcontrol"
+    + r"|\bfr(?:o|ee)z|\bban|\bbar|\bstop|\bend|\bwithdr|\bblock|\bcurb|\brestrict|\bden(?:y|i)"
+    r"|\bclos|\blimit|\bcancel|\bsuspend|\bhalt|\bcut|tariff|\bdut(?:y|i)|\bpenalt|\bcontrol"
     r"|\bmeasure|\bshuttl|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh"
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermit|\bauthori[sz]ation"
     # the nouns of the designation frame ("added to its export blacklist")

@@ -14,12 +14,11 @@ own mentions fill the gaps, so detection works offline with no model at all.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from pipeline.config import EventSettings
 from pipeline.events.candidate import Candidate
-from pipeline.events.cues import PRIVATE_DISPUTE
+from pipeline.events.cues import PRIVATE_DISPUTE, TOKEN_READ
 from pipeline.events.mediation import mediation_candidates
 from pipeline.events.merge import apply_topics, merge_candidates
 from pipeline.events.parse_view import build_view
@@ -31,12 +30,6 @@ from pipeline.nlp.text import split_sentences
 from pipeline.schema import EnrichedArticle, Entity, Event, ParsedSentence
 
 DETECTOR_VERSION = "events-rules-2+parse"
-
-_QUICK = re.compile(
-    r"sanction|embargo|boycott|blacklist|mediat|broker|intermediar|good offices|facilitat"
-    r"|go-between|\bfr(?:o|ee)z|\bbans?\b",
-    re.I,
-)
 
 
 def detect_events(enriched: EnrichedArticle, settings: EventSettings | None = None) -> list[Event]:
@@ -93,7 +86,7 @@ def detect_candidates(
     for n, (a, b) in enumerate(_bounded(split_sentences(text), text)):
         chunk = text[a:b]
         parse = by_start.get(a)
-        quick = bool(_QUICK.search(chunk))
+        quick = bool(TOKEN_READ.search(chunk))
         if not quick and parse is None:
             continue
         ents = [

@@ -26,6 +26,8 @@ from pipeline.events.parse_view import (
     speaker,
     subject,
 )
+from pipeline.events.roles import other_actor
+from pipeline.events.sanctions import instrument_of
 from pipeline.events.triggers import ACTION_WORDS
 from pipeline.nlp.actors import ActorLinker
 from pipeline.schema import Actor
@@ -95,6 +97,9 @@ BACKGROUND_HEADS = {
     "dodge", "bust", "blame", "despite", "under", "since",
 }  # fmt: skip
 HOLD_OFF = {"hold", "delay", "postpone", "refuse", "decline", "fail", "reject", "resist"}
+# persons designated one by one are no state ("the assets of 15 North Korean individuals"),
+# unlike a population ("barred entry to 500 U.S. citizens")
+PRIVATE_PERSONS = {"individual", "person"}
 NOT_TARGET_OBJECTS = {"election", "vote", "poll", "referendum", "ceremony", "conference"}
 PLACE_NOUNS = {
     "town", "city", "village", "camp", "area", "region", "district", "province", "street",
@@ -202,6 +207,11 @@ def _targets(
             continue
         if v.toks[j].dep in ("amod", "compound") and v.lemma(v.head(j)) in PLACE_NOUNS:
             continue  # "blockades around Palestinian towns": a place, not a state
+        h = j
+        while v.mention_of.get(v.head(h)) is m and v.head(h) != h:
+            h = v.head(h)  # out of the mention ("North Korean")
+        if v.toks[h].dep in ("amod", "compound") and v.lemma(v.head(h)) in PRIVATE_PERSONS:
+            return [other_actor(v.words[v.head(h)])]
         got = np_actors(v, j, linker, conj=False, others=False)
         for a in got:
             if a.kind in ("country", "igo") and a.id not in exclude:
@@ -690,4 +700,5 @@ def _cand(
         confidence=conf,
         evidence=v.sent.text.strip(),
         sentence=n_sent,
+        instrument=instrument_of(v.sent.text),
     )

@@ -7,8 +7,10 @@ boycott, a court lifting a ban or a party ban; an unnamed sender ("sanctions wer
 not reported. The sanction noun must be the object of an action word in a short window before
 it (or of a passive verb after it: "sanctions ... were lifted"); sanctions that are enforced,
 violated, blamed, or mentioned as the state of things ("under sanctions", "the implementation
-of sanctions") are background and yield nothing. Asset freezes and trade or travel bans count
-on their own only against a named foreign state (an export ban on rice is not a sanction).
+of sanctions") are background and yield nothing. Asset freezes, trade, travel and entry bans
+without a sanction noun are read from the dependency parse (:mod:`pipeline.events.measures`,
+which asks for a named foreign state as target: an export ban on rice is not a sanction); with
+``models.parser: null`` they are not detected.
 """
 
 from __future__ import annotations
@@ -157,7 +159,7 @@ _INSTRUMENTS = [
     ),
     (re.compile(r"\bpackage of sanctions\b|\bsanctions package\b", re.I), "sanctions package"),
     (
-        re.compile(r"\basset[s]?[- ]freez\w*|\bfreez\w* (?:of )?(?:\w+ ){0,3}assets\b", re.I),
+        re.compile(r"\basset[s]?[- ]freez\w*|\bfr(?:ee|o)z\w* (?:of )?(?:\w+ ){0,3}assets\b", re.I),
         "asset freeze",
     ),
     (
@@ -186,27 +188,11 @@ _INSTRUMENTS = [
 def sanctions_candidates(s: Sentence, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """Sanctions events of one sentence (before the document-level merge)."""
     out: list[Candidate] = []
-    # an asset freeze or trade ban next to a sanctions noun elaborates it ("imposed sanctions,
-    # freezing the assets of ..."): only a sentence without one reads them as the event
-    has_noun = any(w in T.SANCTION_NOUNS for w in s.low)
     for n, w in enumerate(s.low):
-        if has_noun and (w in T.FREEZE_VERBS or w in ("ban", "bans")):
-            continue
         if _sanction_used_as_verb(s, n):
             out += _sanction_verb(s, n, n_sent, linker)
         elif w in T.SANCTION_NOUNS or w in T.WEAK_SANCTION_NOUNS:
             out += _sanction_noun(s, n, n_sent, linker, weak_noun=w in T.WEAK_SANCTION_NOUNS)
-        elif w in T.FREEZE_VERBS and "assets" in s.low[n + 1 : n + 4]:
-            out += _sanction_verb(
-                s,
-                n,
-                n_sent,
-                linker,
-                object_from=s.low.index("assets", n) + 1,
-                instrument="asset freeze",
-            )
-        elif w in ("ban", "bans", "embargo") and _is_trade_ban(s, n):
-            out += _trade_ban(s, n, n_sent, linker)
         elif w in T.SANCTION_VERBS:
             out += _sanction_verb(s, n, n_sent, linker)
     return out
@@ -324,7 +310,7 @@ def _relief(
             confidence=conf_base + (0.05 if target else 0.0),
             evidence=s.text.strip(),
             sentence=n_sent,
-            instrument=_instrument(s.text),
+            instrument=instrument_of(s.text),
         )
     ]
 
@@ -531,7 +517,7 @@ def _sanction_noun(
             evidence=s.text.strip(),
             sentence=n_sent,
             weak=weak,
-            instrument=_instrument(s.text),
+            instrument=instrument_of(s.text),
             alt=alt,
         )
     ]
@@ -569,88 +555,25 @@ def _sanction_noun(
                     confidence=conf,
                     evidence=s.text.strip(),
                     sentence=n_sent,
-                    instrument=_instrument(s.text),
+                    instrument=instrument_of(s.text),
                 )
             )
     return cands
 
 
-def _is_trade_ban(s: Sentence, n: int) -> bool:
-    """'a ban on exports of chips to China', 'an export ban on Russia' (not a curfew, a party
-    ban, a travel ban on a journalist)."""
-    before = s.low[max(0, n - 2) : n]
-    after = s.low[n + 1 : n + 4]
-    kinds = ("export", "exports", "import", "imports", "trade", "travel", "visa", "entry")
-    return (
-        any(x in kinds for x in before)
-        or (
-            "on" in after[:1]
-            and any(x in ("exports", "imports", "export", "import", "trade") for x in after)
-        )
-    ) and s.low[n] != "embargo"
-
-
-def _trade_ban(s: Sentence, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
-    """A trade ban is a sanction only against a named state: an export ban on rice to keep
-    prices down is not one, so the target is required."""
-    action, v, background, _ = _find_action(s, n)
-    if background or action is None or v is None:
-        return []
-    target = _target_after(s, n, v, linker)
-    target = [a for a in target if a.kind in ("country", "igo")]
-    if not target:
-        return []
-    sender = [a for a in _state_agents(s, v, linker) if a.id not in {t.id for t in target}]
-    if not sender:
-        return []
-    travel = any(x in ("travel", "visa", "entry") for x in s.low[max(0, n - 2) : n])
-    instrument = "travel ban" if travel else "export ban"
-    return _verb_event(s, v, n_sent, action, sender, target, confidence=0.7, instrument=instrument)
-
-
-def _sanction_verb(
-    s: Sentence,
-    v: int,
-    n_sent: int,
-    linker: ActorLinker,
-    object_from: int | None = None,
-    instrument: str | None = None,
-) -> list[Candidate]:
-    """'The US sanctioned three Iranian officials', 'Washington blacklisted X', 'Seoul froze
-    the assets of ...': impose, with a state sender and a named object (a league 'sanctioning'
-    a match has neither)."""
+def _sanction_verb(s: Sentence, v: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'The US sanctioned three Iranian officials', 'Washington blacklisted X': impose, with a
+    state sender and a named object (a league 'sanctioning' a match has neither)."""
     sender = _state_agents(s, v, linker)
     if not sender:
         return []
-    j = object_from if object_from is not None else v + 1
-    if object_from is not None and j < len(s.low) and s.low[j] == "of":
-        j += 1
-    target = phrase_actors(s, j, linker)
+    target = phrase_actors(s, v + 1, linker)
     if not target:
         return []
     action = "impose"
     if v > 1 and s.low[v - 1] == "to" and s.low[v - 2] in _THREAT_BEFORE_TO:
         action = "threaten"  # "threatened to sanction X"
-    instrument = instrument or (
-        "designation" if s.low[v].startswith("blacklist") else _instrument(s.text)
-    )
-    return _verb_event(s, v, n_sent, action, sender, target, confidence=0.72, instrument=instrument)
-
-
-def _verb_event(
-    s: Sentence,
-    v: int,
-    n_sent: int,
-    action: str,
-    sender: list[Actor],
-    target: list[Actor],
-    *,
-    confidence: float,
-    instrument: str | None,
-) -> list[Candidate]:
-    """The sanctions event stated by the verb at ``v`` (trade ban, sanction verb): negated or
-    hypothetical as the words before that verb say."""
-    negated, hypothetical = modality(s, v, action)
+    negated, hypothetical = modality(s, v, action)  # as the words before the verb say
     return [
         Candidate(
             type="sanctions",
@@ -658,10 +581,10 @@ def _verb_event(
             roles={"sender": sender, "target": target},
             negated=negated,
             hypothetical=hypothetical,
-            confidence=confidence,
+            confidence=0.72,
             evidence=s.text.strip(),
             sentence=n_sent,
-            instrument=instrument,
+            instrument="designation" if s.low[v].startswith("blacklist") else instrument_of(s.text),
         )
     ]
 
@@ -784,7 +707,7 @@ def _fallback_others(s: Sentence, exclude: set[str], linker: ActorLinker) -> lis
     return []
 
 
-def _instrument(text: str) -> str | None:
+def instrument_of(text: str) -> str | None:
     for rx, name in _INSTRUMENTS:
         if rx.search(text):
             return name

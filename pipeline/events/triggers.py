@@ -17,7 +17,6 @@ import re
 # state or IGO sender like every sanctions event, and gets a lower confidence.
 SANCTION_NOUNS = {"sanction", "sanctions", "embargo", "embargoes", "embargos"}
 WEAK_SANCTION_NOUNS = {"boycott", "boycotts"}
-FREEZE_VERBS = {"froze", "freezes", "freeze", "freezing", "frozen"}
 # verbs: X sanctioned Y / X blacklisted Y (impose, needs a state sender and a named object)
 SANCTION_VERBS = {"sanctioned", "sanctioning", "blacklisted", "blacklists", "blacklisting"}
 

@@ -239,8 +239,7 @@ def test_former_officials_are_not_their_state() -> None:
 def test_instrument_is_reported() -> None:
     (e,) = detect("The Security Council lifted the arms embargo on Somalia.")
     assert e.instrument == "arms embargo"
-    (e,) = detect("Seoul froze the assets of 15 North Korean individuals.")
-    assert e.action == "impose" and e.instrument == "asset freeze"
+    # asset freezes without a sanction noun: tests/unit/test_events_parse.py (read from the parse)
 
 
 # ------------------------------------------------------------------ modality

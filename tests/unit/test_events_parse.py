@@ -76,9 +76,55 @@ def test_punitive_measures_without_the_word_sanction(
     assert not e["negated"] and not e["hypothetical"]
 
 
-def test_the_same_measures_are_missed_without_a_parse() -> None:
-    """The token rules alone (the fallback) do not read them: the parse is what adds them."""
-    assert events("Ukraine suspended all flights to and from Belarus on Friday.", None) == []
+@pytest.mark.parametrize(
+    ("text", "sender", "target", "instrument"),
+    [
+        ("Seoul froze the assets of 15 North Korean individuals.", "KOR", "OTHER", "asset freeze"),
+        ("Japan froze the assets of three Iranian banks on Monday.", "JPN", "IRN", "asset freeze"),
+        ("Canada imposed a ban on exports of drones to Myanmar.", "CAN", "MMR", "export ban"),
+        ("The EU imposed a visa ban on Belarusian officials.", "IGO:EU", "BLR", "travel ban"),
+        ("Australia will impose a travel ban on Fiji's army officers.", "AUS", "FJI", "travel ban"),
+    ],
+)
+def test_asset_freezes_and_trade_bans_come_from_the_parse(
+    parser: SentenceParser, text: str, sender: str, target: str, instrument: str
+) -> None:
+    """Without a sanction noun these are read from the parse (their token rules went in issue
+    10): a state or IGO sender, a foreign state as target, persons designated one by one as
+    OTHER, and the instrument named."""
+    (e,) = detect_events(enrich(text, parser))
+    assert (e.type, e.action, e.instrument) == ("sanctions", "impose", instrument)
+    assert {r: [a.id for a in x] for r, x in e.roles.items()} == {
+        "sender": [sender],
+        "target": [target],
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "India banned exports of rice to keep domestic prices down.",
+        "A court froze the assets of the former mayor.",
+    ],
+)
+def test_a_ban_or_freeze_with_no_foreign_state_is_no_sanction(
+    parser: SentenceParser, text: str
+) -> None:
+    assert events(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ukraine suspended all flights to and from Belarus on Friday.",
+        "Seoul froze the assets of 15 North Korean individuals.",
+        "Canada imposed a ban on exports of drones to Myanmar.",
+    ],
+)
+def test_the_same_measures_are_missed_without_a_parse(text: str) -> None:
+    """The token rules alone (the fallback, ``models.parser: null``) do not read them: the
+    parse is what adds them."""
+    assert events(text, None) == []
 
 
 def test_speaker_is_the_sender_of_an_option() -> None:
@@ -185,9 +231,10 @@ def test_parse_filter_covers_every_word_the_rules_read() -> None:
     from pipeline.events.measures import CUT_VERBS, MEASURE_NOUNS
 
     words = (
-        T.SANCTION_NOUNS | T.WEAK_SANCTION_NOUNS | T.FREEZE_VERBS | T.SANCTION_VERBS
+        T.SANCTION_NOUNS | T.WEAK_SANCTION_NOUNS | T.SANCTION_VERBS
         | T.INTERMEDIARY | T.FACILITATE | CUT_VERBS | MEASURE_NOUNS
-        | {"ban", "bans", "mediate", "mediation", "brokered", "good offices", "shuttle"}
+        | {"ban", "bans", "froze", "frozen", "mediate", "mediation", "brokered", "good offices"}
+        | {"shuttle"}
     )  # fmt: skip
     assert sorted(w for w in words if not PARSE_READ.search(w)) == []
     assert not PARSE_READ.search("Aid agencies said imports and trade rose; flights resumed.")

@@ -83,3 +83,37 @@ def test_a_partition_paused_by_faust_stays_paused() -> None:
     consumer._paused_partitions.add(PARTITIONS[2])  # e.g. paused for table recovery
     consumer.on_buffer_drop(PARTITIONS[0])
     assert consumer._get_active_partitions() == set(PARTITIONS) - {PARTITIONS[2]}
+
+
+def test_a_drop_signalled_for_a_partition_already_resumed_still_resumes_the_paused_ones() -> None:
+    """The queue keeps one pending drop callback per partition it paused, and a resume of all
+    leaves the others' callbacks pending. A partition whose callback is still pending is not
+    paused again, and a later drop can pop such a stale callback: with the resume keyed on the
+    popped partition, the partitions paused meanwhile waited for the queue to run dry while the
+    unpaused one kept it full (the crash soak: three partitions idle 15-25 s, one reading)."""
+
+    async def scenario() -> list[set[TP]]:
+        consumer = ConsumerState()
+        flow = FlowControlEvent()
+        flow.resume()
+        queue: ThrowableQueue[int] = ThrowableQueue(maxsize=20, flow_control=flow)
+        callbacks = {tp: _callbacks(consumer, tp) for tp in PARTITIONS}
+        left_paused: list[set[TP]] = []
+        n = 0
+        for _cycle in range(12):
+            # the fetcher hands on records of active partitions only, round-robin, while the
+            # agent is busy: the queue fills up to its high-water mark
+            while queue.qsize() < queue.pressure_high_size + 2:
+                active = sorted(consumer._get_active_partitions())
+                if not active:
+                    break
+                queue.put_nowait_enhanced(n, **callbacks[active[n % len(active)]])
+                n += 1
+            # then the agent catches up to below the low-water mark
+            while queue.qsize() > queue.pressure_drop_size - 1:
+                await queue.get()
+            left_paused.append(set(PARTITIONS) - consumer._get_active_partitions())
+        return left_paused
+
+    left_paused = asyncio.run(scenario())
+    assert all(not paused for paused in left_paused), left_paused

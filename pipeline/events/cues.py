@@ -25,7 +25,9 @@ EVENT_CUE = re.compile(
     r"|tariff|\bdut(?:y|ies)\b|\baid\b|assistance|\bsupport\b|\bflights?\b|\bimports?\b"
     r"|\bexports?\b|\btrade\b|\bvisas?\b|\bentry\b|restrict|\bcurbs?\b|penalt|\bsales\b"
     r"|\bmeasures\b|\bsuspend|\bcontacts?\b|\bhalt|airspace|\bcut(?:s|ting)? off\b"
-    r"|\bsuppl(?:y|ies)\b",
+    r"|\bsuppl(?:y|ies)\b|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh(?:o|e)ld"
+    r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermits?\b|\bauthori[sz]ation"
+    r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b",
     re.I,
 )
 
@@ -42,6 +44,20 @@ PARSE_READ = re.compile(
     # word stems of the lemmas the parse-only frames read (prefixes: a superset is safe)
     + r"|\bfr(?:o|ee)z|\bban|\bbar|\bstop|\bend|\bwithdr|\bblock|\bcurb|\brestrict|\bden(?:y|i)"
     r"|\bclos|\blimit|\bcancel|\bsuspend|\bhalt|\bcut|tariff|\bdut(?:y|i)|\bpenalt|\bcontrol"
-    r"|\bmeasure|\bshuttl",
+    r"|\bmeasure|\bshuttl|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh"
+    r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermit|\bauthori[sz]ation"
+    # the nouns of the designation frame ("added to its export blacklist")
+    r"|\blist\b|\bpackage|\bdesignat",
+    re.I,
+)
+
+# Private disputes: labour, tenancy, family, business and sport. A mediation whose roles name no
+# state or IGO in a sentence with one of these words is a domestic or private mediation ("a
+# state mediator was called in to resolve the pay dispute between the union and the railway",
+# "coach and players agreed to mediation"), which the contract does not count.
+PRIVATE_DISPUTE = re.compile(
+    r"\b(?:unions?|strikes?|striking|pay|wages?|salar(?:y|ies)|bonus(?:es)?|labou?r|workers"
+    r"|employers?|landlords?|tenants?|patents?|divorc\w*|custody|couples?|shareholders"
+    r"|insurers?|lawsuits?|plaintiffs?|coach(?:es)?|players|club|clubs)\b",
     re.I,
 )

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from pipeline.config import EventSettings
 from pipeline.events.candidate import Candidate
-from pipeline.events.cues import TOKEN_READ
+from pipeline.events.cues import PRIVATE_DISPUTE, TOKEN_READ
 from pipeline.events.mediation import mediation_candidates
 from pipeline.events.merge import apply_topics, merge_candidates
 from pipeline.events.parse_view import build_view
@@ -98,8 +98,19 @@ def detect_candidates(
         found = sanctions_candidates(s, n, linker) + mediation_candidates(s, n, linker)
         if parse is not None and parse.end <= b:
             found = parsed_candidates(build_view(s, parse), found, n, linker)
-        out += found
+        out += [c for c in found if not _private_mediation(c, chunk)]
     return out
+
+
+def _private_mediation(c: Candidate, sentence: str) -> bool:
+    """A mediation between private sides (labour, tenancy, family, business, sport): no state
+    or IGO in any role and a private-dispute word in the sentence."""
+    if c.type != "mediation":
+        return False
+    actors = [a for role in c.roles.values() for a in role]
+    if any(a.kind in ("country", "igo") for a in actors):
+        return False
+    return bool(PRIVATE_DISPUTE.search(sentence))
 
 
 MAX_SENTENCE_CHARS = 1500

@@ -28,6 +28,7 @@ from pipeline.events.parse_view import (
 )
 from pipeline.events.roles import other_actor
 from pipeline.events.sanctions import instrument_of
+from pipeline.events.triggers import ACTION_WORDS
 from pipeline.nlp.actors import ActorLinker
 from pipeline.schema import Actor
 
@@ -36,15 +37,30 @@ CUT_OBJECTS = {
     "aid", "assistance", "support", "flight", "trade", "import", "export", "sale", "delivery",
     "shipment", "contact", "entry", "visa", "loan", "funding", "link", "transit", "investment",
     "airspace", "cooperation", "purchase", "supply", "asset", "account", "fund", "reserve",
+    "holding", "property", "deposit", "port", "harbour", "harbor", "ferry", "route", "licence",
+    "license", "permit", "credit", "grant", "remittance", "shipping", "payment", "disbursement",
+    "lending", "tranche", "ship", "vessel", "aircraft", "plane", "airline", "carrier", "tanker",
+    "truck", "lorry",
 }  # fmt: skip
+# an amount whose "in"/"of" phrase names what is cut ("40 million euros in development aid")
+AMOUNT_NOUNS = {
+    "dollar", "euro", "pound", "yen", "franc", "rouble", "ruble", "yuan", "krone", "krona",
+    "million", "billion", "trillion", "portion", "part", "share", "some", "much", "most", "all",
+    "half", "bulk", "rest", "amount", "sum",
+}  # fmt: skip
+# a participle that sends what is cut to its recipient ("aid earmarked for Burkina Faso")
+DESTINED = {"earmark", "destine", "intend", "allocate", "bind", "pledge", "promise", "mean",
+            "bound", "meant", "set"}  # fmt: skip
 CUT_VERBS = {
     "suspend", "halt", "cut", "stop", "freeze", "end", "withdraw", "block", "curb", "restrict",
-    "ban", "bar", "deny", "close", "boycott", "limit", "cancel",
+    "ban", "bar", "deny", "close", "boycott", "limit", "cancel", "withhold", "shut", "sever",
+    "revoke", "prohibit",
 }  # fmt: skip
 # measure nouns governed by an action verb ("imposed tariffs", "threatened import restrictions")
 MEASURE_NOUNS = {
     "tariff", "duty", "blockade", "boycott", "ban", "restriction", "embargo", "freeze",
-    "penalty", "control", "curb", "measure", "sanction",
+    "penalty", "control", "curb", "measure", "sanction", "surtax", "surcharge", "levy",
+    "countermeasure",
 }  # fmt: skip
 ACTION_VERBS = {
     "impose": "impose", "slap": "impose", "levy": "impose", "introduce": "impose",
@@ -54,7 +70,18 @@ ACTION_VERBS = {
     "relax": "ease", "loosen": "ease", "lift": "lift", "remove": "lift", "scrap": "lift",
     "threaten": "threaten", "face": "threaten", "prepare": "impose", "consider": "impose",
     "weigh": "impose", "mull": "impose", "study": "impose", "discuss": "impose",
+    "rule": "impose", "roll": "extend",
 }  # fmt: skip
+# a measure as the instrument of an act: "retaliated with punitive duties on Australian wine",
+# "hit Canadian steel with tariffs"
+WITH_VERBS = {
+    "retaliate": "impose", "respond": "impose", "hit": "impose", "slap": "impose",
+    "punish": "impose", "target": "impose", "threaten": "threaten",
+}  # fmt: skip
+# "added to its export blacklist", "placed on the sanctions list"
+LISTING = {"add", "put", "place", "include", "designate", "list"}
+# a measure demanded: "called on Tuesday for a full embargo on Russian oil"
+CALL_FOR = {"call", "press", "push", "appeal", "lobby", "campaign", "clamour", "clamor", "argue"}
 # verbs of planning: a measure only weighed is a (hypothetical) threat by whoever weighs it
 PLANNING = {"prepare", "consider", "weigh", "mull", "study", "discuss"}
 # "stopped issuing visas": the measure is the object of the verb under the cutting verb
@@ -82,6 +109,8 @@ PLACE_NOUNS = {
 SANITARY = {
     "bse", "disease", "flu", "outbreak", "pandemic", "covid", "virus", "safety", "hygiene",
     "sanitary", "contamination", "contaminated", "pest", "fever", "epidemic", "health",
+    "coronavirus", "ebola", "cholera", "measles", "mpox", "plague", "quarantine", "infection",
+    "typhoon", "hurricane", "storm", "volcanic", "weather",
 }  # fmt: skip
 
 
@@ -96,6 +125,14 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             out += _cut(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in MEASURE_NOUNS:
             out += _measure_noun(v, i, n_sent, linker)
+        elif t.pos == "NOUN" and lem == "package" and _package_of_measures(v, i):
+            out += _measure_noun(v, i, n_sent, linker)  # "the EU's latest package of measures"
+        elif t.pos == "VERB" and lem == "designate" and not v.kids(i, "oprd"):
+            out += _designated(v, i, n_sent, linker)
+        elif t.pos == "NOUN" and lem in ("list", "blacklist"):
+            out += _listed(v, i, n_sent, linker)
+        elif t.pos == "NOUN" and lem in LICENCES:
+            out += _licensing(v, i, n_sent, linker)
     return out[:1] if out else []
 
 
@@ -114,9 +151,35 @@ def _background(v: ParseView, i: int) -> bool:
     return False
 
 
-def _targets(v: ParseView, roots: list[int], linker: ActorLinker, exclude: set[str]) -> list[Actor]:
+def _amount(v: ParseView, o: int) -> bool:
+    """A sum or a share ("85 million dollars", "25 million kronor", "part of")."""
+    return v.lemma(o) in AMOUNT_NOUNS or v.toks[o].pos == "NUM" or bool(v.kids(o, "nummod"))
+
+
+def _is_cut_object(v: ParseView, o: int) -> bool:
+    """The object names what is cut: itself, a compound, modifier or coordinated noun
+    ("airspace and land borders", "its ports and airspace"), or, for an amount, its "in"/"of"
+    phrase ("85 million dollars in military aid")."""
+    near = [o, *v.kids(o, "compound", "nmod", "conj")]
+    if _amount(v, o):
+        for p in v.kids(o, "prep"):
+            if v.lemma(p) in ("in", "of"):
+                for k in v.kids(p, "pobj"):
+                    near += [k, *v.kids(k, "compound", "conj")]
+    return any(v.lemma(k) in CUT_OBJECTS for k in near)
+
+
+def _targets(
+    v: ParseView,
+    roots: list[int],
+    linker: ActorLinker,
+    exclude: set[str],
+    owned: int | None = None,
+) -> list[Actor]:
     """The foreign state(s) in the object phrase or the verb's attachments: the first state
-    named, in reading order, outside clauses of reason, time and place."""
+    named, in reading order, outside clauses of reason, time and place. The possessor of the
+    measure noun ``owned`` is its owner, never its target ("the EU's package of measures
+    against Belarus")."""
     stop_preps = {"over", "after", "amid", "as", "because", "until", "if", "for", "in", "during"}
     seen: list[int] = []
     for r in roots:
@@ -125,9 +188,17 @@ def _targets(v: ParseView, roots: list[int], linker: ActorLinker, exclude: set[s
             j = todo.pop()
             seen.append(j)
             for k in v.children[j]:
+                if j == owned and v.toks[k].dep == "poss":
+                    continue
+                if v.toks[k].dep == "acl" and v.lemma(k) in DESTINED:
+                    # "aid earmarked for Burkina Faso": the recipient of what is cut
+                    todo += [o for p in v.kids(k, "prep") if v.lemma(p) in ("for", "to")
+                             for o in v.kids(p, "pobj")]  # fmt: skip
+                    continue
                 if v.toks[k].dep in ("advcl", "relcl", "acl", "nsubj", "punct", "cc", "mark"):
                     continue
-                if v.toks[k].dep == "prep" and v.lemma(k) in stop_preps:
+                amount = v.lemma(k) == "in" and _amount(v, j)  # "$5m in aid"
+                if v.toks[k].dep == "prep" and v.lemma(k) in stop_preps and not amount:
                     continue
                 todo.append(k)
     for j in sorted(set(seen)):
@@ -144,7 +215,13 @@ def _targets(v: ParseView, roots: list[int], linker: ActorLinker, exclude: set[s
         got = np_actors(v, j, linker, conj=False, others=False)
         for a in got:
             if a.kind in ("country", "igo") and a.id not in exclude:
-                return [a]
+                # "gas deliveries to Bulgaria and Poland": the coordinated states too
+                more = [
+                    b
+                    for b in np_actors(v, j, linker, others=False)
+                    if b.kind == a.kind and b.id not in exclude and b.id != a.id
+                ]
+                return [a, *more]
     return []
 
 
@@ -164,10 +241,24 @@ def _flags(v: ParseView, i: int, action: str) -> tuple[bool, bool]:
 
 
 def _sender(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
+    h = v.head(verb)
+    if v.toks[verb].dep == "acl" and v.toks[h].dep == "dobj" and v.head(h) != h:
+        verb = v.head(h)  # "had no plans to cut its aid", "took the decision to suspend"
+    elif v.toks[verb].dep == "xcomp" and v.toks[h].dep == "acomp" and v.head(h) != h:
+        verb = v.head(h)  # "the EU is ready to adopt", "Ankara is prepared to close"
+    if v.toks[verb].dep == "xcomp" and v.lemma(h := v.head(verb)) in AUTHORISING:
+        # "the WTO authorised Brazil to levy tariffs": the one authorised acts
+        got = [a for o in v.kids(h, "dobj") for a in np_actors(v, o, linker)]
+        got = [a for a in got if a.kind in ("country", "igo")]
+        if got:
+            return got
     got = [a for a in subject(v, verb, linker) if a.kind in ("country", "igo")]
     if not got:
         got = [a for a in speaker(v, clause_of(v, verb), linker) if a.kind in ("country", "igo")]
     return got
+
+
+AUTHORISING = {"authorise", "authorize", "allow", "permit", "clear", "empower", "entitle"}
 
 
 def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -176,15 +267,19 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     'suspended Niger from all its activities' (an IGO suspending a member)."""
     lem = v.lemma(i)
     objs = v.kids(i, "dobj")
+    attach = v.kids(i, "prep", "dative")
+    giving: list[int] = []
     if not objs:
         giving = [k for k in v.kids(i, "xcomp", "pcomp") if v.lemma(k) in _GIVING]
         objs = v.kids(giving[0], "dobj") if giving else []
+        attach += v.kids(giving[0], "prep", "dative") if giving else []  # "issuing visas to X"
     if not objs:
-        return []
+        return _barred_passive(v, i, n_sent, linker)
     o = objs[0]
+    # "barred 40 officials from entering", "bar citizens holding tourist visas from entering"
     entering = any(
         v.lemma(p) == "from" and any(v.lemma(c) in ("enter", "visit") for c in v.children[p])
-        for p in v.kids(i, "prep")
+        for p in v.kids(i, "prep") + [p for a in v.kids(o, "acl") for p in v.kids(a, "prep")]
     )
     olem = v.lemma(o)
     if olem in NOT_TARGET_OBJECTS or _background(v, i):
@@ -193,11 +288,14 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     if not sender:
         return []
     ids = {a.id for a in sender}
-    if olem in CUT_OBJECTS or any(v.lemma(c) in CUT_OBJECTS for c in v.kids(o, "compound")):
-        target = _targets(v, [o, *v.kids(i, "prep", "dative")], linker, ids)
+    if _is_cut_object(v, o) or giving:
+        # "stop buying Russian gas": what is no longer bought or sold is cut, whatever it is
+        target = _targets(v, [o, *attach], linker, ids)
     elif lem in ("bar", "ban") and entering:
-        # "barred 40 British officials from entering Russia": an entry ban on them
+        # "barred 40 British officials from entering Russia": an entry ban on them;
+        # "barred holders of Israeli passports": the state named inside the phrase
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
+        target = target or _targets(v, [o], linker, ids)
     elif olem in ("membership", "participation") and all(a.kind == "igo" for a in sender):
         # "The Arab League suspended Syria's membership": an IGO suspends a member state
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
@@ -235,7 +333,158 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         hyp = False
         if _conditional(v, i):
             action = "threaten"  # "said it would halt shipments if the war spreads"
+    if _urged(v, i):
+        action, hyp = "call", False
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
+
+
+# "called on the West to ban", "urged Washington to halt": a demand by the subject
+URGING = {"urge", "call", "ask", "press", "push", "appeal", "pressure", "encourage", "demand",
+          "lobby", "persuade", "implore"}  # fmt: skip
+
+
+def _urged(v: ParseView, verb: int) -> bool:
+    """The measure is what the subject urges someone else to take: a call (whose sender is
+    the one who urges, the subject that :func:`_sender` climbs to)."""
+    return v.toks[verb].dep == "xcomp" and v.lemma(v.head(verb)) in URGING
+
+
+def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'Five Nicaraguan judges were barred from entering the United States': an entry ban by
+    the state entered (or the passive agent) on the state of those barred."""
+    if v.lemma(i) not in ("bar", "ban") or not v.kids(i, "nsubjpass") or _background(v, i):
+        return []
+    entered = [
+        o
+        for p in v.kids(i, "prep")
+        if v.lemma(p) == "from"
+        for c in v.children[p]
+        if v.lemma(c) in ("enter", "visit")
+        for o in v.kids(c, "dobj")
+    ]
+    if not entered:
+        return []
+    sender = [a for a in subject(v, i, linker) if a.kind in ("country", "igo")]
+    sender = sender or [a for a in np_actors(v, entered[0], linker) if a.kind == "country"]
+    if not sender:
+        return []
+    ids = {a.id for a in sender}
+    barred = v.kids(i, "nsubjpass")[0]
+    target = [a for a in np_actors(v, barred, linker, others=False) if a.kind == "country"]
+    target = [a for a in target or _targets(v, [barred], linker, ids) if a.id not in ids]
+    if not target:
+        return []
+    negated, hyp = _flags(v, i, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'added 14 Chinese chipmakers to its export blacklist', 'were added to the European
+    Union's sanctions list', 'placed on the entity list': a designation (impose) by whoever
+    adds, or owns the list, of the state named in what is added."""
+    p = v.head(n)
+    verb = v.head(p)
+    if v.toks[n].dep != "pobj" or v.lemma(p) not in ("to", "on") or v.lemma(verb) not in LISTING:
+        return []
+    kinds = {v.lemma(k) for k in v.subtree(n) if k < n} | {v.lemma(n)}
+    if not kinds & {"sanction", "blacklist", "export", "entity", "black", "embargo"}:
+        return []
+    if _background(v, verb):
+        return []
+    sender = [a for a in subject(v, verb, linker) if a.kind in ("country", "igo")]
+    if not sender:
+        owned = [a for k in v.kids(n, "poss") for a in np_actors(v, k, linker)]
+        sender = [a for a in owned if a.kind in ("country", "igo")]
+    if not sender:
+        sender = [a for a in speaker(v, clause_of(v, verb), linker) if a.kind in ("country", "igo")]
+    if not sender:
+        return []
+    ids = {a.id for a in sender}
+    added = v.kids(verb, "dobj") or v.kids(verb, "nsubjpass")
+    if not added:
+        return []
+    target = _targets(v, added, linker, ids)
+    if not target:
+        return []
+    negated, hyp = _flags(v, verb, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+
+
+LICENCES = {"licence", "license", "permit", "authorisation", "authorization"}
+OUTGOING = {"export", "shipment", "sale", "delivery", "transfer", "supply", "shipping"}
+
+
+def _package_of_measures(v: ParseView, n: int) -> bool:
+    return any(
+        v.lemma(o) in MEASURE_NOUNS
+        for p in v.kids(n, "prep")
+        if v.lemma(p) == "of"
+        for o in v.kids(p, "pobj")
+    )
+
+
+def _designated(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'The U.S. Treasury designated six Chinese firms accused of ...': a designation (impose)
+    of the state named in the object. Not 'designated X as/a terrorist organisation' (a
+    listing of a group) nor an appointment ('designated a new envoy'), which name no state."""
+    objs = v.kids(i, "dobj")
+    if not objs or _background(v, i):
+        return []
+    if any(v.lemma(p) == "as" for p in v.kids(i, "prep")) or any(
+        w.lower() in DOMESTIC_LABELS for w in v.words
+    ):
+        return []
+    sender = _sender(v, i, linker)
+    if not sender:
+        return []
+    ids = {a.id for a in sender}
+    # the state that qualifies what is designated ("six Chinese firms"), not a destination
+    # ("designated a new ambassador to Berlin")
+    mods = [k for k in v.kids(objs[0], "amod", "compound", "poss", "nmod")]
+    target = _targets(v, mods, linker, ids)
+    if not target:
+        return []
+    negated, hyp = _flags(v, i, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
+
+
+# domestic-law labels: "designated German NGOs undesirable", "as a terrorist organisation"
+DOMESTIC_LABELS = {"undesirable", "terrorist", "terror", "extremist", "agent", "agents"}
+
+
+def _licensing(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'said it would require special licences for shipments of chips to Russia': an export
+    control (impose) by the state that requires them, on the state the goods go to."""
+    verb = v.head(n)
+    if v.toks[n].dep != "dobj" or v.lemma(verb) not in ("require", "impose", "introduce"):
+        return []
+    goods = [
+        o
+        for p in v.kids(n, "prep") + v.kids(verb, "prep")
+        if v.lemma(p) == "for"
+        for o in v.kids(p, "pobj")
+        if v.lemma(o) in OUTGOING
+    ]
+    if not goods or _background(v, verb):
+        return []
+    sender = _sender(v, verb, linker)
+    if not sender:
+        return []
+    ids = {a.id for a in sender}
+    # only where the goods go: licences for imports from a place are trade policy
+    dest = [
+        p
+        for k in goods
+        for p in [*v.subtree(k), *v.kids(verb, "prep")]
+        if v.lemma(p) == "to" and v.toks[p].dep == "prep"
+    ]
+    target = _targets(v, dest, linker, ids)
+    if not target:
+        return []
+    negated, hyp = _flags(v, verb, "impose")
+    if hyp and _reported_future(v, verb):
+        hyp = False
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
 
 
 def _warned(v: ParseView, i: int) -> bool:
@@ -256,6 +505,12 @@ def _reported_future(v: ParseView, i: int) -> bool:
     return "would" in modals and v.toks[c].dep == "ccomp" and v.lemma(v.head(c)) in REPORTING
 
 
+def _verb_action(lemma: str) -> str:
+    """The action a verb gives its measure noun: this module's verbs, then the token rules'
+    action lexicon ("broadened its restrictions", "dropped the tariffs", "suspended duties")."""
+    return ACTION_VERBS.get(lemma) or ACTION_WORDS.get(lemma, "")
+
+
 def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'imposed tariffs on Canadian aluminium', 'threatened import restrictions on Mexican
     steel', 'reached agreement on its first broad sanctions on Belarus', 'lifted its ban on
@@ -265,25 +520,82 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
         return []
     dep, h = v.toks[n].dep, v.head(n)
     verb = None
-    if dep in ("dobj", "nsubjpass") and v.lemma(h) in ACTION_VERBS:
+    if dep in ("dobj", "nsubjpass") and _verb_action(v.lemma(h)):
         verb = h
     elif dep == "pobj" and v.lemma(h) == "on" and v.lemma(v.head(h)) in ("agreement", "deal"):
         g = v.head(v.head(h))
-        verb = g if v.lemma(g) in ACTION_VERBS else None
+        verb = g if _verb_action(v.lemma(g)) else None
+    elif dep == "pobj" and v.lemma(h) == "with" and v.lemma(v.head(h)) in WITH_VERBS:
+        return _governed(v, n, v.head(h), n_sent, linker, WITH_VERBS[v.lemma(v.head(h))])
+    elif dep == "pobj" and v.lemma(h) == "for" and v.lemma(v.head(h)) in CALL_FOR:
+        return _governed(v, n, v.head(h), n_sent, linker, "call")
     if verb is not None:
         return _governed(v, n, verb, n_sent, linker)
+    owned = _owned(v, n, n_sent, linker)
+    if owned:
+        return owned
     if dep in ("nsubj", "nsubjpass", "csubj"):
         return _option(v, n, h, n_sent, linker)
     return []
 
 
-def _governed(v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
-    action = ACTION_VERBS[v.lemma(verb)]
+# a measure reported as new: "Tokyo's export restrictions on Seoul, announced on Monday",
+# "Washington's latest tariffs on Chinese steel"
+ANNOUNCING = {"announce", "unveil", "impose", "introduce", "adopt", "approve", "order"}
+NEWLY = {"new", "fresh", "latest", "late", "additional", "further", "tougher", "tough"}
+# adjectives that make "measures" punitive ("restrictive measures against Serbia's leaders")
+PUNITIVE = {"restrictive", "punitive", "retaliatory", "coercive", "reciprocal"}
+
+
+def _owned(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """A measure whose possessor is a state or IGO and that the sentence reports as new or
+    announced: an imposition by the possessor on the state in its phrase."""
+    news = any(v.lemma(k) in ANNOUNCING for k in v.kids(n, "acl")) or any(
+        v.lemma(k) in NEWLY for k in v.kids(n, "amod")
+    )
+    if not news:
+        return []
+    if v.lemma(n) in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
+        return []
+    if v.lemma(n) == "measure" and not any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod")):
+        return []
+    sender = [
+        a
+        for k in v.kids(n, "poss")
+        for a in np_actors(v, k, linker, others=False)
+        if a.kind in ("country", "igo")
+    ]
+    if not sender:
+        return []
+    ids = {a.id for a in sender}
+    target = _targets(v, [k for k in v.children[n] if v.toks[k].dep != "poss"], linker, ids)
+    if not target:
+        return []
+    return [_cand(v, "impose", sender, target, False, False, n_sent, 0.7)]
+
+
+def _governed(
+    v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker, action: str = ""
+) -> list[Candidate]:
+    action = action or _verb_action(v.lemma(verb))
     lem = v.lemma(n)
+    urged = _urged(v, verb)
+    if urged:
+        action = "call"  # "urged the administration to impose sanctions on"
+    ruled_out = v.lemma(verb) == "rule"
+    prt = {v.lemma(k) for k in v.kids(verb, "prt")}
+    if ruled_out and "out" not in prt:
+        return []
+    if v.lemma(verb) == "roll":  # "roll over sanctions" renews them, "roll back" eases
+        if not prt & {"over", "back"}:
+            return []
+        action = "extend" if "over" in prt else "ease"
+    punitive = lem == "measure" and any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod"))
     if (
         lem in ("sanction", "embargo", "measure")
-        and action != "threaten"
-        and v.lemma(verb) != "reach"
+        and action not in ("threaten", "call")
+        and v.lemma(verb) not in ("reach", "roll")
+        and not punitive
     ):
         return []  # the noun rules read these; only the agreement wording is new here
     if lem in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
@@ -293,26 +605,64 @@ def _governed(v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker)
         sender = [a for a in speaker(v, clause_of(v, verb), linker) if a.kind in ("country", "igo")]
         if not target or not sender:
             return []
-        return [_cand(v, "threaten", sender, target, False, False, n_sent, 0.7)]
+        hedged = any(v.lemma(a) in ("could", "might", "may") for a in v.kids(verb, "aux"))
+        return [_cand(v, "threaten", sender, target, False, hedged, n_sent, 0.7)]
     sender = _sender(v, verb, linker)
     if not sender:
         return []
     ids = {a.id for a in sender}
-    target = _targets(v, [n, *v.kids(verb, "prep")], linker, ids)
+    roots = [n, *v.kids(verb, "prep"), *v.kids(verb, "oprd")]
+    if v.lemma(verb) in WITH_VERBS:
+        roots += v.kids(verb, "dobj")  # "hit Canadian steel with tariffs"
+    target = _targets(v, roots, linker, ids, owned=n)
     if not target:
         return []
     negated, hyp = _flags(v, verb, action)
-    if action == "threaten":
+    if ruled_out:
+        negated, hyp = True, False  # "ruled out retaliatory tariffs"
+    if urged:
+        action = "call"
+    elif action == "impose" and (hyp or _readiness(v, verb)) and _if_clause(v):
+        # "is ready to adopt restrictive measures ... if its troops do not pull back"
+        action, hyp = "threaten", hyp and not _readiness(v, verb)
+    if action in ("threaten", "call"):
         hyp = False
     if v.lemma(verb) in PLANNING:
         action, hyp = "threaten", True
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
 
 
+def _readiness(v: ParseView, verb: int) -> bool:
+    """'ready/prepared/willing to impose': a commitment, conditional or not."""
+    h = v.head(verb)
+    return v.toks[verb].dep == "xcomp" and v.lemma(h) in ("ready", "prepared", "willing")
+
+
+def _if_clause(v: ParseView) -> bool:
+    """The sentence sets a condition ("if", "unless" marking a clause)."""
+    return any(
+        v.lemma(k) in ("if", "unless") and v.toks[k].dep == "mark" for k in range(len(v.toks))
+    )
+
+
 def _trade_words(v: ParseView, n: int) -> bool:
     words = {v.lemma(k) for k in v.subtree(n)} | {v.lemma(v.head(n))}
-    return bool(words & {"import", "export", "trade", "entry", "visa", "travel", "flight",
-                         "asset", "wine", "steel", "good", "product", "sale"})  # fmt: skip
+    return bool(words & TRADE_WORDS)
+
+
+# what crosses a border or is held abroad: a restriction on it can be a punitive measure (a
+# "ban on protests" or "restrictions on gatherings" names none of these)
+TRADE_WORDS = {
+    "import", "export", "trade", "entry", "visa", "travel", "flight", "asset", "wine", "steel",
+    "good", "product", "sale", "transit", "shipment", "delivery", "purchase", "investment",
+    "company", "firm", "entity", "bank", "sector", "industry", "oil", "gas", "energy",
+    "shipping", "vessel", "ship", "aircraft", "airline", "technology", "chip", "semiconductor",
+    "arm", "weapon", "remittance", "tourism", "tourist", "fishing", "seafood", "food", "grain",
+    "wheat", "beef", "timber", "mineral", "metal", "aluminium", "aluminum", "commodity",
+    "official", "enterprise", "exporter", "importer", "crude", "coal", "potash", "diamond",
+    "port", "airspace", "financing", "loan", "credit", "transaction", "truck", "lorry",
+    "vehicle", "car",
+}  # fmt: skip
 
 
 def _option(v: ParseView, n: int, pred: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:

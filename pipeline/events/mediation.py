@@ -63,6 +63,8 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
             return True, True  # "a peace deal brokered by the AU", "talks brokered by Norway"
         if t > 0 and s.low[t - 1] in ("honest", "peace"):
             return True, True
+        if _passive_of_deal(s, t):
+            return True, True  # "a ceasefire between Thailand and Cambodia, brokered by X"
         return False, False
     if w == "between" and t > 1 and s.low[t - 1] == "-" and s.low[t - 2] == "go":
         return True, False  # "go-between"
@@ -71,9 +73,25 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return ("between" in near or "as" in s.low[max(0, t - 3) : t]), False
     if w in T.FACILITATE and any(x in T.TALKS for x in s.low[t + 1 : t + 4]):
         return True, False
+    if w in T.FACILITATE and _passive_of_deal(s, t):
+        return True, False  # "signed an accord under talks facilitated by Norway"
     if w == "offices" and t > 0 and s.low[t - 1] == "good":
         return True, True
     return False, False
+
+
+def _passive_of_deal(s: Sentence, t: int, nouns: set[str] = T.DIPLOMATIC_DEALS) -> bool:
+    """'<truce> ..., brokered by X': a passive participle with its agent, a few words after
+    the truce or talks it brokered (across a "between" phrase and a comma); only diplomatic
+    nouns, as "the deal between the two carmakers, brokered by a bank" is business."""
+    if t + 1 >= len(s.toks) or s.low[t + 1] != "by":
+        return False
+    for i in range(t - 1, max(-1, t - 9), -1):
+        if s.low[i] in nouns:
+            return True
+        if s.low[i] in (".", ";", ":", "said", "says", "told"):
+            return False
+    return False
 
 
 _MEDIATION_INSTITUTIONS = {
@@ -133,6 +151,10 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
                 break
             if s.low[j] in BOUNDARY_PUNCT:
                 break
+    if halt is None:
+        off = _cue(s, t, {"off"}, 6)  # "called off its mediation", "broke off the talks"
+        if off is not None and off > 0 and s.low[off - 1] in T.HALT_BEFORE_OFF:
+            halt = off - 1
     offer = _cue(s, t, T.OFFER_CUES, 8)
     if offer is None and any(x in ("offer", "offers", "proposal") for x in s.low[t + 1 : t + 3]):
         offer = t

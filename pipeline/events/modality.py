@@ -75,18 +75,42 @@ def is_negated(s: Sentence, idx: int, window: int = 5) -> bool:
     return False
 
 
+# "said it would lift", "announced the bloc would freeze": the future of a report, which
+# announces a decision (EVENTS-DEV: "said they would ban entry" is not hypothetical)
+REPORTED = {
+    "said", "says", "announced", "announces", "told", "tells", "added", "confirmed",
+    "confirms", "stated", "states", "declared", "declares", "indicated", "signalled",
+    "signaled",
+}  # fmt: skip
+
+
+def reported_future(s: Sentence, modal: int) -> bool:
+    """The modal at ``modal`` is the "would" of a reported decision: a reporting verb a few
+    words before it, with no punctuation between ("said on Friday it would lift")."""
+    if s.low[modal] != "would":
+        return False
+    for i in range(modal - 1, max(-1, modal - 7), -1):
+        if s.low[i] in BOUNDARY_PUNCT:
+            return False
+        if s.low[i] in REPORTED:
+            return True
+    return False
+
+
 def is_hypothetical(s: Sentence, idx: int, action: str, urged: bool = False) -> bool:
     """Modal, conditional, wished-for or planned: "could impose", "if ... lifts",
     "urged X to lift", "talks to lift", "would support lifting"."""
     if action == "call":
         return False  # "said it would push for sanctions" announces a demand
-    if action in SPEECH_ACTS:
-        return any(s.low[i] in MODALS for i in range(max(0, idx - 2), idx))
+    if action in SPEECH_ACTS:  # "could offer", "could play a mediating role"
+        return any(
+            s.low[i] in MODALS and not reported_future(s, i) for i in range(max(0, idx - 3), idx)
+        )
     if urged:
         return True
     lo = clause_start(s, idx)
     for i in range(max(lo, idx - 3), idx):
-        if s.low[i] in MODALS:
+        if s.low[i] in MODALS and not reported_future(s, i):
             return True
     for i in range(lo, idx):
         if s.low[i] in CONDITIONALS:

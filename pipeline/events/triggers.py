@@ -360,6 +360,12 @@ DEAL_WORDS = {
     "negotiations",
     "reconciliation",
 }
+# the deals only states and armed sides make: a "<truce> ..., brokered by X" far from its
+# participle is mediation ("deal", "agreement", "swap" are also business words)
+DIPLOMATIC_DEALS = {
+    "ceasefire", "truce", "peace", "accord", "accords", "armistice", "talks", "negotiations",
+    "reconciliation", "détente", "detente",
+}  # fmt: skip
 INTERMEDIARY = {"intermediary", "intermediaries", "go-between"}
 FACILITATE = {
     "facilitate",
@@ -415,6 +421,8 @@ HALT_CUES = {
     "ceases",
     "abandonment",
 }
+# "<verb> off" that stops a mediation: "called off its mediation", "broke off talks"
+HALT_BEFORE_OFF = {"call", "calls", "called", "calling", "break", "breaks", "broke", "breaking"}
 HALT_AFTER = {
     "collapsed",
     "collapses",

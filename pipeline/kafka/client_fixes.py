@@ -20,7 +20,6 @@ goes through). Only kafka-python 3.x has this transport; elsewhere the patch is 
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from typing import Any
@@ -47,7 +46,12 @@ async def _read_from_sock(self: Any) -> None:
                 return self.abort(error=exc)
         if err:
             if recvd_data:  # let the requests those bytes answered settle first
-                self._net.call_soon(functools.partial(self.abort, error=err))
+
+                # a plain function: the client's selector makes tasks of functions, not partials
+                def abort_after(error: Exception = err) -> None:
+                    self.abort(error=error)
+
+                self._net.call_soon(abort_after)
                 return None
             return self.abort(error=err)
     return None

@@ -24,7 +24,7 @@ class Record:
 class ConsumerState:
     """The attributes of a ContiguousConsumer that the re-read decision looks at."""
 
-    def __init__(self, committed: int, read_up_to: int) -> None:
+    def __init__(self, committed: int | None, read_up_to: int) -> None:
         self._commit_fut: Any = None
         self.flow_active = True
         self._paused_partitions: set[TP] = set()
@@ -35,6 +35,7 @@ class ConsumerState:
         self._handed: weakref.WeakValueDictionary[tuple[TP, int], Any] = (
             weakref.WeakValueDictionary()
         )
+        self._first_handed: dict[TP, int] = {}
         self._lost_heads = HeldSince(after_s=0.0)  # due on the second look
         self.seeks: list[tuple[TP, int]] = []
 
@@ -78,3 +79,26 @@ def test_an_acked_head_or_a_commit_in_flight_is_left_alone() -> None:
 
 def test_a_head_not_read_yet_is_left_to_the_fetch() -> None:
     assert look_twice(ConsumerState(committed=32, read_up_to=32)) == []
+
+
+def test_a_lost_head_of_a_partition_never_committed_is_read_again_from_its_first_record() -> None:
+    # the group never committed news.articles[0]; its records 0..3 were handed on from 0 and
+    # the one at 0 was lost (not acked, not held): read again from 0, not left at lag for good
+    state = ConsumerState(committed=None, read_up_to=4)
+    state._first_handed[ARTICLES] = 0
+    assert look_twice(state) == [(ARTICLES, 0)]
+
+
+def test_a_partition_never_committed_whose_first_record_is_held_or_acked_is_left_alone() -> None:
+    held = ConsumerState(committed=None, read_up_to=4)
+    held._first_handed[ARTICLES] = 0
+    record = Record()
+    held._handed[(ARTICLES, 0)] = record
+    assert look_twice(held) == []
+    acked = ConsumerState(committed=None, read_up_to=4)
+    acked._first_handed[ARTICLES] = 0
+    acked._acked_index[ARTICLES].add(0)
+    assert look_twice(acked) == []
+    nothing_read = ConsumerState(committed=None, read_up_to=4)  # no first record known
+    assert look_twice(nothing_read) == []
+    del record

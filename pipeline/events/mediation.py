@@ -56,7 +56,7 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
     if T.BROKER_RE.match(w):
         if t > 0 and s.low[t - 1] == "-":
             return True, True  # "UN-brokered"
-        after = s.low[t + 1 : t + 5]
+        after = s.low[t + 1 : t + 7]  # "brokered a week-long ceasefire"
         if any(x in T.DEAL_WORDS for x in after):
             return True, True
         if any(x in T.DEAL_WORDS for x in s.low[max(0, t - 2) : t]):
@@ -77,7 +77,22 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return True, False  # "signed an accord under talks facilitated by Norway"
     if w == "offices" and t > 0 and s.low[t - 1] == "good":
         return True, True
+    if w in _HOST and _talks_between(s, t):
+        return True, False  # "X hosted talks between A and B": the host mediates
+    if w in T.TALKS and t > 2 and s.low[t - 1] in ("sponsored", "hosted") and s.low[t - 2] == "-":
+        return True, False  # "U.N.-sponsored talks"
     return False, False
+
+
+_HOST = {"host", "hosts", "hosted", "hosting"}
+
+
+def _talks_between(s: Sentence, t: int) -> bool:
+    """Talks (a few words after ``t``) between named sides: not a venue ("talks in Riyadh")."""
+    for j in range(t + 1, min(len(s.toks), t + 5)):
+        if s.low[j] in T.TALKS:
+            return "between" in s.low[j + 1 : j + 3]
+    return False
 
 
 def _passive_of_deal(s: Sentence, t: int, nouns: set[str] = T.DIPLOMATIC_DEALS) -> bool:
@@ -143,20 +158,31 @@ def _cue(s: Sentence, t: int, words: set[str], window: int) -> int | None:
 def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     """(action, index of the cue or trigger, offer also stated)."""
     noun = s.low[t].startswith("mediation") or s.low[t] in ("offices",)
+    t0 = t
+    if t > 1 and s.low[t - 1] == "-" and s.mention_at(t - 2) is not None:
+        t = s.mention_at(t - 2).first  # type: ignore[union-attr]  # cues before "U.S.-mediated"
     halt = _cue(s, t, T.HALT_CUES, 6)
     if halt is None and noun:
-        for j in range(t + 1, min(len(s.toks), t + 8)):
+        for j in range(t0 + 1, min(len(s.toks), t0 + 8)):
             if s.low[j] in T.HALT_AFTER:
                 halt = j
                 break
             if s.low[j] in BOUNDARY_PUNCT:
                 break
+    if halt is None and s.low[t0].startswith("mediator") and s.low[t0 + 1 : t0 + 2] and (
+        s.low[t0 + 1] in T.HALT_CUES
+    ):
+        halt = t0 + 1  # "IGAD mediators suspended the talks"
     if halt is None:
         off = _cue(s, t, {"off"}, 6)  # "called off its mediation", "broke off the talks"
         if off is not None and off > 0 and s.low[off - 1] in T.HALT_BEFORE_OFF:
             halt = off - 1
+    if halt is None:
+        aside = _cue(s, t, {"aside", "down"}, 4)  # "would step aside as mediator"
+        if aside is not None and aside > 0 and s.low[aside - 1] in T.HALT_BEFORE_ASIDE:
+            halt = aside - 1
     offer = _cue(s, t, T.OFFER_CUES, 8)
-    if offer is None and any(x in ("offer", "offers", "proposal") for x in s.low[t + 1 : t + 3]):
+    if offer is None and any(x in ("offer", "offers", "proposal") for x in s.low[t0 + 1 : t0 + 3]):
         offer = t
     if halt is not None:
         return "halt", halt, False
@@ -172,11 +198,13 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     if reject is not None:
         return "reject", reject, offer is not None
     accept = _cue(s, t, T.ACCEPT_CUES, 8)
-    if accept is not None:
-        if s.low[accept].startswith("agree") and not noun and offer is None:
+    if accept is not None and "no" in s.low[accept + 1 : t]:
+        return "reject", accept, False  # "would accept no further mediation"
+    if accept is not None:  # "agreed to U.S.-mediated talks": a party accepts
+        if s.low[accept].startswith("agree") and not noun and t == t0 and offer is None:
             return "offer", accept, False  # "Qatar agreed to mediate": the mediator commits
         return "accept", accept, offer is not None
-    request = _cue(s, t, T.REQUEST_CUES, 8)
+    request = _cue(s, t, T.REQUEST_CUES, 10)
     if request is None:
         c = _cue(s, t, T.CALL_VERBS, 8)
         if c is not None and c + 1 < len(s.toks) and s.low[c + 1] in ("for", "on", "upon"):
@@ -278,6 +306,7 @@ def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -
             break
         if (
             s.low[j] == "in"
+            and s.low[t] not in T.TALKS  # "talks in Geneva": a venue
             and j <= t + 3
             and j + 1 < len(s.toks)
             and s.low[j + 1] not in ("its", "their")

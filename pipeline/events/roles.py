@@ -58,6 +58,7 @@ GOV_NOUNS = {
     "mediators",
     "mediation",
     "delegation",
+    "delegations",
     "leader",
     "leaders",
     "leadership",
@@ -665,6 +666,8 @@ def with_coordinated(
 def _with_coordinated(s: Sentence, m: Mention, lo: int, exclude: set[str]) -> list[Mention]:
     out = [m]
     i = m.first - 1
+    if i > lo and s.low[i] == "the":
+        i -= 1  # "Turkey and the United Nations"
     while i >= lo + 1 and s.low[i] in ("and", ",", "&"):
         j = i - 1
         while j >= lo and s.low[j] in ("the",):
@@ -727,6 +730,9 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                     continue
                 out.append(role_actor(m, linker))
                 j = m.last + 1
+                if m.possessive:  # "Mali's government and Tuareg rebels": on to the next side
+                    while j < end and s.low[j] in ("'s", "’s", "'", "’", *GOV_NOUNS):
+                        j += 1
                 # "the Central African Republic (CAR)": skip a parenthesised short form
                 if j < end and s.low[j] == "(":
                     k = j

@@ -169,8 +169,11 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
                 break
             if s.low[j] in BOUNDARY_PUNCT:
                 break
-    if halt is None and s.low[t0].startswith("mediator") and s.low[t0 + 1 : t0 + 2] and (
-        s.low[t0 + 1] in T.HALT_CUES
+    if (
+        halt is None
+        and s.low[t0].startswith("mediator")
+        and s.low[t0 + 1 : t0 + 2]
+        and (s.low[t0 + 1] in T.HALT_CUES)
     ):
         halt = t0 + 1  # "IGAD mediators suspended the talks"
     if halt is None:
@@ -288,7 +291,11 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
         if s.low[cue] in ("must", "should", "need", "needs", "ought"):
             return agent_before(s, cue)
         return []
-    return agent_before(s, t)
+    # "ready to host talks between A and B and to act as a mediator": not A or B
+    sides = {
+        a.id for i, w in enumerate(s.low) if w == "between" for a in phrase_actors(s, i + 1, linker)
+    }
+    return agent_before(s, t, exclude=sides)
 
 
 def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -> list[Actor]:

@@ -85,12 +85,13 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
 
 
 _HOST = {"host", "hosts", "hosted", "hosting"}
+_HOSTED = T.TALKS | {"meeting", "summit", "round"}
 
 
 def _talks_between(s: Sentence, t: int) -> bool:
     """Talks (a few words after ``t``) between named sides: not a venue ("talks in Riyadh")."""
     for j in range(t + 1, min(len(s.toks), t + 5)):
-        if s.low[j] in T.TALKS:
+        if s.low[j] in _HOSTED:
             return "between" in s.low[j + 1 : j + 3]
     return False
 
@@ -292,9 +293,8 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
             return agent_before(s, cue)
         return []
     # "ready to host talks between A and B and to act as a mediator": not A or B
-    sides = {
-        a.id for i, w in enumerate(s.low) if w == "between" for a in phrase_actors(s, i + 1, linker)
-    }
+    b = next((i for i in range(t - 1, -1, -1) if s.low[i] == "between"), t)
+    sides = {m.actor.id for m in s.mentions if b < m.first < t}
     return agent_before(s, t, exclude=sides)
 
 

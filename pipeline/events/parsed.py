@@ -301,7 +301,8 @@ def _locative_only(v: ParseView) -> set[str]:
     places: set[str] = set()
     other: set[str] = set()
     for i, m in v.mention_of.items():
-        (places if is_locative(v, i) else other).add(m.actor.id)
+        hyphen = v.sent.text[m.end : m.end + 1] == "-"  # "at U.N.-sponsored talks": no place
+        (places if is_locative(v, i) and not hyphen else other).add(m.actor.id)
     return places - other
 
 

@@ -569,6 +569,10 @@ def demonym_stands_for_state(s: Sentence, m: Mention, goods: bool = False) -> bo
         nxt += 1
     if nxt >= len(s.toks):
         return False
+    if s.low[nxt] in ("and", "or") and nxt + 1 < len(s.toks):
+        second = s.mention_at(nxt + 1)  # "American and Iranian negotiators"
+        if second is not None and second.category == "demonyms":
+            return demonym_stands_for_state(s, second, goods)
     after = s.mention_at(nxt)
     if after is not None:
         return after.actor.kind in ("person", "igo")  # "Russian President Putin"
@@ -763,6 +767,9 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                 j += 1
                 continue
             break
+        if w in OTHER_NOUNS and w in GOV_NOUNS and s.low[j + 1 : j + 2] == ["of"]:
+            j += 2  # "the leaders of Rwanda and Congo": the states
+            continue
         if w in OTHER_NOUNS:
             head_end = _skip_head(s, j + 1, end)
             out.append(other_actor(_phrase_text(s, j, head_end)))

@@ -85,14 +85,16 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
 
 
 _HOST = {"host", "hosts", "hosted", "hosting"}
-_HOSTED = T.TALKS | {"meeting", "summit", "round"}
+_HOSTED = T.TALKS | {"meeting", "round"}
 
 
 def _talks_between(s: Sentence, t: int) -> bool:
     """Talks (a few words after ``t``) between named sides: not a venue ("talks in Riyadh")."""
     for j in range(t + 1, min(len(s.toks), t + 5)):
         if s.low[j] in _HOSTED:
-            return "between" in s.low[j + 1 : j + 3]
+            k = next((k for k in range(j + 1, j + 3) if s.low[k : k + 1] == ["between"]), None)
+            # "between his ministers", "between its ministry and a firm": the host's own
+            return k is not None and s.low[k + 1 : k + 2] not in (["his"], ["her"], ["its"])
     return False
 
 
@@ -345,6 +347,8 @@ def _mediation_at(
         subj = [role_actor(m, linker) for m in agent_before(s, cue, exclude=med_ids)]
         parties = dedupe(subj + parties)
         parties = [a for a in parties if a.id not in med_ids]
+    if s.low[t] in _HOST and len(parties) < 2:
+        return []  # a host of talks mediates only between two sides it names
     if not parties:
         parties = [
             role_actor(m, linker)

@@ -618,12 +618,26 @@ def eligible_agent(s: Sentence, m: Mention) -> bool:
         )
     ):
         return False
-    # "officials in the Kremlin", "Republicans in Congress" still speak for the state
-    if prep is not None and not (prep == "in" and m.category == "institutions"):
+    # "officials in the Kremlin", "Republicans in Congress" still speak for the state, as
+    # does "the junta in Niger"
+    if prep is not None and not (
+        prep == "in" and (m.category == "institutions" or _ruler_in(s, m))
+    ):
         return False
     if m.last + 1 < len(s.toks) and s.low[m.last + 1] in RELATION_NOUNS:
         return False
     return demonym_stands_for_state(s, m)
+
+
+_RULERS = {"junta", "government", "regime", "authorities", "military", "army"}
+
+
+def _ruler_in(s: Sentence, m: Mention) -> bool:
+    """'the junta in Niger', 'the government in Kabul': the state's rulers, not a place."""
+    i = m.first - 1
+    while i > 0 and s.low[i] in ("in", "the"):
+        i -= 1
+    return s.low[m.first - 1] in ("in", "the") and s.low[i] in _RULERS
 
 
 def agent_before(
@@ -769,6 +783,9 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
             break
         if w in OTHER_NOUNS and w in GOV_NOUNS and s.low[j + 1 : j + 2] == ["of"]:
             j += 2  # "the leaders of Rwanda and Congo": the states
+            continue
+        if w in _RULERS and s.low[j + 1 : j + 2] == ["in"]:
+            j += 2  # "the junta in Niger"
             continue
         if w in OTHER_NOUNS:
             head_end = _skip_head(s, j + 1, end)

@@ -58,7 +58,7 @@ def mediations(text: str, parser: SentenceParser) -> list[dict[str, Any]]:
             ["COL", "VEN"],
         ),
         (
-            "Ghana's president will host a summit between the leaders of Togo and Benin.",
+            "Ghana's president will host a meeting between the leaders of Togo and Benin.",
             "mediate",
             ["GHA"],
             ["BEN", "TGO"],
@@ -133,6 +133,19 @@ def mediations(text: str, parser: SentenceParser) -> list[dict[str, Any]]:
             ["IGO:EU"],
             ["SRB", "XKX"],
         ),
+        # "the junta in X" is the state X, as a side and as the one who rejects
+        (
+            "Senegal offered to mediate between the junta in Guinea and ECOWAS.",
+            "offer",
+            ["SEN"],
+            ["GIN", "IGO:ECOWAS"],
+        ),
+        (
+            "The junta in Mali rejected a mediation mission by AU envoys.",
+            "reject",
+            ["IGO:AU"],
+            ["MLI"],
+        ),
         # the second side after a possessive government
         (
             "Algeria offered to mediate between Niger's government and the rebels.",
@@ -173,6 +186,9 @@ def test_ready_to_host_and_act_as_mediator_keeps_the_roles(parser: SentenceParse
 @pytest.mark.parametrize(
     "text",
     [
+        # a host's own ministers, or its own ministry and a firm, are no sides
+        "Putin hosted talks between his defence and foreign ministers on Monday.",
+        "Japan hosted talks between its trade ministry and Toyota executives.",
         # a mediator's CV or obituary
         "Jonas Berg, the Swedish diplomat who mediated in Cyprus and Georgia, died on Sunday.",
         # an envoy visiting one side is a visit, not mediation

@@ -85,6 +85,7 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
 
 
 _HOST = {"host", "hosts", "hosted", "hosting"}
+_FICTION = {"novel", "novels", "film", "films", "movie", "thriller", "screenplay", "fiction"}
 _HOSTED = T.TALKS | {"meeting", "round"}
 
 
@@ -349,6 +350,8 @@ def _mediation_at(
         parties = [a for a in parties if a.id not in med_ids]
     if s.low[t] in _HOST and len(parties) < 2:
         return []  # a host of talks mediates only between two sides it names
+    if not parties and _FICTION & set(s.low):
+        return []  # "her novel follows a U.N. mediator": a story, not an event
     if not parties:
         parties = [
             role_actor(m, linker)

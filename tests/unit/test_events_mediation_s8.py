@@ -191,6 +191,8 @@ def test_ready_to_host_and_act_as_mediator_keeps_the_roles(parser: SentenceParse
         "Japan hosted talks between its trade ministry and Toyota executives.",
         # a mediator's CV or obituary
         "Jonas Berg, the Swedish diplomat who mediated in Cyprus and Georgia, died on Sunday.",
+        # fiction about a mediator
+        "The film follows an EU mediator trying to end a war in an invented republic.",
         # an envoy visiting one side is a visit, not mediation
         "The U.N. envoy met Iranian officials in Tehran on Monday.",
         # talks at a venue, with no host named between sides

@@ -2,7 +2,9 @@
 mediator(s) and the parties.
 
 Why these rules: triggers are the mediat- words, "X-brokered"/"broker a deal", "good offices",
-"go-between"/"intermediary" and "facilitate talks"; a "broker" without a deal, truce or talks
+"go-between"/"intermediary", "facilitate talks", "X-sponsored talks" and a host of talks (a
+meeting, a round) between two sides it names (the labelling convention: the host mediates,
+a mere venue does not); a "broker" without a deal, truce or talks
 next to it (a stock broker) is not one, nor is an institution ("the mediation centre"). The
 action comes from cue words before the trigger in its clause (halt > reject/accept > request >
 offer > mediate); welcoming or rejecting someone's offer also reports the offer. Mediation may

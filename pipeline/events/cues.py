@@ -27,7 +27,8 @@ EVENT_CUE = re.compile(
     r"|\bmeasures\b|\bsuspend|\bcontacts?\b|\bhalt|airspace|\bcut(?:s|ting)? off\b"
     r"|\bsuppl(?:y|ies)\b|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh(?:o|e)ld"
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermits?\b|\bauthori[sz]ation"
-    r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b",
+    r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b"
+    r"|\bhost(?:s|ed|ing)?\b|-sponsored|\benvoys?\b|\bmessages\b",
     re.I,
 )
 
@@ -35,7 +36,7 @@ EVENT_CUE = re.compile(
 # one of these has no event
 TOKEN_TRIGGERS = (
     r"sanction|embargo|boycott|blacklist|mediat|broker|intermediar|good offices|facilitat"
-    r"|go-between"
+    r"|go-between|\bhost(?:s|ed|ing)?\b|-sponsored"
 )
 TOKEN_READ = re.compile(TOKEN_TRIGGERS, re.I)
 
@@ -47,7 +48,9 @@ PARSE_READ = re.compile(
     r"|\bmeasure|\bshuttl|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh"
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermit|\bauthori[sz]ation"
     # the nouns of the designation frame ("added to its export blacklist")
-    r"|\blist\b|\bpackage|\bdesignat",
+    r"|\blist\b|\bpackage|\bdesignat"
+    # the mediation frames of the parse: an envoy meeting both sides, passing messages
+    r"|\benvoys?\b|\bmessages\b",
     re.I,
 )
 

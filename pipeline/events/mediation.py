@@ -2,7 +2,9 @@
 mediator(s) and the parties.
 
 Why these rules: triggers are the mediat- words, "X-brokered"/"broker a deal", "good offices",
-"go-between"/"intermediary" and "facilitate talks"; a "broker" without a deal, truce or talks
+"go-between"/"intermediary", "facilitate talks", "X-sponsored talks" and a host of talks (a
+meeting, a round) between two sides it names (the labelling convention: the host mediates,
+a mere venue does not); a "broker" without a deal, truce or talks
 next to it (a stock broker) is not one, nor is an institution ("the mediation centre"). The
 action comes from cue words before the trigger in its clause (halt > reject/accept > request >
 offer > mediate); welcoming or rejecting someone's offer also reports the offer. Mediation may
@@ -56,7 +58,7 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
     if T.BROKER_RE.match(w):
         if t > 0 and s.low[t - 1] == "-":
             return True, True  # "UN-brokered"
-        after = s.low[t + 1 : t + 5]
+        after = s.low[t + 1 : t + 7]  # "brokered a week-long ceasefire"
         if any(x in T.DEAL_WORDS for x in after):
             return True, True
         if any(x in T.DEAL_WORDS for x in s.low[max(0, t - 2) : t]):
@@ -77,7 +79,26 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return True, False  # "signed an accord under talks facilitated by Norway"
     if w == "offices" and t > 0 and s.low[t - 1] == "good":
         return True, True
+    if w in _HOST and _talks_between(s, t):
+        return True, False  # "X hosted talks between A and B": the host mediates
+    if w in T.TALKS and t > 2 and s.low[t - 1] in ("sponsored", "hosted") and s.low[t - 2] == "-":
+        return True, False  # "U.N.-sponsored talks"
     return False, False
+
+
+_HOST = {"host", "hosts", "hosted", "hosting"}
+_FICTION = {"novel", "novels", "film", "films", "movie", "thriller", "screenplay", "fiction"}
+_HOSTED = T.TALKS | {"meeting", "round"}
+
+
+def _talks_between(s: Sentence, t: int) -> bool:
+    """Talks (a few words after ``t``) between named sides: not a venue ("talks in Riyadh")."""
+    for j in range(t + 1, min(len(s.toks), t + 5)):
+        if s.low[j] in _HOSTED:
+            k = next((k for k in range(j + 1, j + 3) if s.low[k : k + 1] == ["between"]), None)
+            # "between his ministers", "between its ministry and a firm": the host's own
+            return k is not None and s.low[k + 1 : k + 2] not in (["his"], ["her"], ["its"])
+    return False
 
 
 def _passive_of_deal(s: Sentence, t: int, nouns: set[str] = T.DIPLOMATIC_DEALS) -> bool:
@@ -143,20 +164,34 @@ def _cue(s: Sentence, t: int, words: set[str], window: int) -> int | None:
 def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     """(action, index of the cue or trigger, offer also stated)."""
     noun = s.low[t].startswith("mediation") or s.low[t] in ("offices",)
+    t0 = t
+    if t > 1 and s.low[t - 1] == "-" and s.mention_at(t - 2) is not None:
+        t = s.mention_at(t - 2).first  # type: ignore[union-attr]  # cues before "U.S.-mediated"
     halt = _cue(s, t, T.HALT_CUES, 6)
     if halt is None and noun:
-        for j in range(t + 1, min(len(s.toks), t + 8)):
+        for j in range(t0 + 1, min(len(s.toks), t0 + 8)):
             if s.low[j] in T.HALT_AFTER:
                 halt = j
                 break
             if s.low[j] in BOUNDARY_PUNCT:
                 break
+    if (
+        halt is None
+        and s.low[t0].startswith("mediator")
+        and s.low[t0 + 1 : t0 + 2]
+        and (s.low[t0 + 1] in T.HALT_CUES)
+    ):
+        halt = t0 + 1  # "IGAD mediators suspended the talks"
     if halt is None:
         off = _cue(s, t, {"off"}, 6)  # "called off its mediation", "broke off the talks"
         if off is not None and off > 0 and s.low[off - 1] in T.HALT_BEFORE_OFF:
             halt = off - 1
+    if halt is None:
+        aside = _cue(s, t, {"aside", "down"}, 4)  # "would step aside as mediator"
+        if aside is not None and aside > 0 and s.low[aside - 1] in T.HALT_BEFORE_ASIDE:
+            halt = aside - 1
     offer = _cue(s, t, T.OFFER_CUES, 8)
-    if offer is None and any(x in ("offer", "offers", "proposal") for x in s.low[t + 1 : t + 3]):
+    if offer is None and any(x in ("offer", "offers", "proposal") for x in s.low[t0 + 1 : t0 + 3]):
         offer = t
     if halt is not None:
         return "halt", halt, False
@@ -172,11 +207,13 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     if reject is not None:
         return "reject", reject, offer is not None
     accept = _cue(s, t, T.ACCEPT_CUES, 8)
-    if accept is not None:
-        if s.low[accept].startswith("agree") and not noun and offer is None:
+    if accept is not None and "no" in s.low[accept + 1 : t]:
+        return "reject", accept, False  # "would accept no further mediation"
+    if accept is not None:  # "agreed to U.S.-mediated talks": a party accepts
+        if s.low[accept].startswith("agree") and not noun and t == t0 and offer is None:
             return "offer", accept, False  # "Qatar agreed to mediate": the mediator commits
         return "accept", accept, offer is not None
-    request = _cue(s, t, T.REQUEST_CUES, 8)
+    request = _cue(s, t, T.REQUEST_CUES, 10)
     if request is None:
         c = _cue(s, t, T.CALL_VERBS, 8)
         if c is not None and c + 1 < len(s.toks) and s.low[c + 1] in ("for", "on", "upon"):
@@ -260,7 +297,10 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
         if s.low[cue] in ("must", "should", "need", "needs", "ought"):
             return agent_before(s, cue)
         return []
-    return agent_before(s, t)
+    # "ready to host talks between A and B and to act as a mediator": not A or B
+    b = next((i for i in range(t - 1, -1, -1) if s.low[i] == "between"), t)
+    sides = {m.actor.id for m in s.mentions if b < m.first < t}
+    return agent_before(s, t, exclude=sides)
 
 
 def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -> list[Actor]:
@@ -278,6 +318,7 @@ def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -
             break
         if (
             s.low[j] == "in"
+            and s.low[t] not in T.TALKS  # "talks in Geneva": a venue
             and j <= t + 3
             and j + 1 < len(s.toks)
             and s.low[j + 1] not in ("its", "their")
@@ -309,6 +350,10 @@ def _mediation_at(
         subj = [role_actor(m, linker) for m in agent_before(s, cue, exclude=med_ids)]
         parties = dedupe(subj + parties)
         parties = [a for a in parties if a.id not in med_ids]
+    if s.low[t] in _HOST and len(parties) < 2:
+        return []  # a host of talks mediates only between two sides it names
+    if not parties and _FICTION & set(s.low):
+        return []  # "her novel follows a U.N. mediator": a story, not an event
     if not parties:
         parties = [
             role_actor(m, linker)

@@ -20,11 +20,14 @@ from pipeline.events.parse_view import (
     REPORTING,
     STATE_HEADS,
     ParseView,
+    _conjuncts,
     clause_of,
     is_locative,
     np_actors,
     subject,
 )
+from pipeline.events.roles import other_actor, role_actor
+from pipeline.events.triggers import MEDIATION_RE
 from pipeline.nlp.actors import ActorLinker
 from pipeline.schema import Actor
 
@@ -44,45 +47,158 @@ def parsed_candidates(
                 continue
             _repair_sanctions(v, c, noun_toks, linker)
         else:
+            if _biography(v):
+                continue
             _repair_mediation(v, c, linker)
         out.append(c)
     if not background and not any(c.type == "sanctions" for c in out):
         out += measure_candidates(v, n_sent, linker)
     if not any(c.type == "mediation" for c in out):
-        out += _shuttle(v, n_sent, linker)
+        out += _shuttle(v, n_sent, linker) or _envoy_meets_sides(v, n_sent, linker)
     return out
 
 
 def _shuttle(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
-    """'Oman's foreign minister shuttled between the two delegations': shuttle diplomacy is
-    mediation by the subject between the objects of "between"."""
+    """'Oman's foreign minister shuttled between the two delegations', 'passed messages
+    between the negotiators': shuttle diplomacy is mediation by the subject between the
+    objects of "between"."""
     for i, t in enumerate(v.toks):
-        if v.lemma(i) != "shuttle" or t.pos != "VERB":
+        if t.pos != "VERB":
+            continue
+        if v.lemma(i) == "shuttle":
+            heads = [i]
+        elif v.lemma(i) in ("pass", "carry", "relay", "convey"):
+            heads = [o for o in v.kids(i, "dobj") if v.lemma(o) == "message"]
+        else:
             continue
         mediators = [a for a in subject(v, i, linker) if a.kind in ("country", "igo")]
         parties: list[Actor] = []
-        for p in v.kids(i, "prep"):
+        for p in [p for h in heads for p in v.kids(h, "prep")]:
             if v.lemma(p) == "between":
                 for o in v.kids(p, "pobj"):
-                    parties += np_actors(v, o, linker)
+                    parties += _sides(v, o, linker)
         parties = [a for a in parties if a.id not in _ids(mediators)]
         if mediators and parties:
-            k = v.rule_index.get(i)
-            negated, hyp = modality(v.sent, k, "mediate") if k is not None else (False, False)
-            return [
-                Candidate(
-                    type="mediation",
-                    action="mediate",
-                    roles={"mediator": mediators, "parties": parties},
-                    negated=negated,
-                    hypothetical=hyp,
-                    confidence=0.8,
-                    evidence=v.sent.text.strip(),
-                    sentence=n_sent,
-                    weak=True,
-                )
-            ]
+            return [_mediate(v, i, n_sent, mediators, parties)]
     return []
+
+
+def _sides(v: ParseView, o: int, linker: ActorLinker) -> list[Actor]:
+    """The sides a phrase names: "Iranian and U.S. negotiators" is two (coordinated
+    modifiers of one head), "the two delegations" none."""
+    got = np_actors(v, o, linker)
+    for j in v.children[o]:
+        if v.toks[j].dep in ("amod", "compound", "nmod") and j in v.mention_of:
+            got += np_actors(v, j, linker)
+    return list({a.id: a for a in got if a.kind in ("country", "igo")}.values()) or got
+
+
+_ENVOYS = {"envoy", "mediator", "facilitator"}
+_STATE_SIDES = {"government", "junta", "military", "army", "regime"}
+_SIDE_HEADS = {
+    "official", "leader", "negotiator", "delegation", "representative", "government",
+    "opposition", "rebel", "junta", "side",
+}  # fmt: skip
+
+
+def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'The U.N. envoy for Syria met government and opposition delegations', 'ASEAN's envoy
+    met junta leaders ... and representatives of the shadow government': an envoy or mediator
+    meeting two sides is mediation by the state or IGO they act for. One side met is only a
+    visit; a side with no name is the country the envoy is "for" or OTHER."""
+    for i, t in enumerate(v.toks):
+        if v.lemma(i) != "meet" or t.pos != "VERB":
+            continue
+        subj = v.kids(i, "nsubj")
+        if not subj or not any(
+            v.lemma(k) in _ENVOYS and k not in _topic_tokens(v, subj[0]) for k in v.subtree(subj[0])
+        ):
+            continue
+        topic = _topic_tokens(v, subj[0])
+        mediators = [
+            role_actor(v.mention_of[k], linker)
+            for k in v.subtree(subj[0])
+            if k in v.mention_of and k not in topic
+        ]
+        mediators = [a for a in mediators if a.kind in ("country", "igo")][:1]
+        for_state = [v.mention_of[k].actor for k in topic if k in v.mention_of][:1]
+        in_subj = set(v.subtree(subj[0]))
+        heads = [
+            k
+            for k in range(i + 1, len(v.toks))
+            if k not in in_subj
+            and v.lemma(k) in _SIDE_HEADS
+            and v.toks[k].pos in ("NOUN", "PROPN")
+            and v.toks[k].dep not in ("compound", "amod")  # "junta leaders" is one side
+        ]
+        parties: list[Actor] = []
+        for k in heads:
+            parties += _meeting_side(v, k, for_state, linker)
+        parties = [a for a in {a.id: a for a in parties}.values() if a.id not in _ids(mediators)]
+        if mediators and len(parties) >= 2:
+            return [_mediate(v, i, n_sent, mediators, parties)]
+    return []
+
+
+def _meeting_side(v: ParseView, k: int, for_state: list[Actor], linker: ActorLinker) -> list[Actor]:
+    """The side(s) one met phrase names: its modifiers ("Houthi and government negotiators"
+    is two), a named "of" phrase, else the envoy's country for a government word, else OTHER."""
+    mods = [j for j in v.children[k] if v.toks[j].dep in ("amod", "compound", "nmod", "poss")]
+    mods += [c for j in mods for c in _conjuncts(v, j)]
+    mods += [o for p in v.kids(k, "prep") if v.lemma(p) == "of" for o in v.kids(p, "pobj")]
+    out: list[Actor] = []
+    for j in mods:
+        m = next((v.mention_of[x] for x in v.subtree(j) if x in v.mention_of), None)
+        if m is not None:
+            out.append(role_actor(m, linker))
+        elif v.lemma(j) in _STATE_SIDES and for_state:
+            out += for_state
+        elif v.lemma(j) in ("opposition", "rebel"):
+            out.append(other_actor(v.words[j]))
+    if out:
+        return out
+    if v.lemma(k) in _STATE_SIDES and for_state:
+        return for_state
+    return [other_actor(v.words[k])]
+
+
+def _topic_tokens(v: ParseView, subj: int) -> set[int]:
+    """Tokens of the envoy's remit ("envoy for Syria", "envoy on Myanmar")."""
+    out: set[int] = set()
+    for k in v.subtree(subj):
+        if v.toks[k].dep == "prep" and v.lemma(k) in ("for", "on", "to"):
+            out.update(v.subtree(k))
+    return out
+
+
+def _mediate(
+    v: ParseView, i: int, n_sent: int, mediators: list[Actor], parties: list[Actor]
+) -> Candidate:
+    k = v.rule_index.get(i)
+    negated, hyp = modality(v.sent, k, "mediate") if k is not None else (False, False)
+    return Candidate(
+        type="mediation",
+        action="mediate",
+        roles={"mediator": mediators, "parties": parties},
+        negated=negated,
+        hypothetical=hyp,
+        confidence=0.8,
+        evidence=v.sent.text.strip(),
+        sentence=n_sent,
+        weak=True,
+    )
+
+
+def _biography(v: ParseView) -> bool:
+    """'X, the Finnish diplomat who mediated in Namibia, died on Friday': the only mediation
+    word is a past relative clause describing a person (a CV or an obituary), no event."""
+    words = [i for i, t in enumerate(v.toks) if MEDIATION_RE.match(v.words[i].lower())]
+    return bool(words) and all(
+        v.toks[i].dep == "relcl"
+        and v.words[i].lower().endswith("ed")
+        and any(v.lemma(k) == "who" for k in v.kids(i, "nsubj"))
+        for i in words
+    )
 
 
 def _ids(actors: list[Actor]) -> set[str]:
@@ -146,8 +262,8 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
         if v.lemma(i) not in _MEDIATOR_NOUNS:
             continue
         got = [a for a in np_actors(v, i, linker, others=False) if a.kind in ("country", "igo")]
-        if got and _ids(mediators) < _ids(got):
-            mediators = got
+        if got and (_ids(mediators) < _ids(got) or all(a.kind == "person" for a in mediators)):
+            mediators = got  # also "China's envoy, Deng X, brokered": the state, not the person
         elif (
             not got
             and v.lemma(i) == "mediator"
@@ -185,7 +301,8 @@ def _locative_only(v: ParseView) -> set[str]:
     places: set[str] = set()
     other: set[str] = set()
     for i, m in v.mention_of.items():
-        (places if is_locative(v, i) else other).add(m.actor.id)
+        hyphen = v.sent.text[m.end : m.end + 1] == "-"  # "at U.N.-sponsored talks": no place
+        (places if is_locative(v, i) and not hyphen else other).add(m.actor.id)
     return places - other
 
 

@@ -58,6 +58,7 @@ GOV_NOUNS = {
     "mediators",
     "mediation",
     "delegation",
+    "delegations",
     "leader",
     "leaders",
     "leadership",
@@ -568,6 +569,10 @@ def demonym_stands_for_state(s: Sentence, m: Mention, goods: bool = False) -> bo
         nxt += 1
     if nxt >= len(s.toks):
         return False
+    if s.low[nxt] in ("and", "or") and nxt + 1 < len(s.toks):
+        second = s.mention_at(nxt + 1)  # "American and Iranian negotiators"
+        if second is not None and second.category == "demonyms":
+            return demonym_stands_for_state(s, second, goods)
     after = s.mention_at(nxt)
     if after is not None:
         return after.actor.kind in ("person", "igo")  # "Russian President Putin"
@@ -613,12 +618,26 @@ def eligible_agent(s: Sentence, m: Mention) -> bool:
         )
     ):
         return False
-    # "officials in the Kremlin", "Republicans in Congress" still speak for the state
-    if prep is not None and not (prep == "in" and m.category == "institutions"):
+    # "officials in the Kremlin", "Republicans in Congress" still speak for the state, as
+    # does "the junta in Niger"
+    if prep is not None and not (
+        prep == "in" and (m.category == "institutions" or _ruler_in(s, m))
+    ):
         return False
     if m.last + 1 < len(s.toks) and s.low[m.last + 1] in RELATION_NOUNS:
         return False
     return demonym_stands_for_state(s, m)
+
+
+_RULERS = {"junta", "government", "regime", "authorities", "military", "army"}
+
+
+def _ruler_in(s: Sentence, m: Mention) -> bool:
+    """'the junta in Niger', 'the government in Kabul': the state's rulers, not a place."""
+    i = m.first - 1
+    while i > 0 and s.low[i] in ("in", "the"):
+        i -= 1
+    return s.low[m.first - 1] in ("in", "the") and s.low[i] in _RULERS
 
 
 def agent_before(
@@ -665,6 +684,8 @@ def with_coordinated(
 def _with_coordinated(s: Sentence, m: Mention, lo: int, exclude: set[str]) -> list[Mention]:
     out = [m]
     i = m.first - 1
+    if i > lo and s.low[i] == "the":
+        i -= 1  # "Turkey and the United Nations"
     while i >= lo + 1 and s.low[i] in ("and", ",", "&"):
         j = i - 1
         while j >= lo and s.low[j] in ("the",):
@@ -727,6 +748,9 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                     continue
                 out.append(role_actor(m, linker))
                 j = m.last + 1
+                if m.possessive:  # "Mali's government and Tuareg rebels": on to the next side
+                    while j < end and s.low[j] in ("'s", "’s", "'", "’", *GOV_NOUNS):
+                        j += 1
                 # "the Central African Republic (CAR)": skip a parenthesised short form
                 if j < end and s.low[j] == "(":
                     k = j
@@ -757,6 +781,12 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                 j += 1
                 continue
             break
+        if w in OTHER_NOUNS and w in GOV_NOUNS and s.low[j + 1 : j + 2] == ["of"]:
+            j += 2  # "the leaders of Rwanda and Congo": the states
+            continue
+        if w in _RULERS and s.low[j + 1 : j + 2] == ["in"]:
+            j += 2  # "the junta in Niger"
+            continue
         if w in OTHER_NOUNS:
             head_end = _skip_head(s, j + 1, end)
             out.append(other_actor(_phrase_text(s, j, head_end)))

@@ -407,6 +407,7 @@ HALT_CUES = {
     "withdraw",
     "withdraws",
     "withdrawn",
+    "withdrawing",
     "scrapped",
     "froze",
     "freezes",
@@ -421,8 +422,10 @@ HALT_CUES = {
     "ceases",
     "abandonment",
 }
-# "<verb> off" that stops a mediation: "called off its mediation", "broke off talks"
+# "<verb> off" that stops a mediation: "called off its mediation", "broke off talks";
+# "<verb> aside/down" as mediator: "step aside as mediator", "stepped down as mediator"
 HALT_BEFORE_OFF = {"call", "calls", "called", "calling", "break", "breaks", "broke", "breaking"}
+HALT_BEFORE_ASIDE = {"step", "steps", "stepped", "stepping", "stand", "stands", "stood"}
 HALT_AFTER = {
     "collapsed",
     "collapses",

@@ -646,7 +646,11 @@ def _if_clause(v: ParseView) -> bool:
 
 
 def _trade_words(v: ParseView, n: int) -> bool:
-    words = {v.lemma(k) for k in v.subtree(n)} | {v.lemma(v.head(n))}
+    """What the measure restricts crosses a border: in its own phrase, or in the "on" phrase
+    that the parse hangs on its verb ("imposed curbs on exports to Seoul")."""
+    h = v.head(n)
+    on = [p for p in v.kids(h, "prep") if v.lemma(p) == "on"] if v.toks[n].dep == "dobj" else []
+    words = {v.lemma(k) for r in [n, *on] for k in v.subtree(r)} | {v.lemma(h)}
     return bool(words & TRADE_WORDS)
 
 

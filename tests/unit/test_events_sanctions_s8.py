@@ -1,0 +1,65 @@
+"""Sanctions rules of round 8, on invented sentences (not from any labelled set): restrictions
+whose "on exports" phrase the parse hangs on the verb, historic state names, passive measures
+with a "by" agent, the speaker as sender of a sanction noun, and listings whose "to the
+sanctions list" the parse attaches too low."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipeline.nlp.parser import SentenceParser, load_parser
+from tests.unit.test_events_parse import events
+
+
+@pytest.fixture(scope="module")
+def parser() -> SentenceParser:
+    return load_parser("en_core_web_sm")
+
+
+def sanctions(text: str, parser: SentenceParser) -> list[dict[str, Any]]:
+    return [e for e in events(text, parser) if e["type"] == "sanctions"]
+
+
+def only(text: str, parser: SentenceParser) -> dict[str, Any]:
+    got = sanctions(text, parser)
+    assert len(got) == 1, (text, got)
+    return got[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "sender", "target"),
+    [
+        (
+            "Norway imposed curbs on exports of two rare metals to Kazakhstan on Friday, "
+            "in a dispute over fishing rights.",
+            "impose",
+            "NOR",
+            "KAZ",
+        ),
+        (
+            "Peru lifted its restrictions on imports of Chilean fruit on Tuesday.",
+            "lift",
+            "PER",
+            "CHL",
+        ),
+    ],
+)
+def test_restriction_whose_trade_phrase_hangs_on_the_verb(
+    text: str, action: str, sender: str, target: str, parser: SentenceParser
+) -> None:
+    e = only(text, parser)
+    assert e["action"] == action
+    assert e["ids"] == {"sender": [sender], "target": [target]}
+    assert not e["negated"] and not e["hypothetical"]
+
+
+def test_curbs_on_gatherings_are_no_sanction(parser: SentenceParser) -> None:
+    assert not sanctions("Norway imposed curbs on public gatherings in Oslo on Friday.", parser)
+
+
+def test_yugoslavia_is_serbia(parser: SentenceParser) -> None:
+    e = only("The Security Council voted to suspend its ban on flights to Yugoslavia.", parser)
+    assert e["action"] == "ease"
+    assert e["ids"] == {"sender": ["IGO:UNSC"], "target": ["SRB"]}

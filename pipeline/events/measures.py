@@ -18,6 +18,7 @@ from __future__ import annotations
 from pipeline.events.candidate import Candidate
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
+    PRONOUNS,
     REPORTING,
     ParseView,
     clause_of,
@@ -384,6 +385,10 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
     adds, or owns the list, of the state named in what is added."""
     p = v.head(n)
     verb = v.head(p)
+    for _ in range(6):  # "add officials involved in X to the list": the parse hangs it on X
+        if v.lemma(verb) in LISTING or v.toks[verb].dep not in ("pobj", "prep", "acl", "dobj"):
+            break
+        verb = v.head(verb)
     if v.toks[n].dep != "pobj" or v.lemma(p) not in ("to", "on") or v.lemma(verb) not in LISTING:
         return []
     kinds = {v.lemma(k) for k in v.subtree(n) if k < n} | {v.lemma(n)}
@@ -525,6 +530,8 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
     elif dep == "pobj" and v.lemma(h) == "on" and v.lemma(v.head(h)) in ("agreement", "deal"):
         g = v.head(v.head(h))
         verb = g if _verb_action(v.lemma(g)) else None
+    elif dep == "pobj" and v.lemma(h) == "with" and v.kids(v.head(h), "nsubjpass"):
+        return _passive_with(v, n, v.head(h), n_sent, linker)
     elif dep == "pobj" and v.lemma(h) == "with" and v.lemma(v.head(h)) in WITH_VERBS:
         return _governed(v, n, v.head(h), n_sent, linker, WITH_VERBS[v.lemma(v.head(h))])
     elif dep == "pobj" and v.lemma(h) == "for" and v.lemma(v.head(h)) in CALL_FOR:
@@ -574,6 +581,34 @@ def _owned(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candi
     return [_cand(v, "impose", sender, target, False, False, n_sent, 0.7)]
 
 
+def _passive_with(
+    v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker
+) -> list[Candidate]:
+    """'Eritrea was hit with an arms embargo by the Security Council', 'Canadian steel was
+    slapped with tariffs by Washington': the passive subject is the target, the "by" phrase
+    (on the verb or, as the parse often has it, on the measure) the sender."""
+    if v.lemma(verb) not in WITH_VERBS or _background(v, verb):
+        return []
+    if v.lemma(n) in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
+        return []
+    by = [
+        o
+        for h in [verb, n, *v.kids(n, "conj")]
+        for p in v.kids(h, "agent", "prep")
+        if v.lemma(p) == "by"
+        for o in v.kids(p, "pobj")
+    ]
+    sender = [a for o in by[:1] for a in np_actors(v, o, linker) if a.kind in ("country", "igo")]
+    if not sender:
+        return []
+    ids = {a.id for a in sender}
+    target = _targets(v, v.kids(verb, "nsubjpass"), linker, ids)
+    if not target:
+        return []
+    negated, hyp = _flags(v, verb, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+
+
 def _governed(
     v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker, action: str = ""
 ) -> list[Candidate]:
@@ -596,6 +631,7 @@ def _governed(
         and action not in ("threaten", "call")
         and v.lemma(verb) not in ("reach", "roll")
         and not punitive
+        and not _speaker_acts(v, verb, linker)
     ):
         return []  # the noun rules read these; only the agreement wording is new here
     if lem in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
@@ -630,6 +666,19 @@ def _governed(
     if v.lemma(verb) in PLANNING:
         action, hyp = "threaten", True
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _speaker_acts(v: ParseView, verb: int, linker: ActorLinker) -> bool:
+    """'West African leaders lifted the sanctions on Mali, ECOWAS said': the verb's subject
+    names no state, so the noun rules find no sender; the reporting organisation is it."""
+    if any(v.lemma(a) == "have" for a in v.kids(verb, "aux")):
+        return False  # "had imposed": history
+    subj = v.kids(verb, "nsubj")
+    if not subj or any(a.kind in ("country", "igo") for a in subject(v, verb, linker)):
+        return False
+    return v.words[subj[0]].lower() not in PRONOUNS and bool(
+        [a for a in speaker(v, clause_of(v, verb), linker) if a.kind in ("country", "igo")]
+    )
 
 
 def _readiness(v: ParseView, verb: int) -> bool:

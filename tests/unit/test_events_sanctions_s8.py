@@ -63,3 +63,59 @@ def test_yugoslavia_is_serbia(parser: SentenceParser) -> None:
     e = only("The Security Council voted to suspend its ban on flights to Yugoslavia.", parser)
     assert e["action"] == "ease"
     assert e["ids"] == {"sender": ["IGO:UNSC"], "target": ["SRB"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "sender", "target"),
+    [
+        (
+            "Sudan was hit with an arms embargo by the African Union on Monday.",
+            "IGO:AU",
+            "SDN",
+        ),
+        ("Chilean copper was slapped with tariffs by Japan on Friday.", "JPN", "CHL"),
+    ],
+)
+def test_passive_measure_with_a_by_agent(
+    text: str, sender: str, target: str, parser: SentenceParser
+) -> None:
+    e = only(text, parser)
+    assert e["action"] == "impose"
+    assert e["ids"] == {"sender": [sender], "target": [target]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sudan was hit with new sanctions on Monday.",  # nobody named imposes
+        "The village was hit with a curfew by the army on Monday.",
+    ],
+)
+def test_passive_measure_without_a_state_agent_is_nothing(
+    text: str, parser: SentenceParser
+) -> None:
+    assert not sanctions(text, parser)
+
+
+def test_reporting_organisation_is_the_sender(parser: SentenceParser) -> None:
+    e = only(
+        "Regional leaders lifted the trade sanctions on Niger on Saturday after the junta "
+        "freed the president, ECOWAS said.",
+        parser,
+    )
+    assert e["action"] == "lift"
+    assert e["ids"] == {"sender": ["IGO:ECOWAS"], "target": ["NER"]}
+
+
+def test_history_reported_by_an_organisation_is_nothing(parser: SentenceParser) -> None:
+    assert not sanctions("Regional leaders had imposed sanctions on Niger, ECOWAS said.", parser)
+
+
+def test_listing_whose_list_the_parse_hangs_low(parser: SentenceParser) -> None:
+    e = only(
+        "Australia added eleven Iranian officials accused of abuses in prisons to its "
+        "sanctions list on Tuesday.",
+        parser,
+    )
+    assert e["action"] in ("impose", "extend")
+    assert e["ids"] == {"sender": ["AUS"], "target": ["IRN"]}

@@ -285,6 +285,11 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     olem = v.lemma(o)
     if olem in NOT_TARGET_OBJECTS or _background(v, i):
         return []
+    if v.toks[i].dep == "csubj" and (
+        _is_cut_object(v, o) or giving or (lem == "suspend" and _from_prep(v, i))
+    ):
+        # "Suspending X from the bloc is an option, Y's minister said": the speaker's threat
+        return _option(v, i, v.head(i), n_sent, linker)
     sender = _sender(v, i, linker)
     if not sender:
         return []
@@ -303,10 +308,7 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     elif lem in ("suspend", "boycott", "blockade") and any(
         a.kind == "country" for a in np_actors(v, o, linker, conj=False, others=False)
     ):
-        if lem == "suspend" and not (
-            all(a.kind == "igo" for a in sender)
-            and any(v.lemma(p) == "from" for p in v.kids(i, "prep"))
-        ):
+        if lem == "suspend" and not (all(a.kind == "igo" for a in sender) and _from_prep(v, i)):
             return []
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
     else:
@@ -541,9 +543,17 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
     owned = _owned(v, n, n_sent, linker)
     if owned:
         return owned
+    if dep == "nsubj" and v.lemma(h) in MEASURE_NOUNS and v.toks[h].dep == "ccomp":
+        # "imposed travel bans and asset freezes on X": the tagger reads "freezes" as a verb
+        g = v.head(h)
+        return _governed(v, h, g, n_sent, linker) if _verb_action(v.lemma(g)) else []
     if dep in ("nsubj", "nsubjpass", "csubj"):
         return _option(v, n, h, n_sent, linker)
     return []
+
+
+def _from_prep(v: ParseView, i: int) -> bool:
+    return any(v.lemma(p) == "from" for p in v.kids(i, "prep"))
 
 
 # a measure reported as new: "Tokyo's export restrictions on Seoul, announced on Monday",

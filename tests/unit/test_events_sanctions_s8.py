@@ -119,3 +119,47 @@ def test_listing_whose_list_the_parse_hangs_low(parser: SentenceParser) -> None:
     )
     assert e["action"] in ("impose", "extend")
     assert e["ids"] == {"sender": ["AUS"], "target": ["IRN"]}
+
+
+def test_a_department_stands_for_its_state(parser: SentenceParser) -> None:
+    e = only(
+        "The U.S. Commerce Department said on Friday it would restrict exports of "
+        "navigation chips to 12 Iranian companies.",
+        parser,
+    )
+    assert e["action"] == "impose"
+    assert e["ids"] == {"sender": ["USA"], "target": ["IRN"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "sender", "target"),
+    [
+        (
+            "Suspending Myanmar from ASEAN remains an option, Malaysia's foreign minister said.",
+            "MYS",
+            "MMR",
+        ),
+        ("Cutting aid to Uganda remains an option, Sweden's development minister said.",
+         "SWE", "UGA"),
+    ],
+)  # fmt: skip
+def test_a_cut_as_an_option_in_reported_speech(
+    text: str, sender: str, target: str, parser: SentenceParser
+) -> None:
+    e = only(text, parser)
+    assert e["action"] == "threaten" and e["hypothetical"] and not e["negated"]
+    assert e["ids"] == {"sender": [sender], "target": [target]}
+
+
+def test_suspending_talks_as_an_option_is_no_sanction(parser: SentenceParser) -> None:
+    assert not sanctions("Suspending talks is an option, the Kenyan minister said.", parser)
+
+
+def test_travel_bans_and_asset_freezes(parser: SentenceParser) -> None:
+    e = only(
+        "Canada imposed travel bans and asset freezes on nine officials from Belarus and "
+        "Iran over the crackdown.",
+        parser,
+    )
+    assert e["action"] == "impose"
+    assert e["ids"] == {"sender": ["CAN"], "target": ["BLR", "IRN"]}

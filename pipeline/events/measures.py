@@ -101,6 +101,8 @@ HOLD_OFF = {"hold", "delay", "postpone", "refuse", "decline", "fail", "reject", 
 # persons designated one by one are no state ("the assets of 15 North Korean individuals"),
 # unlike a population ("barred entry to 500 U.S. citizens")
 PRIVATE_PERSONS = {"individual", "person"}
+# an armed group a state's name only locates ("Sudan's RSF paramilitary") is its own target
+ARMED = {"rebel", "separatist", "insurgent", "militia", "guerrilla", "militant", "paramilitary"}
 NOT_TARGET_OBJECTS = {"election", "vote", "poll", "referendum", "ceremony", "conference"}
 PLACE_NOUNS = {
     "town", "city", "village", "camp", "area", "region", "district", "province", "street",
@@ -213,6 +215,10 @@ def _targets(
             h = v.head(h)  # out of the mention ("North Korean")
         if v.toks[h].dep in ("amod", "compound") and v.lemma(v.head(h)) in PRIVATE_PERSONS:
             return [other_actor(v.words[v.head(h)])]
+        g = v.head(h)
+        group = {v.lemma(k) for k in [g, *v.kids(g, "compound", "amod")]}
+        if v.toks[h].dep == "poss" and group & ARMED:
+            return [other_actor(v.words[g])]  # "Sierra Leone's RUF rebel movement": the group
         got = np_actors(v, j, linker, conj=False, others=False)
         for a in got:
             if a.kind in ("country", "igo") and a.id not in exclude:
@@ -323,6 +329,10 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
             for k in v.kids(p, "pobj")
             for a in np_actors(v, k, linker)
         ][:1]
+    if not target and v.toks[i].dep == "advcl" and not v.kids(i, "nsubj") and _is_cut_object(v, o):
+        # "listed Iran's Guards as terrorists, freezing any assets they hold": the participle
+        # acts on whom the main clause names
+        target = _targets(v, v.kids(v.head(i), "dobj"), linker, ids)
     if not target:
         return []
     action = "impose"

@@ -163,3 +163,32 @@ def test_travel_bans_and_asset_freezes(parser: SentenceParser) -> None:
     )
     assert e["action"] == "impose"
     assert e["ids"] == {"sender": ["CAN"], "target": ["BLR", "IRN"]}
+
+
+def test_an_armed_group_that_a_state_only_locates_is_the_target(parser: SentenceParser) -> None:
+    e = only(
+        "Washington imposed an asset freeze on commanders of Sudan's RSF paramilitary force.",
+        parser,
+    )
+    assert e["ids"] == {"sender": ["USA"], "target": ["OTHER"]}
+
+
+def test_a_state_army_still_stands_for_the_state(parser: SentenceParser) -> None:
+    e = only("Washington imposed an asset freeze on commanders of Sudan's army.", parser)
+    assert e["ids"] == {"sender": ["USA"], "target": ["SDN"]}
+
+
+def test_a_participle_acts_on_the_main_clause_object(parser: SentenceParser) -> None:
+    e = only(
+        "Canada listed Iran's Revolutionary Guards as a terrorist entity on Wednesday, "
+        "freezing any assets they hold in Canada.",
+        parser,
+    )
+    assert e["action"] == "impose"
+    assert e["ids"] == {"sender": ["CAN"], "target": ["IRN"]}
+
+
+def test_police_freezing_accounts_is_no_sanction(parser: SentenceParser) -> None:
+    assert not sanctions(
+        "Police arrested two Kenyan suspects on Monday, freezing their bank accounts.", parser
+    )

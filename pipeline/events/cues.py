@@ -27,7 +27,8 @@ EVENT_CUE = re.compile(
     r"|\bmeasures\b|\bsuspend|\bcontacts?\b|\bhalt|airspace|\bcut(?:s|ting)? off\b"
     r"|\bsuppl(?:y|ies)\b|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh(?:o|e)ld"
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermits?\b|\bauthori[sz]ation"
-    r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b",
+    r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b"
+    r"|\breadmit|\breinstat",  # an IGO lifting a member's suspension
     re.I,
 )
 
@@ -47,7 +48,8 @@ PARSE_READ = re.compile(
     r"|\bmeasure|\bshuttl|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh"
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermit|\bauthori[sz]ation"
     # the nouns of the designation frame ("added to its export blacklist")
-    r"|\blist\b|\bpackage|\bdesignat",
+    r"|\blist\b|\bpackage|\bdesignat"
+    r"|\breadmit|\breinstat",  # an IGO lifting a member's suspension
     re.I,
 )
 

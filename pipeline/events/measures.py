@@ -130,6 +130,8 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             out += _measure_noun(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem == "package" and _package_of_measures(v, i):
             out += _measure_noun(v, i, n_sent, linker)  # "the EU's latest package of measures"
+        elif t.pos == "VERB" and v.words[i].lower().startswith(("readmit", "reinstat")):
+            out += _readmitted(v, i, n_sent, linker)
         elif t.pos == "VERB" and lem == "designate" and not v.kids(i, "oprd"):
             out += _designated(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in ("list", "blacklist"):
@@ -261,8 +263,19 @@ def _sender(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
             return got
     got = [a for a in subject(v, verb, linker) if a.kind in ("country", "igo")]
     if not got:
-        got = [a for a in speaker(v, clause_of(v, verb), linker) if a.kind in ("country", "igo")]
+        got = [a for a in speaker(v, _top(v, verb), linker) if a.kind in ("country", "igo")]
     return got
+
+
+def _top(v: ParseView, verb: int) -> int:
+    """The clause whose content a verb is, up through infinitives ("agreed to impose ...,
+    the EU said": the speaker's clause is "agreed")."""
+    c = clause_of(v, verb)
+    for _ in range(4):
+        if v.toks[c].dep != "xcomp" or v.head(c) == c:
+            break
+        c = clause_of(v, v.head(c))
+    return c
 
 
 AUTHORISING = {"authorise", "authorize", "allow", "permit", "clear", "empower", "entitle"}
@@ -314,7 +327,9 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     elif lem in ("suspend", "boycott", "blockade") and any(
         a.kind == "country" for a in np_actors(v, o, linker, conj=False, others=False)
     ):
-        if lem == "suspend" and not (all(a.kind == "igo" for a in sender) and _from_prep(v, i)):
+        # an IGO suspends a member: "suspended Niger from its activities", "suspended Libya"
+        member = _from_prep(v, i) or o in v.mention_of
+        if lem == "suspend" and not (all(a.kind == "igo" for a in sender) and member):
             return []
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
     else:
@@ -389,6 +404,20 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
         return []
     negated, hyp = _flags(v, i, "impose")
     return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'The Arab League readmitted Syria', 'the AU reinstated Mali': an IGO lifts the
+    suspension of a member state."""
+    sender = [a for a in subject(v, i, linker) if a.kind == "igo"]
+    objs = v.kids(i, "dobj")
+    if not sender or not objs or _background(v, i):
+        return []
+    target = [a for a in np_actors(v, objs[0], linker, others=False) if a.kind == "country"]
+    if not target:
+        return []
+    negated, hyp = _flags(v, i, "lift")
+    return [_cand(v, "lift", sender, target, negated, hyp, n_sent, 0.7)]
 
 
 def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -691,13 +720,13 @@ def _governed(
 def _speaker_acts(v: ParseView, verb: int, linker: ActorLinker) -> bool:
     """'West African leaders lifted the sanctions on Mali, ECOWAS said': the verb's subject
     names no state, so the noun rules find no sender; the reporting organisation is it."""
-    if any(v.lemma(a) == "have" for a in v.kids(verb, "aux")):
+    if any(v.lemma(a) == "have" for a in v.kids(verb, "aux") + v.kids(_top(v, verb), "aux")):
         return False  # "had imposed": history
-    subj = v.kids(verb, "nsubj")
+    subj = v.kids(verb, "nsubj") or v.kids(_top(v, verb), "nsubj")
     if not subj or any(a.kind in ("country", "igo") for a in subject(v, verb, linker)):
         return False
     return v.words[subj[0]].lower() not in PRONOUNS and bool(
-        [a for a in speaker(v, clause_of(v, verb), linker) if a.kind in ("country", "igo")]
+        [a for a in speaker(v, _top(v, verb), linker) if a.kind in ("country", "igo")]
     )
 
 

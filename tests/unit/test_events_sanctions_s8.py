@@ -192,3 +192,71 @@ def test_police_freezing_accounts_is_no_sanction(parser: SentenceParser) -> None
     assert not sanctions(
         "Police arrested two Kenyan suspects on Monday, freezing their bank accounts.", parser
     )
+
+
+def test_sanctioned_after_a_determiner_is_an_adjective(parser: SentenceParser) -> None:
+    assert not sanctions(
+        "Liberia struck 40 ships off its register for links to the sanctioned Syrian fuel trade.",
+        parser,
+    )
+
+
+def test_sanctioned_as_a_verb_is_still_read(parser: SentenceParser) -> None:
+    e = only("Japan sanctioned four Syrian officials on Monday.", parser)
+    assert e["action"] == "impose" and e["ids"]["sender"] == ["JPN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("The African Union readmitted Guinea on Friday after a year of suspension.", False),
+        ("The African Union refused to readmit Guinea on Friday.", True),
+    ],
+)
+def test_an_igo_readmitting_a_member_lifts_its_suspension(
+    text: str, negated: bool, parser: SentenceParser
+) -> None:
+    e = only(text, parser)
+    assert e["action"] == "lift" and e["negated"] is negated
+    assert e["ids"] == {"sender": ["IGO:AU"], "target": ["GIN"]}
+
+
+def test_a_ministry_reinstating_an_envoy_is_no_sanction(parser: SentenceParser) -> None:
+    assert not sanctions("The ministry reinstated the Kenyan ambassador on Friday.", parser)
+
+
+def test_an_igo_suspending_a_named_member(parser: SentenceParser) -> None:
+    e = only("The Arab League suspended Libya on Tuesday after the crackdown.", parser)
+    assert e["action"] == "impose"
+    assert e["ids"] == {"sender": ["IGO:ARL"], "target": ["LBY"]}
+
+
+def test_an_igo_suspending_talks_is_no_sanction(parser: SentenceParser) -> None:
+    assert not sanctions("The African Union suspended talks with Sudan on Tuesday.", parser)
+
+
+@pytest.mark.parametrize(
+    ("text", "sender", "target"),
+    [
+        (
+            "The bloc's foreign ministers agreed to impose new sanctions on Belarus, the "
+            "European Union said.",
+            "IGO:EU",
+            "BLR",
+        ),
+        ("Ministers agreed on Monday to suspend aid to Niger, the Dutch government said.",
+         "NLD", "NER"),
+    ],
+)  # fmt: skip
+def test_the_speaker_of_an_agreement_to_act_is_the_sender(
+    text: str, sender: str, target: str, parser: SentenceParser
+) -> None:
+    e = only(text, parser)
+    assert e["action"] == "impose" and not e["hypothetical"]
+    assert e["ids"] == {"sender": [sender], "target": [target]}
+
+
+def test_an_agreement_reported_as_history_is_nothing(parser: SentenceParser) -> None:
+    assert not sanctions(
+        "Western leaders had agreed to impose sanctions on Iran, the European Union said.", parser
+    )

@@ -353,7 +353,8 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     action = "impose"
     negated, hyp = _flags(v, i, action)
     head = v.head(i)
-    if v.toks[i].dep == "xcomp" and v.lemma(head) == "threaten":
+    infinitive = v.toks[i].dep == "xcomp" or any(v.lemma(a) == "to" for a in v.kids(i, "aux"))
+    if infinitive and v.lemma(head) == "threaten":  # also "threatened on Monday to revoke"
         action, hyp = "threaten", False
     elif _warned(v, i) and hyp:
         action = "threaten"

@@ -260,3 +260,9 @@ def test_an_agreement_reported_as_history_is_nothing(parser: SentenceParser) -> 
     assert not sanctions(
         "Western leaders had agreed to impose sanctions on Iran, the European Union said.", parser
     )
+
+
+def test_a_threat_with_a_date_between_is_still_a_plain_threat(parser: SentenceParser) -> None:
+    e = only("Canada threatened on Friday to suspend aid to Haiti.", parser)
+    assert e["action"] == "threaten" and not e["hypothetical"] and not e["negated"]
+    assert e["ids"] == {"sender": ["CAN"], "target": ["HTI"]}

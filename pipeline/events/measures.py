@@ -27,7 +27,7 @@ from pipeline.events.parse_view import (
     speaker,
     subject,
 )
-from pipeline.events.roles import other_actor
+from pipeline.events.roles import other_actor, role_actor
 from pipeline.events.sanctions import instrument_of
 from pipeline.events.triggers import ACTION_WORDS
 from pipeline.nlp.actors import ActorLinker
@@ -231,6 +231,12 @@ def _targets(
                     if b.kind == a.kind and b.id not in exclude and b.id != a.id
                 ]
                 return [a, *more]
+    if any(v.lemma(j) in ("neighbour", "neighbor") and v.kids(j, "poss") for j in seen):
+        # "suspended trade with its neighbour": the other state the sentence names
+        for j in sorted(v.mention_of):
+            a = v.mention_of[j].actor
+            if a.kind == "country" and a.id not in exclude and not is_locative(v, j):
+                return [role_actor(v.mention_of[j], linker)]
     return []
 
 

@@ -266,3 +266,27 @@ def test_a_threat_with_a_date_between_is_still_a_plain_threat(parser: SentencePa
     e = only("Canada threatened on Friday to suspend aid to Haiti.", parser)
     assert e["action"] == "threaten" and not e["hypothetical"] and not e["negated"]
     assert e["ids"] == {"sender": ["CAN"], "target": ["HTI"]}
+
+
+def test_an_order_to_stop_buying_is_a_decision(parser: SentenceParser) -> None:
+    e = only(
+        "Indonesia ordered all ministries to stop buying Australian beef on Friday in a row "
+        "over live cattle.",
+        parser,
+    )
+    assert e["action"] == "impose" and not e["hypothetical"] and not e["negated"]
+    assert e["ids"] == {"sender": ["IDN"], "target": ["AUS"]}
+
+
+def test_its_neighbour_is_the_other_state_named(parser: SentenceParser) -> None:
+    e = only(
+        "Chad closed its border with Sudan and halted trade with its neighbour on Monday, "
+        "accusing Khartoum of arming rebels.",
+        parser,
+    )
+    assert e["action"] == "impose"
+    assert e["ids"] == {"sender": ["TCD"], "target": ["SDN"]}
+
+
+def test_an_unnamed_neighbour_is_no_target(parser: SentenceParser) -> None:
+    assert not sanctions("Qatar suspended flights to its neighbour on Monday.", parser)

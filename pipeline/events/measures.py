@@ -97,7 +97,10 @@ BACKGROUND_HEADS = {
     "avoid", "evade", "escape", "violate", "breach", "break", "circumvent", "enforce",
     "dodge", "bust", "blame", "despite", "under", "since",
 }  # fmt: skip
-HOLD_OFF = {"hold", "delay", "postpone", "refuse", "decline", "fail", "reject", "resist"}
+# "held off on approving", and a member's veto of the measure ("Hungary blocked a new package")
+HOLD_OFF = {
+    "hold", "delay", "postpone", "refuse", "decline", "fail", "reject", "resist", "block", "veto",
+}  # fmt: skip
 # persons designated one by one are no state ("the assets of 15 North Korean individuals"),
 # unlike a population ("barred entry to 500 U.S. citizens")
 PRIVATE_PERSONS = {"individual", "person"}

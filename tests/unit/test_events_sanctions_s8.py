@@ -290,3 +290,22 @@ def test_its_neighbour_is_the_other_state_named(parser: SentenceParser) -> None:
 
 def test_an_unnamed_neighbour_is_no_target(parser: SentenceParser) -> None:
     assert not sanctions("Qatar suspended flights to its neighbour on Monday.", parser)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Slovakia blocked a new package of EU sanctions on Belarus on Friday.",
+        "China vetoed a Security Council resolution imposing sanctions on Myanmar.",
+    ],
+)
+def test_a_blocked_or_vetoed_measure_is_negated(text: str, parser: SentenceParser) -> None:
+    e = only(text, parser)
+    assert e["negated"] and not e["hypothetical"]
+    assert e["ids"]["sender"][0].startswith("IGO:")
+
+
+def test_blocking_imports_is_still_an_imposition(parser: SentenceParser) -> None:
+    e = only("China blocked imports of Lithuanian beef on Monday.", parser)
+    assert e["action"] == "impose" and not e["negated"]
+    assert e["ids"] == {"sender": ["CHN"], "target": ["LTU"]}

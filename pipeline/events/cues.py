@@ -28,7 +28,8 @@ EVENT_CUE = re.compile(
     r"|\bsuppl(?:y|ies)\b|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh(?:o|e)ld"
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermits?\b|\bauthori[sz]ation"
     r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b"
-    r"|\bhost(?:s|ed|ing)?\b|-sponsored|\benvoys?\b|\bmessages\b",
+    r"|\bhost(?:s|ed|ing)?\b|-sponsored|\benvoys?\b|\bmessages\b"
+    r"|\breadmit|\breinstat",  # an IGO lifting a member's suspension
     re.I,
 )
 
@@ -50,7 +51,8 @@ PARSE_READ = re.compile(
     # the nouns of the designation frame ("added to its export blacklist")
     r"|\blist\b|\bpackage|\bdesignat"
     # the mediation frames of the parse: an envoy meeting both sides, passing messages
-    r"|\benvoys?\b|\bmessages\b",
+    r"|\benvoys?\b|\bmessages\b"
+    r"|\breadmit|\breinstat",  # an IGO lifting a member's suspension
     re.I,
 )
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from pipeline.events.candidate import Candidate
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
+    PRONOUNS,
     REPORTING,
     ParseView,
     clause_of,
@@ -26,7 +27,7 @@ from pipeline.events.parse_view import (
     speaker,
     subject,
 )
-from pipeline.events.roles import other_actor
+from pipeline.events.roles import other_actor, role_actor
 from pipeline.events.sanctions import instrument_of
 from pipeline.events.triggers import ACTION_WORDS
 from pipeline.nlp.actors import ActorLinker
@@ -96,10 +97,15 @@ BACKGROUND_HEADS = {
     "avoid", "evade", "escape", "violate", "breach", "break", "circumvent", "enforce",
     "dodge", "bust", "blame", "despite", "under", "since",
 }  # fmt: skip
-HOLD_OFF = {"hold", "delay", "postpone", "refuse", "decline", "fail", "reject", "resist"}
+# "held off on approving", and a member's veto of the measure ("Hungary blocked a new package")
+HOLD_OFF = {
+    "hold", "delay", "postpone", "refuse", "decline", "fail", "reject", "resist", "block", "veto",
+}  # fmt: skip
 # persons designated one by one are no state ("the assets of 15 North Korean individuals"),
 # unlike a population ("barred entry to 500 U.S. citizens")
 PRIVATE_PERSONS = {"individual", "person"}
+# an armed group a state's name only locates ("Sudan's RSF paramilitary") is its own target
+ARMED = {"rebel", "separatist", "insurgent", "militia", "guerrilla", "militant", "paramilitary"}
 NOT_TARGET_OBJECTS = {"election", "vote", "poll", "referendum", "ceremony", "conference"}
 PLACE_NOUNS = {
     "town", "city", "village", "camp", "area", "region", "district", "province", "street",
@@ -127,6 +133,8 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             out += _measure_noun(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem == "package" and _package_of_measures(v, i):
             out += _measure_noun(v, i, n_sent, linker)  # "the EU's latest package of measures"
+        elif t.pos == "VERB" and v.words[i].lower().startswith(("readmit", "reinstat")):
+            out += _readmitted(v, i, n_sent, linker)
         elif t.pos == "VERB" and lem == "designate" and not v.kids(i, "oprd"):
             out += _designated(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in ("list", "blacklist"):
@@ -212,6 +220,10 @@ def _targets(
             h = v.head(h)  # out of the mention ("North Korean")
         if v.toks[h].dep in ("amod", "compound") and v.lemma(v.head(h)) in PRIVATE_PERSONS:
             return [other_actor(v.words[v.head(h)])]
+        g = v.head(h)
+        group = {v.lemma(k) for k in [g, *v.kids(g, "compound", "amod")]}
+        if v.toks[h].dep == "poss" and group & ARMED:
+            return [other_actor(v.words[g])]  # "Sierra Leone's RUF rebel movement": the group
         got = np_actors(v, j, linker, conj=False, others=False)
         for a in got:
             if a.kind in ("country", "igo") and a.id not in exclude:
@@ -222,6 +234,12 @@ def _targets(
                     if b.kind == a.kind and b.id not in exclude and b.id != a.id
                 ]
                 return [a, *more]
+    if any(v.lemma(j) in ("neighbour", "neighbor") and v.kids(j, "poss") for j in seen):
+        # "suspended trade with its neighbour": the other state the sentence names
+        for j in sorted(v.mention_of):
+            a = v.mention_of[j].actor
+            if a.kind == "country" and a.id not in exclude and not is_locative(v, j):
+                return [role_actor(v.mention_of[j], linker)]
     return []
 
 
@@ -254,8 +272,19 @@ def _sender(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
             return got
     got = [a for a in subject(v, verb, linker) if a.kind in ("country", "igo")]
     if not got:
-        got = [a for a in speaker(v, clause_of(v, verb), linker) if a.kind in ("country", "igo")]
+        got = [a for a in speaker(v, _top(v, verb), linker) if a.kind in ("country", "igo")]
     return got
+
+
+def _top(v: ParseView, verb: int) -> int:
+    """The clause whose content a verb is, up through infinitives ("agreed to impose ...,
+    the EU said": the speaker's clause is "agreed")."""
+    c = clause_of(v, verb)
+    for _ in range(4):
+        if v.toks[c].dep != "xcomp" or v.head(c) == c:
+            break
+        c = clause_of(v, v.head(c))
+    return c
 
 
 AUTHORISING = {"authorise", "authorize", "allow", "permit", "clear", "empower", "entitle"}
@@ -284,6 +313,11 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     olem = v.lemma(o)
     if olem in NOT_TARGET_OBJECTS or _background(v, i):
         return []
+    if v.toks[i].dep == "csubj" and (
+        _is_cut_object(v, o) or giving or (lem == "suspend" and _from_prep(v, i))
+    ):
+        # "Suspending X from the bloc is an option, Y's minister said": the speaker's threat
+        return _option(v, i, v.head(i), n_sent, linker)
     sender = _sender(v, i, linker)
     if not sender:
         return []
@@ -302,10 +336,9 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     elif lem in ("suspend", "boycott", "blockade") and any(
         a.kind == "country" for a in np_actors(v, o, linker, conj=False, others=False)
     ):
-        if lem == "suspend" and not (
-            all(a.kind == "igo" for a in sender)
-            and any(v.lemma(p) == "from" for p in v.kids(i, "prep"))
-        ):
+        # an IGO suspends a member: "suspended Niger from its activities", "suspended Libya"
+        member = _from_prep(v, i) or o in v.mention_of
+        if lem == "suspend" and not (all(a.kind == "igo" for a in sender) and member):
             return []
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
     else:
@@ -320,12 +353,17 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
             for k in v.kids(p, "pobj")
             for a in np_actors(v, k, linker)
         ][:1]
+    if not target and v.toks[i].dep == "advcl" and not v.kids(i, "nsubj") and _is_cut_object(v, o):
+        # "listed Iran's Guards as terrorists, freezing any assets they hold": the participle
+        # acts on whom the main clause names
+        target = _targets(v, v.kids(v.head(i), "dobj"), linker, ids)
     if not target:
         return []
     action = "impose"
     negated, hyp = _flags(v, i, action)
     head = v.head(i)
-    if v.toks[i].dep == "xcomp" and v.lemma(head) == "threaten":
+    infinitive = v.toks[i].dep == "xcomp" or any(v.lemma(a) == "to" for a in v.kids(i, "aux"))
+    if infinitive and v.lemma(head) == "threaten":  # also "threatened on Monday to revoke"
         action, hyp = "threaten", False
     elif _warned(v, i) and hyp:
         action = "threaten"
@@ -378,12 +416,30 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
     return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
 
 
+def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'The Arab League readmitted Syria', 'the AU reinstated Mali': an IGO lifts the
+    suspension of a member state."""
+    sender = [a for a in subject(v, i, linker) if a.kind == "igo"]
+    objs = v.kids(i, "dobj")
+    if not sender or not objs or _background(v, i):
+        return []
+    target = [a for a in np_actors(v, objs[0], linker, others=False) if a.kind == "country"]
+    if not target:
+        return []
+    negated, hyp = _flags(v, i, "lift")
+    return [_cand(v, "lift", sender, target, negated, hyp, n_sent, 0.7)]
+
+
 def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'added 14 Chinese chipmakers to its export blacklist', 'were added to the European
     Union's sanctions list', 'placed on the entity list': a designation (impose) by whoever
     adds, or owns the list, of the state named in what is added."""
     p = v.head(n)
     verb = v.head(p)
+    for _ in range(6):  # "add officials involved in X to the list": the parse hangs it on X
+        if v.lemma(verb) in LISTING or v.toks[verb].dep not in ("pobj", "prep", "acl", "dobj"):
+            break
+        verb = v.head(verb)
     if v.toks[n].dep != "pobj" or v.lemma(p) not in ("to", "on") or v.lemma(verb) not in LISTING:
         return []
     kinds = {v.lemma(k) for k in v.subtree(n) if k < n} | {v.lemma(n)}
@@ -525,6 +581,8 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
     elif dep == "pobj" and v.lemma(h) == "on" and v.lemma(v.head(h)) in ("agreement", "deal"):
         g = v.head(v.head(h))
         verb = g if _verb_action(v.lemma(g)) else None
+    elif dep == "pobj" and v.lemma(h) == "with" and v.kids(v.head(h), "nsubjpass"):
+        return _passive_with(v, n, v.head(h), n_sent, linker)
     elif dep == "pobj" and v.lemma(h) == "with" and v.lemma(v.head(h)) in WITH_VERBS:
         return _governed(v, n, v.head(h), n_sent, linker, WITH_VERBS[v.lemma(v.head(h))])
     elif dep == "pobj" and v.lemma(h) == "for" and v.lemma(v.head(h)) in CALL_FOR:
@@ -534,9 +592,17 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
     owned = _owned(v, n, n_sent, linker)
     if owned:
         return owned
+    if dep == "nsubj" and v.lemma(h) in MEASURE_NOUNS and v.toks[h].dep == "ccomp":
+        # "imposed travel bans and asset freezes on X": the tagger reads "freezes" as a verb
+        g = v.head(h)
+        return _governed(v, h, g, n_sent, linker) if _verb_action(v.lemma(g)) else []
     if dep in ("nsubj", "nsubjpass", "csubj"):
         return _option(v, n, h, n_sent, linker)
     return []
+
+
+def _from_prep(v: ParseView, i: int) -> bool:
+    return any(v.lemma(p) == "from" for p in v.kids(i, "prep"))
 
 
 # a measure reported as new: "Tokyo's export restrictions on Seoul, announced on Monday",
@@ -574,6 +640,34 @@ def _owned(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candi
     return [_cand(v, "impose", sender, target, False, False, n_sent, 0.7)]
 
 
+def _passive_with(
+    v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker
+) -> list[Candidate]:
+    """'Eritrea was hit with an arms embargo by the Security Council', 'Canadian steel was
+    slapped with tariffs by Washington': the passive subject is the target, the "by" phrase
+    (on the verb or, as the parse often has it, on the measure) the sender."""
+    if v.lemma(verb) not in WITH_VERBS or _background(v, verb):
+        return []
+    if v.lemma(n) in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
+        return []
+    by = [
+        o
+        for h in [verb, n, *v.kids(n, "conj")]
+        for p in v.kids(h, "agent", "prep")
+        if v.lemma(p) == "by"
+        for o in v.kids(p, "pobj")
+    ]
+    sender = [a for o in by[:1] for a in np_actors(v, o, linker) if a.kind in ("country", "igo")]
+    if not sender:
+        return []
+    ids = {a.id for a in sender}
+    target = _targets(v, v.kids(verb, "nsubjpass"), linker, ids)
+    if not target:
+        return []
+    negated, hyp = _flags(v, verb, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+
+
 def _governed(
     v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker, action: str = ""
 ) -> list[Candidate]:
@@ -596,6 +690,7 @@ def _governed(
         and action not in ("threaten", "call")
         and v.lemma(verb) not in ("reach", "roll")
         and not punitive
+        and not _speaker_acts(v, verb, linker)
     ):
         return []  # the noun rules read these; only the agreement wording is new here
     if lem in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
@@ -632,6 +727,19 @@ def _governed(
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
 
 
+def _speaker_acts(v: ParseView, verb: int, linker: ActorLinker) -> bool:
+    """'West African leaders lifted the sanctions on Mali, ECOWAS said': the verb's subject
+    names no state, so the noun rules find no sender; the reporting organisation is it."""
+    if any(v.lemma(a) == "have" for a in v.kids(verb, "aux") + v.kids(_top(v, verb), "aux")):
+        return False  # "had imposed": history
+    subj = v.kids(verb, "nsubj") or v.kids(_top(v, verb), "nsubj")
+    if not subj or any(a.kind in ("country", "igo") for a in subject(v, verb, linker)):
+        return False
+    return v.words[subj[0]].lower() not in PRONOUNS and bool(
+        [a for a in speaker(v, _top(v, verb), linker) if a.kind in ("country", "igo")]
+    )
+
+
 def _readiness(v: ParseView, verb: int) -> bool:
     """'ready/prepared/willing to impose': a commitment, conditional or not."""
     h = v.head(verb)
@@ -646,7 +754,11 @@ def _if_clause(v: ParseView) -> bool:
 
 
 def _trade_words(v: ParseView, n: int) -> bool:
-    words = {v.lemma(k) for k in v.subtree(n)} | {v.lemma(v.head(n))}
+    """What the measure restricts crosses a border: in its own phrase, or in the "on" phrase
+    that the parse hangs on its verb ("imposed curbs on exports to Seoul")."""
+    h = v.head(n)
+    on = [p for p in v.kids(h, "prep") if v.lemma(p) == "on"] if v.toks[n].dep == "dobj" else []
+    words = {v.lemma(k) for r in [n, *on] for k in v.subtree(r)} | {v.lemma(h)}
     return bool(words & TRADE_WORDS)
 
 

@@ -97,6 +97,7 @@ _ADJ_DETERMINERS = {
     "these",
     "those",
 }
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "these", "those"}
 _REPORTING = {
     "said",
     "says",
@@ -563,7 +564,10 @@ def _sanction_noun(
 
 def _sanction_verb(s: Sentence, v: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'The US sanctioned three Iranian officials', 'Washington blacklisted X': impose, with a
-    state sender and a named object (a league 'sanctioning' a match has neither)."""
+    state sender and a named object (a league 'sanctioning' a match has neither). After a
+    determiner it is an adjective of the state of things ("links to the sanctioned oil trade")."""
+    if v > 0 and s.low[v - 1] in _DETERMINERS:
+        return []
     sender = _state_agents(s, v, linker)
     if not sender:
         return []

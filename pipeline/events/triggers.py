@@ -318,6 +318,9 @@ REALIS_WORDS = {
     "acted",
     "chose",
     "opted",
+    "ordered",  # "ordered all departments to stop buying": a decision, not a wish
+    "orders",
+    "instructed",
     "went",
     "formally",
     "unanimously",

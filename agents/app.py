@@ -22,9 +22,8 @@ from pipeline.nlp.enrich import Enricher
 
 @dataclass
 class WorkerContext:
-    """What the agents share: settings, the models, one inference thread (model forwards), one
-    thread for the rest of enrichment (linking, parsing, encoding) and one event-detection
-    thread, so none of it runs on the event loop.
+    """What the agents share: settings, the models, one inference thread and one
+    event-detection thread (so neither runs on the event loop).
 
     The models may still be loading when the app starts (``loading_models``): a restarted
     worker joins its group and recovers its tables meanwhile, instead of after. Only the
@@ -35,9 +34,6 @@ class WorkerContext:
     executor: ThreadPoolExecutor  # the inference thread, the one ``loading_models`` runs in
     events_executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="events")
-    )
-    finish_executor: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="finish")
     )
 
     @property

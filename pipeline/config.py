@@ -191,11 +191,6 @@ class WorkerSettings(_Section):
     # take() waits this long after every batch that was not full: the latency of a trickle
     # (0.25 -> 0.05 s: p95 produce-to-alert at 5 articles/s 0.6-0.8 -> 0.2-0.3 s)
     batch_within_s: float = Field(0.05, gt=0)
-    # Enrich batches in flight at once. With 2, one batch's model forwards (torch's threads)
-    # run while the previous batch is linked, parsed and encoded (one Python thread), so the
-    # cores are not idle during the part torch cannot spread over them (benchmarks/pipeline.py
-    # --variants worker.enrich_concurrency=1 compares). 1: strictly one batch after another.
-    enrich_concurrency: int = Field(2, ge=1, le=4)
     # Failover: a killed worker's partitions move on once the group coordinator stops hearing
     # its heartbeats (session timeout); the broker's group.min.session.timeout.ms is 6 s.
     session_timeout_s: float = Field(6.0, ge=6.0, le=300.0)

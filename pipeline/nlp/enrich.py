@@ -56,16 +56,6 @@ class TextAnalysis:
     entities: list[Entity] = field(default_factory=list)
 
 
-@dataclass
-class ModelOutputs:
-    """What :meth:`Enricher.forward` computed for ``texts``: per text, its topic scores and
-    the NER model's spans (empty without a NER model)."""
-
-    texts: list[str]
-    topics: list[list[TopicScore]]
-    spans: list[Any]
-
-
 def article_text(article: Article) -> str:
     """Title + blank line + body; the title alone is skipped when the body already opens
     with it (many feeds repeat the headline as the first line)."""
@@ -216,26 +206,15 @@ class Enricher:
 
     def analyze_texts(self, texts: Sequence[str]) -> list[TextAnalysis]:
         """Topics and entities for each text; entity offsets index into that text."""
-        return self._link(self.forward(list(texts)))
-
-    def forward(self, texts: Sequence[str]) -> ModelOutputs:
-        """The model forwards alone (topics, NER spans): the part that keeps torch's threads
-        busy. Split from the rest so that a worker can run the next batch's forwards while
-        this batch is linked and parsed in another thread (``agents/enrich.py``)."""
         texts = list(texts)
         if not texts:
-            return ModelOutputs(texts, [], [])
+            return []
         topics = self.topic_scorer.score(texts)
         spans = self.ner.tag(texts) if self.ner is not None else [[] for _ in texts]
-        return ModelOutputs(texts, topics, spans)
-
-    def _link(self, outputs: ModelOutputs) -> list[TextAnalysis]:
-        return [
-            TextAnalysis(topics=text_topics, entities=self._entities(text, text_spans))
-            for text, text_topics, text_spans in zip(
-                outputs.texts, outputs.topics, outputs.spans, strict=True
-            )
-        ]
+        out = []
+        for text, text_topics, text_spans in zip(texts, topics, spans, strict=True):
+            out.append(TextAnalysis(topics=text_topics, entities=self._entities(text, text_spans)))
+        return out
 
     def _entities(self, text: str, spans: Sequence[Any]) -> list[Entity]:
         ner_entities = []
@@ -255,13 +234,8 @@ class Enricher:
 
     def enrich_batch(self, articles: Sequence[Article]) -> list[EnrichedArticle]:
         """One :class:`EnrichedArticle` per article, in order; pure and thread-safe."""
-        return self.finish(articles, self.forward([article_text(a) for a in articles]))
-
-    def finish(self, articles: Sequence[Article], outputs: ModelOutputs) -> list[EnrichedArticle]:
-        """Everything after the forwards (linking, parsing, assembling): pure Python and spaCy,
-        thread-safe, so it may run beside another batch's :meth:`forward`."""
-        texts = outputs.texts
-        analyses = self._link(outputs)
+        texts = [article_text(a) for a in articles]
+        analyses = self.analyze_texts(texts)
         parsed = parse_articles(
             self.parser, articles, texts, self.linker, [an.entities for an in analyses]
         )

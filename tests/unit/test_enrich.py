@@ -132,35 +132,6 @@ def test_enrich_batch_is_ordered_pure_and_thread_safe(offline_enricher: Enricher
             assert got_scores == pytest.approx(want_scores, abs=1e-3)
 
 
-def test_forward_beside_finish_gives_what_enrich_batch_gives(offline_enricher: Enricher) -> None:
-    """The worker runs one batch's forwards while the previous batch is finished in another
-    thread (``worker.enrich_concurrency``): the pieces, in any overlap, give the same records."""
-    e = offline_enricher
-    batches = [
-        [_article(f"Moscow offers talks {b}-{i}", "Russia will mediate. " * (i + 1), b * 10 + i)
-         for i in range(5)]
-        for b in range(4)
-    ]
-    want = [[x.to_dict() for x in e.enrich_batch(batch)] for batch in batches]
-    from pipeline.nlp.enrich import article_text
-
-    with ThreadPoolExecutor(max_workers=1) as infer, ThreadPoolExecutor(max_workers=1) as fin:
-        outputs = [infer.submit(e.forward, [article_text(a) for a in b]) for b in batches]
-        finished = [
-            fin.submit(lambda b, o: e.finish(b, o.result()), b, o)
-            for b, o in zip(batches, outputs, strict=True)
-        ]
-        got = [[x.to_dict() for x in f.result()] for f in finished]
-    for g_batch, w_batch in zip(got, want, strict=True):
-        assert [g["article"]["id"] for g in g_batch] == [w["article"]["id"] for w in w_batch]
-        assert [g["entities"] for g in g_batch] == [w["entities"] for w in w_batch]
-        assert [g["parses"] for g in g_batch] == [w["parses"] for w in w_batch]
-        for g, w in zip(g_batch, w_batch, strict=True):
-            assert {t["label"]: t["score"] for t in g["topics"]} == pytest.approx(
-                {t["label"]: t["score"] for t in w["topics"]}, abs=1e-3
-            )
-
-
 def test_ner_spans_are_linked_and_merged_with_dictionary(tiny_ner_enricher: Enricher) -> None:
     e = tiny_ner_enricher
     assert not e.fallback_active

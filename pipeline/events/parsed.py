@@ -54,8 +54,45 @@ def parsed_candidates(
     if not background and not any(c.type == "sanctions" for c in out):
         out += measure_candidates(v, n_sent, linker)
     if not any(c.type == "mediation" for c in out):
-        out += _shuttle(v, n_sent, linker) or _envoy_meets_sides(v, n_sent, linker)
+        out += (
+            _shuttle(v, n_sent, linker)
+            or _envoy_meets_sides(v, n_sent, linker)
+            or _hosts_sides(v, n_sent, linker)
+        )
     return out
+
+
+_TALK_LEMMAS = {"talk", "negotiation", "consultation", "meeting", "round"}
+
+
+def _hosts_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'Kenya's president hosted the Sudanese government and the rebels for two days of talks':
+    a host whose object is two coordinated sides, with talks the verb is "for", mediates
+    between them (the labelling convention for hosts); one guest, or no talks, is a visit."""
+    for i, t in enumerate(v.toks):
+        if v.lemma(i) != "host" or t.pos != "VERB":
+            continue
+        talks = [
+            o
+            for p in v.kids(i, "prep")
+            if v.lemma(p) in ("for", "to")
+            for o in v.subtree(p)
+            if v.lemma(o) in _TALK_LEMMAS
+        ]
+        objs = v.kids(i, "dobj")
+        if not talks or not objs:
+            continue
+        sides = [objs[0], *_conjuncts(v, objs[0])]
+        if len(sides) < 2:
+            continue
+        mediators = [a for a in subject(v, i, linker) if a.kind in ("country", "igo")]
+        parties: list[Actor] = []
+        for o in sides:
+            parties += _sides(v, o, linker) or [other_actor(v.words[o])]
+        parties = [a for a in {a.id: a for a in parties}.values() if a.id not in _ids(mediators)]
+        if mediators and len(parties) >= 2:
+            return [_mediate(v, i, n_sent, mediators, parties)]
+    return []
 
 
 def _shuttle(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -97,7 +134,7 @@ _ENVOYS = {"envoy", "mediator", "facilitator"}
 _STATE_SIDES = {"government", "junta", "military", "army", "regime"}
 _SIDE_HEADS = {
     "official", "leader", "negotiator", "delegation", "representative", "government",
-    "opposition", "rebel", "junta", "side",
+    "opposition", "rebel", "junta", "side", "commander", "minister", "president",
 }  # fmt: skip
 
 
@@ -120,7 +157,17 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             for k in v.subtree(subj[0])
             if k in v.mention_of and k not in topic
         ]
-        mediators = [a for a in mediators if a.kind in ("country", "igo")][:1]
+        # "Kenya's former president, now the EAC's facilitator": whom the envoy acts for
+        own = [
+            role_actor(v.mention_of[x], linker)
+            for k in v.subtree(subj[0])
+            if v.lemma(k) in _ENVOYS and k not in topic
+            for j in v.children[k]
+            if v.toks[j].dep in ("poss", "compound")
+            for x in v.subtree(j)
+            if x in v.mention_of
+        ]
+        mediators = [a for a in own + mediators if a.kind in ("country", "igo")][:1]
         for_state = [v.mention_of[k].actor for k in topic if k in v.mention_of][:1]
         in_subj = set(v.subtree(subj[0]))
         heads = [
@@ -159,6 +206,8 @@ def _meeting_side(v: ParseView, k: int, for_state: list[Actor], linker: ActorLin
         return out
     if v.lemma(k) in _STATE_SIDES and for_state:
         return for_state
+    if v.lemma(k) in ("minister", "president"):
+        return []  # "the prime minister" of no named state: maybe the host's own
     return [other_actor(v.words[k])]
 
 

@@ -1,0 +1,92 @@
+"""Mediation rules of session 8b, on own invented sentences (not from any labelled set), each
+construction in two or three wordings: a host whose guests are two coordinated sides, there
+for talks; an envoy meeting a side's minister, president or commanders; an envoy who is also
+someone else's former official acts for the body he is envoy of."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp.parser import SentenceParser, load_parser
+from tests.unit.test_events_mediation_s8 import mediations
+
+
+@pytest.fixture(scope="module")
+def parser() -> SentenceParser:
+    return load_parser("en_core_web_sm")
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "mediator", "parties"),
+    [
+        # a host of two coordinated sides for talks mediates between them
+        (
+            "Egypt's president hosted Sudan's army chief and the leaders of the paramilitary "
+            "forces for a week of negotiations in Cairo.",
+            "mediate",
+            ["EGY"],
+            ["OTHER", "SDN"],
+        ),
+        (
+            "The Angolan government hosted Rwanda's foreign minister and Congo's foreign "
+            "minister for a new round of talks in Luanda.",
+            "mediate",
+            ["AGO"],
+            ["COG", "RWA"],
+        ),
+        (
+            "Oman hosted Iranian officials and American envoys for indirect talks in Muscat "
+            "last month.",
+            "mediate",
+            ["OMN"],
+            ["IRN", "USA"],
+        ),
+        # an envoy meeting a state's minister or president and the other side's commanders
+        (
+            "The AU's special envoy met Somalia's president and Ethiopian army commanders in "
+            "Mogadishu.",
+            "mediate",
+            ["IGO:AU"],
+            ["ETH", "SOM"],
+        ),
+        (
+            "The Turkish envoy met Russia's foreign minister and then Ukraine's defence "
+            "minister in Istanbul.",
+            "mediate",
+            ["TUR"],
+            ["RUS", "UKR"],
+        ),
+        (
+            "Ghana's former president, now the African Union's envoy, met Malian junta "
+            "leaders and Tuareg rebel commanders in Bamako.",
+            "mediate",
+            ["IGO:AU"],
+            ["MLI", "OTHER"],
+        ),
+    ],
+)
+def test_mediation_frames_s8b(
+    parser: SentenceParser, text: str, action: str, mediator: list[str], parties: list[str]
+) -> None:
+    got = mediations(text, parser)
+    assert len(got) == 1, (text, got)
+    assert got[0]["action"] == action
+    assert got[0]["ids"]["mediator"] == mediator
+    assert got[0]["ids"]["parties"] == parties
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a host of two guests of one side, or not for talks, or no state host: no mediation
+        "The prime minister hosted the French president and the German chancellor for talks "
+        "on energy.",
+        "The club hosted Arsenal and Chelsea for a preseason tournament.",
+        "Ghana hosted Mali and Burkina Faso at a summit on security.",
+        # an envoy meeting one side, or a minister of no named state
+        "The U.N. envoy met the Iraqi president and the prime minister on Monday.",
+        "The Chinese ambassador met the Iraqi president on Monday.",
+    ],
+)
+def test_no_mediation_s8b(parser: SentenceParser, text: str) -> None:
+    assert mediations(text, parser) == []

@@ -242,11 +242,28 @@ def _biography(v: ParseView) -> bool:
     """'X, the Finnish diplomat who mediated in Namibia, died on Friday': the only mediation
     word is a past relative clause describing a person (a CV or an obituary), no event."""
     words = [i for i, t in enumerate(v.toks) if MEDIATION_RE.match(v.words[i].lower())]
-    return bool(words) and all(
+    return bool(words) and all(_past_relative(v, _verb_up(v, i)) for i in words)
+
+
+def _verb_up(v: ParseView, i: int) -> int:
+    """The verb a mediation word is the complement of: "who spent years mediating", "who
+    helped mediate" (up through xcomp and the like), else the word itself."""
+    j = i
+    for _ in range(3):
+        if v.toks[j].dep not in ("xcomp", "advcl", "pcomp") or v.head(j) == j:
+            break
+        j = v.head(j)
+    return j
+
+
+_IRREGULAR_PAST = {"spent", "sought", "led", "took", "made", "brought", "won", "began"}
+
+
+def _past_relative(v: ParseView, i: int) -> bool:
+    return (
         v.toks[i].dep == "relcl"
-        and v.words[i].lower().endswith("ed")
+        and (v.words[i].lower().endswith("ed") or v.words[i].lower() in _IRREGULAR_PAST)
         and any(v.lemma(k) == "who" for k in v.kids(i, "nsubj"))
-        for i in words
     )
 
 

@@ -1,7 +1,9 @@
 """Mediation rules of session 8b, on own invented sentences (not from any labelled set), each
 construction in two or three wordings: a host whose guests are two coordinated sides, there
 for talks; an envoy meeting a side's minister, president or commanders; an envoy who is also
-someone else's former official acts for the body he is envoy of."""
+someone else's former official acts for the body he is envoy of; pausing a mediation halts it;
+an offer by two coordinated states; a CV that mediated through a complement ("who spent years
+mediating") is no event."""
 
 from __future__ import annotations
 
@@ -63,6 +65,36 @@ def parser() -> SentenceParser:
             ["IGO:AU"],
             ["MLI", "OTHER"],
         ),
+        # pausing a mediation halts it
+        (
+            "Qatar has paused its mediation between Israel and Hamas, a foreign ministry "
+            "spokesman said.",
+            "halt",
+            ["QAT"],
+            ["ISR", "ORG:hamas"],
+        ),
+        (
+            "Kuwait said it was pausing its mediation efforts between Saudi Arabia and Qatar "
+            "until both sides showed goodwill.",
+            "halt",
+            ["KWT"],
+            ["QAT", "SAU"],
+        ),
+        (
+            "The African Union paused mediation between Ethiopia and Eritrea after the border "
+            "clashes.",
+            "halt",
+            ["IGO:AU"],
+            ["ERI", "ETH"],
+        ),
+        # an offer by two coordinated states names both as mediators
+        (
+            "Russia's foreign ministry said a proposal by Brazil and China to mediate in "
+            "Ukraine deserved attention.",
+            "offer",
+            ["BRA", "CHN"],
+            [],
+        ),
     ],
 )
 def test_mediation_frames_s8b(
@@ -86,6 +118,13 @@ def test_mediation_frames_s8b(
         # an envoy meeting one side, or a minister of no named state
         "The U.N. envoy met the Iraqi president and the prime minister on Monday.",
         "The Chinese ambassador met the Iraqi president on Monday.",
+        # a mediation in a past relative clause about a person, also as a complement
+        "The veteran Algerian diplomat, who spent three years mediating between Ethiopia and "
+        "Eritrea in the late 1990s, died in Algiers on Tuesday.",
+        "The former Finnish president, who helped mediate between Indonesia and the Aceh "
+        "rebels, was awarded a prize on Friday.",
+        "A Ghanaian diplomat who tried to mediate between Togo and Benin in 1994 has died, his "
+        "family said.",
     ],
 )
 def test_no_mediation_s8b(parser: SentenceParser, text: str) -> None:

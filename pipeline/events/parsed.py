@@ -354,12 +354,35 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
                     got = [x for x in np_actors(v, o, linker) if x.kind in ("country", "igo")]
                     if len(got) > len(mediators) and _ids(mediators) <= _ids(got):
                         mediators = got
+            # "Saudi Arabia and the United States said they had brokered": the pronoun
+            # stands for the coordinated subject of the reporting verb
+            if any(v.words[k].lower() in ("they", "we") for k in v.kids(i, "nsubj")):
+                got = [x for x in subject(v, i, linker) if x.kind in ("country", "igo")]
+                if len(got) > len(mediators) and _ids(mediators) <= _ids(got):
+                    mediators = got
+            if v.toks[i].dep == "acl" and len(parties) < 2:
+                parties = _signatories(v, i, linker, _ids(mediators)) or parties
     if not mediators:
         mediators = _titled_subjects(v, linker, _ids(parties))
         if mediators:
             c.confidence += 0.15
     c.roles["mediator"] = mediators
     c.roles["parties"] = [a for a in parties if a.id not in _ids(mediators)]
+
+
+def _signatories(v: ParseView, i: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:
+    """'Azerbaijan and Armenia signed a ceasefire under a deal mediated by Russia': the sides of
+    a deal or talks the participle ``i`` describes are the subject of the verb the phrase
+    ("under a deal", "at talks") belongs to, when it names two."""
+    noun = v.head(i)
+    if v.toks[noun].dep != "pobj":
+        return []
+    verb = v.head(v.head(noun))
+    if v.toks[verb].pos != "VERB":
+        return []
+    sides = [a for k in v.kids(verb, "nsubj") for a in np_actors(v, k, linker)]
+    sides = [a for a in {a.id: a for a in sides}.values() if a.id not in exclude]
+    return sides if len(sides) >= 2 else []
 
 
 def _locative_only(v: ParseView) -> set[str]:

@@ -3,7 +3,8 @@ construction in two or three wordings: a host whose guests are two coordinated s
 for talks; an envoy meeting a side's minister, president or commanders; an envoy who is also
 someone else's former official acts for the body he is envoy of; pausing a mediation halts it;
 an offer by two coordinated states; a CV that mediated through a complement ("who spent years
-mediating") is no event."""
+mediating") is no event; "X and Y said they brokered" names both; the signatories of an accord
+reached "under a deal mediated by X" are its parties."""
 
 from __future__ import annotations
 
@@ -94,6 +95,36 @@ def parser() -> SentenceParser:
             "offer",
             ["BRA", "CHN"],
             [],
+        ),
+        # "X and Y said they had brokered": the pronoun stands for both speakers
+        (
+            "Egypt and Qatar said they had mediated a truce between Israel and Islamic Jihad "
+            "that took effect at midnight.",
+            "mediate",
+            ["EGY", "QAT"],
+            ["ISR", "ORG:islamic-jihad"],
+        ),
+        (
+            "Turkey and the United Nations said on Friday they brokered an agreement between "
+            "Russia and Ukraine to reopen grain exports.",
+            "mediate",
+            ["IGO:UN", "TUR"],
+            ["RUS", "UKR"],
+        ),
+        # the signatories of an accord reached under a deal or at a ceremony someone mediated
+        (
+            "Ethiopia and Eritrea signed a peace accord in Jeddah on Sunday at a ceremony "
+            "facilitated by Saudi Arabia.",
+            "mediate",
+            ["SAU"],
+            ["ERI", "ETH"],
+        ),
+        (
+            "Colombia and the FARC rebels agreed on a bilateral ceasefire in Havana under an "
+            "accord brokered by Cuba and Norway.",
+            "mediate",
+            ["CUB", "NOR"],
+            ["COL", "ORG:farc"],
         ),
     ],
 )

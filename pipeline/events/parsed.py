@@ -114,9 +114,26 @@ def _shuttle(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
             if v.lemma(p) == "between":
                 for o in v.kids(p, "pobj"):
                     parties += _sides(v, o, linker)
+        if not mediators or _ids(mediators) <= _ids(parties):
+            # no subject, or a dateline's place parsed as one ("SARAJEVO ... - U.N. envoy X")
+            mediators = _envoy_before(v, i, linker) or mediators
         parties = [a for a in parties if a.id not in _ids(mediators)]
         if mediators and parties:
             return [_mediate(v, i, n_sent, mediators, parties)]
+    return []
+
+
+def _envoy_before(v: ParseView, i: int, linker: ActorLinker) -> list[Actor]:
+    """'SARAJEVO (Reuters) - U.N. envoy X shuttled ...': a dateline can leave the verb without
+    its subject in the parse; the state or IGO of an envoy named before the verb acts."""
+    for k in range(i - 1, -1, -1):
+        if v.lemma(k) not in _ENVOYS:
+            continue
+        for j in v.children[k]:
+            if v.toks[j].dep in ("compound", "poss", "amod", "nmod") and j in v.mention_of:
+                a = role_actor(v.mention_of[j], linker)
+                if a.kind in ("country", "igo"):
+                    return [a]
     return []
 
 

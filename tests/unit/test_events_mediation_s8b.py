@@ -4,7 +4,8 @@ for talks; an envoy meeting a side's minister, president or commanders; an envoy
 someone else's former official acts for the body he is envoy of; pausing a mediation halts it;
 an offer by two coordinated states; a CV that mediated through a complement ("who spent years
 mediating") is no event; "X and Y said they brokered" names both; the signatories of an accord
-reached "under a deal mediated by X" are its parties."""
+reached "under a deal mediated by X" are its parties; an envoy shuttling after a dateline that
+the parse took for the subject."""
 
 from __future__ import annotations
 
@@ -125,6 +126,21 @@ def parser() -> SentenceParser:
             "mediate",
             ["CUB", "NOR"],
             ["COL", "ORG:farc"],
+        ),
+        # a dateline that the parse takes for the subject: the envoy named before shuttles
+        (
+            "ADDIS ABABA, May 4 (Reuters) - Kenyan envoy Grace Wanjiru shuttled between "
+            "Ethiopian and Eritrean officials on Thursday.",
+            "mediate",
+            ["KEN"],
+            ["ERI", "ETH"],
+        ),
+        (
+            "BEIRUT, Jan 12 (AP) - The Arab League envoy Omar Haddad shuttled between Lebanese "
+            "and Syrian officials all week.",
+            "mediate",
+            ["IGO:ARL"],
+            ["LBN", "SYR"],
         ),
     ],
 )

@@ -378,7 +378,15 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
                 if len(got) > len(mediators) and _ids(mediators) <= _ids(got):
                     mediators = got
             if v.toks[i].dep == "acl" and len(parties) < 2:
-                parties = _signatories(v, i, linker, _ids(mediators)) or parties
+                parties = _signatories(v, v.head(i), linker, _ids(mediators)) or parties
+        # "A and B resumed talks under Russian mediation": the subject is the two sides
+        if (
+            MEDIATION_RE.match(v.words[i].lower())
+            and v.toks[i].dep == "pobj"
+            and v.lemma(v.head(i)) == "under"
+            and len(parties) < 2
+        ):
+            parties = _signatories(v, i, linker, _ids(mediators)) or parties
     if not mediators:
         mediators = _titled_subjects(v, linker, _ids(parties))
         if mediators:
@@ -387,14 +395,17 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
     c.roles["parties"] = [a for a in parties if a.id not in _ids(mediators)]
 
 
-def _signatories(v: ParseView, i: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:
+def _signatories(v: ParseView, noun: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:
     """'Azerbaijan and Armenia signed a ceasefire under a deal mediated by Russia': the sides of
-    a deal or talks the participle ``i`` describes are the subject of the verb the phrase
-    ("under a deal", "at talks") belongs to, when it names two."""
-    noun = v.head(i)
+    a deal or talks (``noun``) a mediation participle describes are the subject of the verb the
+    phrase ("under a deal", "at talks") belongs to, when it names two."""
     if v.toks[noun].dep != "pobj":
         return []
     verb = v.head(v.head(noun))
+    for _ in range(2):  # "signed an accord under AU mediation": up through the object
+        if v.toks[verb].pos == "VERB" or v.head(verb) == verb:
+            break
+        verb = v.head(verb)
     if v.toks[verb].pos != "VERB":
         return []
     sides = [a for k in v.kids(verb, "nsubj") for a in np_actors(v, k, linker)]

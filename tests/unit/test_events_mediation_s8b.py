@@ -5,7 +5,7 @@ someone else's former official acts for the body he is envoy of; pausing a media
 an offer by two coordinated states; a CV that mediated through a complement ("who spent years
 mediating") is no event; "X and Y said they brokered" names both; the signatories of an accord
 reached "under a deal mediated by X" are its parties; an envoy shuttling after a dateline that
-the parse took for the subject."""
+the parse took for the subject; "A and B signed an accord under X mediation" names A and B."""
 
 from __future__ import annotations
 
@@ -141,6 +141,20 @@ def parser() -> SentenceParser:
             "mediate",
             ["IGO:ARL"],
             ["LBN", "SYR"],
+        ),
+        # "A and B <did something> under X mediation": the subject names the sides
+        (
+            "Serbia and Kosovo restarted their dialogue in Brussels under EU mediation on Monday.",
+            "mediate",
+            ["IGO:EU"],
+            ["SRB", "XKX"],
+        ),
+        (
+            "Sudan and South Sudan signed an oil agreement under African Union mediation in "
+            "Addis Ababa.",
+            "mediate",
+            ["IGO:AU"],
+            ["SDN", "SSD"],
         ),
     ],
 )

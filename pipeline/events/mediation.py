@@ -266,7 +266,7 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
             while k < t and s.low[k] in ("the", "a"):
                 k += 1
             if s.mention_at(k) is not None:
-                return [s.mention_at(k)]  # type: ignore[list-item]
+                return _with_following(s, s.mention_at(k))  # type: ignore[arg-type]
     # "mediated by X", "mediation of X", "brokered by X"
     if t + 1 < len(s.toks) and s.low[t + 1] in ("by", "of", "from"):
         k = t + 2
@@ -301,6 +301,20 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
     b = next((i for i in range(t - 1, -1, -1) if s.low[i] == "between"), t)
     sides = {m.actor.id for m in s.mentions if b < m.first < t}
     return agent_before(s, t, exclude=sides)
+
+
+def _with_following(s: Sentence, m: Mention) -> list[Mention]:
+    """``m`` and the states or IGOs coordinated after it: "a proposal by Brazil and China"."""
+    out = [m]
+    i = m.last + 1
+    while i + 1 < len(s.toks) and s.low[i] in ("and", ","):
+        j = i + 1 + (s.low[i + 1] == "the")
+        nxt = s.mention_at(j)
+        if nxt is None or nxt.first != j or nxt.actor.kind not in ("country", "igo"):
+            break
+        out.append(nxt)
+        i = nxt.last + 1
+    return out
 
 
 def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -> list[Actor]:

@@ -54,8 +54,45 @@ def parsed_candidates(
     if not background and not any(c.type == "sanctions" for c in out):
         out += measure_candidates(v, n_sent, linker)
     if not any(c.type == "mediation" for c in out):
-        out += _shuttle(v, n_sent, linker) or _envoy_meets_sides(v, n_sent, linker)
+        out += (
+            _shuttle(v, n_sent, linker)
+            or _envoy_meets_sides(v, n_sent, linker)
+            or _hosts_sides(v, n_sent, linker)
+        )
     return out
+
+
+_TALK_LEMMAS = {"talk", "negotiation", "consultation", "meeting", "round"}
+
+
+def _hosts_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'Kenya's president hosted the Sudanese government and the rebels for two days of talks':
+    a host whose object is two coordinated sides, with talks the verb is "for", mediates
+    between them (the labelling convention for hosts); one guest, or no talks, is a visit."""
+    for i, t in enumerate(v.toks):
+        if v.lemma(i) != "host" or t.pos != "VERB":
+            continue
+        talks = [
+            o
+            for p in v.kids(i, "prep")
+            if v.lemma(p) in ("for", "to")
+            for o in v.subtree(p)
+            if v.lemma(o) in _TALK_LEMMAS
+        ]
+        objs = v.kids(i, "dobj")
+        if not talks or not objs:
+            continue
+        sides = [objs[0], *_conjuncts(v, objs[0])]
+        if len(sides) < 2:
+            continue
+        mediators = [a for a in subject(v, i, linker) if a.kind in ("country", "igo")]
+        parties: list[Actor] = []
+        for o in sides:
+            parties += _sides(v, o, linker) or [other_actor(v.words[o])]
+        parties = [a for a in {a.id: a for a in parties}.values() if a.id not in _ids(mediators)]
+        if mediators and len(parties) >= 2:
+            return [_mediate(v, i, n_sent, mediators, parties)]
+    return []
 
 
 def _shuttle(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -77,9 +114,26 @@ def _shuttle(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
             if v.lemma(p) == "between":
                 for o in v.kids(p, "pobj"):
                     parties += _sides(v, o, linker)
+        if not mediators or _ids(mediators) <= _ids(parties):
+            # no subject, or a dateline's place parsed as one ("SARAJEVO ... - U.N. envoy X")
+            mediators = _envoy_before(v, i, linker) or mediators
         parties = [a for a in parties if a.id not in _ids(mediators)]
         if mediators and parties:
             return [_mediate(v, i, n_sent, mediators, parties)]
+    return []
+
+
+def _envoy_before(v: ParseView, i: int, linker: ActorLinker) -> list[Actor]:
+    """'SARAJEVO (Reuters) - U.N. envoy X shuttled ...': a dateline can leave the verb without
+    its subject in the parse; the state or IGO of an envoy named before the verb acts."""
+    for k in range(i - 1, -1, -1):
+        if v.lemma(k) not in _ENVOYS:
+            continue
+        for j in v.children[k]:
+            if v.toks[j].dep in ("compound", "poss", "amod", "nmod") and j in v.mention_of:
+                a = role_actor(v.mention_of[j], linker)
+                if a.kind in ("country", "igo"):
+                    return [a]
     return []
 
 
@@ -97,7 +151,7 @@ _ENVOYS = {"envoy", "mediator", "facilitator"}
 _STATE_SIDES = {"government", "junta", "military", "army", "regime"}
 _SIDE_HEADS = {
     "official", "leader", "negotiator", "delegation", "representative", "government",
-    "opposition", "rebel", "junta", "side",
+    "opposition", "rebel", "junta", "side", "commander", "minister", "president",
 }  # fmt: skip
 
 
@@ -120,7 +174,17 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             for k in v.subtree(subj[0])
             if k in v.mention_of and k not in topic
         ]
-        mediators = [a for a in mediators if a.kind in ("country", "igo")][:1]
+        # "Kenya's former president, now the EAC's facilitator": whom the envoy acts for
+        own = [
+            role_actor(v.mention_of[x], linker)
+            for k in v.subtree(subj[0])
+            if v.lemma(k) in _ENVOYS and k not in topic
+            for j in v.children[k]
+            if v.toks[j].dep in ("poss", "compound")
+            for x in v.subtree(j)
+            if x in v.mention_of
+        ]
+        mediators = [a for a in own + mediators if a.kind in ("country", "igo")][:1]
         for_state = [v.mention_of[k].actor for k in topic if k in v.mention_of][:1]
         in_subj = set(v.subtree(subj[0]))
         heads = [
@@ -159,6 +223,8 @@ def _meeting_side(v: ParseView, k: int, for_state: list[Actor], linker: ActorLin
         return out
     if v.lemma(k) in _STATE_SIDES and for_state:
         return for_state
+    if v.lemma(k) in ("minister", "president"):
+        return []  # "the prime minister" of no named state: maybe the host's own
     return [other_actor(v.words[k])]
 
 
@@ -193,11 +259,28 @@ def _biography(v: ParseView) -> bool:
     """'X, the Finnish diplomat who mediated in Namibia, died on Friday': the only mediation
     word is a past relative clause describing a person (a CV or an obituary), no event."""
     words = [i for i, t in enumerate(v.toks) if MEDIATION_RE.match(v.words[i].lower())]
-    return bool(words) and all(
+    return bool(words) and all(_past_relative(v, _verb_up(v, i)) for i in words)
+
+
+def _verb_up(v: ParseView, i: int) -> int:
+    """The verb a mediation word is the complement of: "who spent years mediating", "who
+    helped mediate" (up through xcomp and the like), else the word itself."""
+    j = i
+    for _ in range(3):
+        if v.toks[j].dep not in ("xcomp", "advcl", "pcomp") or v.head(j) == j:
+            break
+        j = v.head(j)
+    return j
+
+
+_IRREGULAR_PAST = {"spent", "sought", "led", "took", "made", "brought", "won", "began"}
+
+
+def _past_relative(v: ParseView, i: int) -> bool:
+    return (
         v.toks[i].dep == "relcl"
-        and v.words[i].lower().endswith("ed")
+        and (v.words[i].lower().endswith("ed") or v.words[i].lower() in _IRREGULAR_PAST)
         and any(v.lemma(k) == "who" for k in v.kids(i, "nsubj"))
-        for i in words
     )
 
 
@@ -288,12 +371,46 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
                     got = [x for x in np_actors(v, o, linker) if x.kind in ("country", "igo")]
                     if len(got) > len(mediators) and _ids(mediators) <= _ids(got):
                         mediators = got
+            # "Saudi Arabia and the United States said they had brokered": the pronoun
+            # stands for the coordinated subject of the reporting verb
+            if any(v.words[k].lower() in ("they", "we") for k in v.kids(i, "nsubj")):
+                got = [x for x in subject(v, i, linker) if x.kind in ("country", "igo")]
+                if len(got) > len(mediators) and _ids(mediators) <= _ids(got):
+                    mediators = got
+            if v.toks[i].dep == "acl" and len(parties) < 2:
+                parties = _signatories(v, v.head(i), linker, _ids(mediators)) or parties
+        # "A and B resumed talks under Russian mediation": the subject is the two sides
+        if (
+            MEDIATION_RE.match(v.words[i].lower())
+            and v.toks[i].dep == "pobj"
+            and v.lemma(v.head(i)) == "under"
+            and len(parties) < 2
+        ):
+            parties = _signatories(v, i, linker, _ids(mediators)) or parties
     if not mediators:
         mediators = _titled_subjects(v, linker, _ids(parties))
         if mediators:
             c.confidence += 0.15
     c.roles["mediator"] = mediators
     c.roles["parties"] = [a for a in parties if a.id not in _ids(mediators)]
+
+
+def _signatories(v: ParseView, noun: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:
+    """'Azerbaijan and Armenia signed a ceasefire under a deal mediated by Russia': the sides of
+    a deal or talks (``noun``) a mediation participle describes are the subject of the verb the
+    phrase ("under a deal", "at talks") belongs to, when it names two."""
+    if v.toks[noun].dep != "pobj":
+        return []
+    verb = v.head(v.head(noun))
+    for _ in range(2):  # "signed an accord under AU mediation": up through the object
+        if v.toks[verb].pos == "VERB" or v.head(verb) == verb:
+            break
+        verb = v.head(verb)
+    if v.toks[verb].pos != "VERB":
+        return []
+    sides = [a for k in v.kids(verb, "nsubj") for a in np_actors(v, k, linker)]
+    sides = [a for a in {a.id: a for a in sides}.values() if a.id not in exclude]
+    return sides if len(sides) >= 2 else []
 
 
 def _locative_only(v: ParseView) -> set[str]:

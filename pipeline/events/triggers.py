@@ -424,6 +424,10 @@ HALT_CUES = {
     "ceased",
     "ceases",
     "abandonment",
+    "pause",
+    "paused",
+    "pauses",
+    "pausing",
 }
 # "<verb> off" that stops a mediation: "called off its mediation", "broke off talks";
 # "<verb> aside/down" as mediator: "step aside as mediator", "stepped down as mediator"

@@ -676,6 +676,8 @@ def _governed(
     urged = _urged(v, verb)
     if urged:
         action = "call"  # "urged the administration to impose sanctions on"
+    elif v.toks[verb].dep in ("xcomp", "advcl") and v.lemma(v.head(verb)) == "threaten":
+        action = "threaten"  # "threatened on Monday to impose visa curbs on"
     ruled_out = v.lemma(verb) == "rule"
     prt = {v.lemma(k) for k in v.kids(verb, "prt")}
     if ruled_out and "out" not in prt:

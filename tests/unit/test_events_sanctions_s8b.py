@@ -71,3 +71,48 @@ def test_calls_and_threats(
     e = only(text, parser)
     assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == (action, [sender], [target])
     assert not e["hypothetical"] and not e["negated"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sender", "target"),
+    [
+        # a member's suspension: the organisation whose membership it is suspends it
+        (
+            "Delegates at the summit in Addis Ababa suspended Guinea's membership of the "
+            "African Union until elections are held.",
+            "IGO:AU",
+            "GIN",
+        ),
+        (
+            "Envoys gathered in Brussels suspended Belarus's participation in the Organization "
+            "of American States.",
+            "IGO:OAS",
+            "BLR",
+        ),
+        # the passive: "was suspended from" an organisation
+        ("Guinea has been suspended from ECOWAS until constitutional order is restored.",
+         "IGO:ECOWAS", "GIN"),
+        ("Madagascar was suspended from the African Union on Tuesday after the putsch.",
+         "IGO:AU", "MDG"),
+        # a collective of an organisation's members stands for it
+        ("West African heads of state imposed a trade embargo on Guinea-Bissau after the coup.",
+         "IGO:ECOWAS", "GNB"),
+    ],
+)  # fmt: skip
+def test_suspension_by_an_organisation(
+    parser: SentenceParser, text: str, sender: str, target: str
+) -> None:
+    e = only(text, parser)
+    assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == ("impose", [sender], [target])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The striker was suspended from the national team for three matches.",
+        "Two Russian judges were suspended from the International Skating Union.",
+        "Turkey wants to suspend its membership of the customs union talks.",
+    ],
+)
+def test_suspensions_that_are_no_sanction(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []

@@ -116,3 +116,34 @@ def test_suspension_by_an_organisation(
 )
 def test_suspensions_that_are_no_sanction(parser: SentenceParser, text: str) -> None:
     assert sanctions(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "senders", "targets"),
+    [
+        # a list of states with "the" inside it, which the parse reads as an apposition
+        (
+            "Canada, the United States, Britain and Australia froze the assets of three "
+            "Iranian state banks.",
+            ["AUS", "CAN", "GBR", "USA"],
+            ["IRN"],
+        ),
+        (
+            "Kenya, the Democratic Republic of Congo, Uganda and Rwanda closed their airspace "
+            "to Burundian aircraft.",
+            ["COD", "KEN", "RWA", "UGA"],
+            ["BDI"],
+        ),
+        (
+            "The European Union imposed tariffs on imports from China, the United States, "
+            "Canada and Mexico.",
+            ["IGO:EU"],
+            ["CAN", "CHN", "MEX", "USA"],
+        ),
+    ],
+)
+def test_listed_states_with_an_article(
+    parser: SentenceParser, text: str, senders: list[str], targets: list[str]
+) -> None:
+    e = only(text, parser)
+    assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == ("impose", senders, targets)

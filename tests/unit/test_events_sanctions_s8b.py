@@ -147,3 +147,21 @@ def test_listed_states_with_an_article(
 ) -> None:
     e = only(text, parser)
     assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == ("impose", senders, targets)
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        # the European Community / EEC of older reports is the EU
+        ("The European Economic Community froze its trade agreement with Syria.", "SYR"),
+        ("The EEC imposed an arms embargo on Yugoslavia.", "SRB"),
+        ("The European Community suspended all economic aid to Haiti after the coup.", "HTI"),
+    ],
+)
+def test_european_community_is_the_eu(parser: SentenceParser, text: str, target: str) -> None:
+    e = only(text, parser)
+    assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == ("impose", ["IGO:EU"], [target])
+
+
+def test_european_community_without_a_measure(parser: SentenceParser) -> None:
+    assert sanctions("The European Community is the world's largest trading bloc.", parser) == []

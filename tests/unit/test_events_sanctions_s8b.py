@@ -165,3 +165,32 @@ def test_european_community_is_the_eu(parser: SentenceParser, text: str, target:
 
 def test_european_community_without_a_measure(parser: SentenceParser) -> None:
     assert sanctions("The European Community is the world's largest trading bloc.", parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        # a decision verb governs the infinitive across the vote count and adjuncts
+        (
+            "The Security Council voted 12-0 with three abstentions to tighten the arms "
+            "embargo on Somalia.",
+            "extend",
+        ),
+        (
+            "EU ministers decided at a late-night meeting in Luxembourg to extend sanctions "
+            "on Belarus.",
+            "extend",
+        ),
+        ("The UN Security Council voted 14-0 on Tuesday to impose an arms embargo on Eritrea.",
+         "impose"),
+    ],
+)  # fmt: skip
+def test_decided_measures_are_facts(parser: SentenceParser, text: str, action: str) -> None:
+    e = only(text, parser)
+    assert e["action"] == action
+    assert not e["hypothetical"] and not e["negated"]
+
+
+def test_a_readiness_after_a_decision_stays_a_threat(parser: SentenceParser) -> None:
+    e = only("The EU agreed on Monday that it was ready to impose sanctions on Iran.", parser)
+    assert e["action"] == "threaten"

@@ -319,6 +319,19 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         # "Suspending X from the bloc is an option, Y's minister said": the speaker's threat
         return _option(v, i, v.head(i), n_sent, linker)
     sender = _sender(v, i, linker)
+    if olem in ("membership", "participation") and not (
+        sender and all(a.kind == "igo" for a in sender)
+    ):
+        # "ministers meeting in Cairo suspended Syria's membership of the Arab League": only
+        # the organisation whose membership it is can suspend it
+        sender = [
+            a
+            for p in v.kids(o, "prep")
+            if v.lemma(p) in ("of", "in")
+            for k in v.kids(p, "pobj")
+            for a in np_actors(v, k, linker, others=False)
+            if a.kind == "igo"
+        ][:1] or sender
     if not sender:
         return []
     ids = {a.id for a in sender}
@@ -390,6 +403,8 @@ def _urged(v: ParseView, verb: int) -> bool:
 def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'Five Nicaraguan judges were barred from entering the United States': an entry ban by
     the state entered (or the passive agent) on the state of those barred."""
+    if v.lemma(i) == "suspend" and v.kids(i, "nsubjpass") and not _background(v, i):
+        return _suspended_from(v, i, n_sent, linker)
     if v.lemma(i) not in ("bar", "ban") or not v.kids(i, "nsubjpass") or _background(v, i):
         return []
     entered = [
@@ -411,6 +426,29 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
     target = [a for a in np_actors(v, barred, linker, others=False) if a.kind == "country"]
     target = [a for a in target or _targets(v, [barred], linker, ids) if a.id not in ids]
     if not target:
+        return []
+    negated, hyp = _flags(v, i, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _suspended_from(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'Mauritania was suspended from the African Union': the organisation suspends a member
+    state (a person or firm suspended from a body is no sanction)."""
+    sender = [
+        a
+        for p in v.kids(i, "prep")
+        if v.lemma(p) == "from"
+        for k in v.kids(p, "pobj")
+        for a in np_actors(v, k, linker, others=False)
+        if a.kind == "igo"
+    ][:1]
+    target = [
+        a
+        for k in v.kids(i, "nsubjpass")
+        for a in np_actors(v, k, linker, others=False)
+        if a.kind == "country"
+    ]
+    if not sender or not target:
         return []
     negated, hyp = _flags(v, i, "impose")
     return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
@@ -676,6 +714,8 @@ def _governed(
     urged = _urged(v, verb)
     if urged:
         action = "call"  # "urged the administration to impose sanctions on"
+    elif v.toks[verb].dep in ("xcomp", "advcl") and v.lemma(v.head(verb)) == "threaten":
+        action = "threaten"  # "threatened on Monday to impose visa curbs on"
     ruled_out = v.lemma(verb) == "rule"
     prt = {v.lemma(k) for k in v.kids(verb, "prt")}
     if ruled_out and "out" not in prt:

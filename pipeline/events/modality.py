@@ -97,6 +97,18 @@ def reported_future(s: Sentence, modal: int) -> bool:
     return False
 
 
+def _realis_before(s: Sentence, to: int, lo: int) -> bool:
+    """A decision verb governs the infinitive at ``to``, also across the vote count and its
+    adjuncts ("voted 10-0 with five abstentions to tighten"), not across a clause boundary."""
+    for i in range(to - 1, max(lo, to - 10) - 1, -1):
+        w = s.low[i]
+        if w in REALIS_WORDS:
+            return True
+        if i < to - 5 and w in (",", ";", "that", "and", "but", "if", "ready", "prepared"):
+            return False
+    return False
+
+
 def is_hypothetical(s: Sentence, idx: int, action: str, urged: bool = False) -> bool:
     """Modal, conditional, wished-for or planned: "could impose", "if ... lifts",
     "urged X to lift", "talks to lift", "would support lifting"."""
@@ -129,7 +141,7 @@ def is_hypothetical(s: Sentence, idx: int, action: str, urged: bool = False) -> 
     ):
         prev -= 1
     if prev >= 0 and s.low[prev] == "to":
-        return all(s.low[i] not in REALIS_WORDS for i in range(max(lo, prev - 5), prev))
+        return not _realis_before(s, prev, lo)
     # a gerund after a verb of support or discussion: "support lifting", "talks on easing"
     if s.low[idx].endswith("ing") and idx > 0:
         for i in range(max(lo, idx - 3), idx):

@@ -132,12 +132,23 @@ def np_actors(
 
 def _conjuncts(v: ParseView, i: int) -> list[int]:
     out = []
-    todo = list(v.kids(i, "conj"))
+    todo = list(v.kids(i, "conj")) + [
+        # "Saudi Arabia, the United Arab Emirates, Bahrain and Egypt": a list of states that
+        # the parse reads as an apposition with conjuncts of its own
+        a
+        for a in v.kids(i, "appos")
+        if v.kids(a, "conj") and _state(v, i) and _state(v, a)
+    ]
     while todo:
         j = todo.pop(0)
         out.append(j)
         todo.extend(v.kids(j, "conj"))
     return out
+
+
+def _state(v: ParseView, i: int) -> bool:
+    m = v.mention_of.get(i)
+    return m is not None and m.actor.kind in ("country", "igo") and m.category != "demonyms"
 
 
 def _one_np(v: ParseView, h: int, linker: ActorLinker, others: bool) -> Actor | None:

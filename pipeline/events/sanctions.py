@@ -129,6 +129,7 @@ _URGE_GLUE = {
     "quickly",
     "swiftly",
 }
+_PLANNING_WORDS = {"consider", "weigh", "discuss", "study", "examine", "mull"}
 _THREAT_BEFORE_TO = {
     "ready",
     "prepared",
@@ -452,6 +453,8 @@ def _sanction_noun(
     if s.low[v] in _RELIEF_WORDS:
         return _relief(s, n, v, n_sent, linker, conf_base=0.62 if weak_noun else 0.72)
     urge_i = _urge_before(s, v)
+    if urge_i is not None and action == "threaten" and s.low[v] in _PLANNING_WORDS:
+        action = "impose"  # "called for the Council to consider an embargo": a call
     urged = urge_i is not None and action not in ("call", "threaten")
     # ---- sender
     sender: list[Mention] = []
@@ -546,6 +549,8 @@ def _sanction_noun(
     ):
         callers = _state_agents(s, urge_i, linker)
         if callers:
+            # the urged measure is not taken yet: the call is the one event
+            cands = []
             cands.append(
                 Candidate(
                     type="sanctions",

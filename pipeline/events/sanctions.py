@@ -549,8 +549,8 @@ def _sanction_noun(
     ):
         callers = _state_agents(s, urge_i, linker)
         if callers:
-            # the urged measure is not taken yet: the call is the one event
-            cands = []
+            # the call, beside the urged actor's pending measure (hypothetical): events-dev's
+            # labelling of "urges UN to renew Iran sanctions" (conflibert-train:492, 493)
             cands.append(
                 Candidate(
                     type="sanctions",

@@ -193,11 +193,13 @@ def test_roles(text: str, want: dict[str, set[str]]) -> None:
     assert roles(events[0]) == want
 
 
-def test_urging_someone_to_sanction_is_a_call() -> None:
-    # the premodified noun ("Iran sanctions") is the target; the urged measure is not taken
-    # yet, so the call is the one event (dev-10 labelling: d10-18, d10-110, d10-141)
+def test_urging_someone_to_sanction_is_a_call_and_a_pending_action() -> None:
+    # the premodified noun ("Iran sanctions") is the target; the urged actor the sender
+    # (events-dev labels "Trump urges UN to renew Iran sanctions" so: conflibert-train:492)
     events = {e.action: e for e in detect("Washington urged the UN to renew Iran sanctions.")}
-    assert set(events) == {"call"}
+    assert set(events) == {"extend", "call"}
+    assert roles(events["extend"]) == {"sender": {"IGO:UN"}, "target": {"IRN"}}
+    assert events["extend"].hypothetical
     assert roles(events["call"]) == {"sender": {"USA"}, "target": {"IRN"}}
     assert not events["call"].hypothetical
     # a call for lifting is only the pending lift (the caller has no role)

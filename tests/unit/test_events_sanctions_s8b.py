@@ -1,5 +1,6 @@
 """Sanctions rules of round 8b, on invented sentences (not from any labelled set): a call on
-someone else to take a measure is the one event, and a measure someone threatens to take."""
+someone else to take a measure (the call and the urged actor's pending measure, as events-dev
+labels it), and a measure someone threatens to take."""
 
 from __future__ import annotations
 
@@ -29,27 +30,6 @@ def only(text: str, parser: SentenceParser) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("text", "action", "sender", "target"),
     [
-        # urging another actor to act: only the call (the urged measure is not taken)
-        (
-            "Ghana pressed its AU partners on Friday to adopt sanctions on Togo's ruling generals.",
-            "call",
-            "GHA",
-            "TGO",
-        ),
-        (
-            "Sweden will ask the European Union to impose a trade embargo on Eritrea, the "
-            "foreign minister said.",
-            "call",
-            "SWE",
-            "ERI",
-        ),
-        (
-            "Peru asked the Organization of American States on Tuesday to weigh an arms "
-            "embargo on Nicaragua.",
-            "call",
-            "PER",
-            "NIC",
-        ),
         # threatening to take a measure that is no sanction noun
         (
             "Canada threatened on Monday to slap export curbs on Chinese steel.",
@@ -71,6 +51,28 @@ def test_calls_and_threats(
     e = only(text, parser)
     assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == (action, [sender], [target])
     assert not e["hypothetical"] and not e["negated"]
+
+
+@pytest.mark.parametrize(
+    ("text", "caller", "urged", "target"),
+    [
+        ("Ghana pressed its AU partners on Friday to adopt sanctions on Togo's ruling generals.",
+         "GHA", "IGO:AU", "TGO"),
+        ("Sweden will ask the European Union to impose a trade embargo on Eritrea, the "
+         "foreign minister said.", "SWE", "IGO:EU", "ERI"),
+        ("Peru asked the Organization of American States on Tuesday to weigh an arms "
+         "embargo on Nicaragua.", "PER", "IGO:OAS", "NIC"),
+    ],
+)
+def test_urging_another_actor_is_a_call_and_its_pending_measure(
+    parser: SentenceParser, text: str, caller: str, urged: str, target: str
+) -> None:
+    got = {e["action"]: e for e in sanctions(text, parser)}
+    assert (got["call"]["ids"]["sender"], got["call"]["ids"]["target"]) == ([caller], [target])
+    assert not got["call"]["hypothetical"]
+    pending = [e for a, e in got.items() if a != "call"]
+    assert len(pending) == 1 and pending[0]["action"] in ("impose", "threaten")
+    assert (pending[0]["ids"]["sender"], pending[0]["ids"]["target"]) == ([urged], [target])
 
 
 @pytest.mark.parametrize(

@@ -10,12 +10,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.events.detect import detect_events
-from pipeline.nlp.actors import default_linker
-from pipeline.nlp.enrich import merge_entities
-from pipeline.nlp.parsed_entities import parse_articles
 from pipeline.nlp.parser import SentenceParser, load_parser
-from pipeline.schema import Article, EnrichedArticle
+from tests.unit.test_events_parse import events
 
 
 @pytest.fixture(scope="module")
@@ -24,20 +20,7 @@ def parser() -> SentenceParser:
 
 
 def mediations(text: str, parser: SentenceParser) -> list[dict[str, Any]]:
-    linker = default_linker()
-    art = Article(id="t", feed_id="f", source="s", url="", title="", content=text)
-    known = linker.find_mentions(text)
-    parses, extra = parse_articles(parser, [art], [text], linker, [known])[0]
-    enriched = EnrichedArticle(
-        article=art, text=text, entities=merge_entities(known, extra), parses=parses
-    )
-    out = []
-    for e in detect_events(enriched):
-        d = e.contract_dict()
-        if d["type"] == "mediation":
-            d["ids"] = {r: sorted(a["id"] for a in actors) for r, actors in d["roles"].items()}
-            out.append(d)
-    return out
+    return [e for e in events(text, parser) if e["type"] == "mediation"]
 
 
 @pytest.mark.parametrize(

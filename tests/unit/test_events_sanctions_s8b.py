@@ -4,27 +4,15 @@ labels it), and a measure someone threatens to take."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from pipeline.nlp.parser import SentenceParser, load_parser
-from tests.unit.test_events_parse import events
+from tests.unit.test_events_sanctions_s8 import only, sanctions
 
 
 @pytest.fixture(scope="module")
 def parser() -> SentenceParser:
     return load_parser("en_core_web_sm")
-
-
-def sanctions(text: str, parser: SentenceParser) -> list[dict[str, Any]]:
-    return [e for e in events(text, parser) if e["type"] == "sanctions"]
-
-
-def only(text: str, parser: SentenceParser) -> dict[str, Any]:
-    got = sanctions(text, parser)
-    assert len(got) == 1, (text, got)
-    return got[0]
 
 
 @pytest.mark.parametrize(

@@ -324,14 +324,7 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     ):
         # "ministers meeting in Cairo suspended Syria's membership of the Arab League": only
         # the organisation whose membership it is can suspend it
-        sender = [
-            a
-            for p in v.kids(o, "prep")
-            if v.lemma(p) in ("of", "in")
-            for k in v.kids(p, "pobj")
-            for a in np_actors(v, k, linker, others=False)
-            if a.kind == "igo"
-        ][:1] or sender
+        sender = _igo_in(v, o, ("of", "in"), linker) or sender
     if not sender:
         return []
     ids = {a.id for a in sender}
@@ -434,14 +427,7 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
 def _suspended_from(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'Mauritania was suspended from the African Union': the organisation suspends a member
     state (a person or firm suspended from a body is no sanction)."""
-    sender = [
-        a
-        for p in v.kids(i, "prep")
-        if v.lemma(p) == "from"
-        for k in v.kids(p, "pobj")
-        for a in np_actors(v, k, linker, others=False)
-        if a.kind == "igo"
-    ][:1]
+    sender = _igo_in(v, i, ("from",), linker)
     target = [
         a
         for k in v.kids(i, "nsubjpass")
@@ -452,6 +438,19 @@ def _suspended_from(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
         return []
     negated, hyp = _flags(v, i, "impose")
     return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _igo_in(v: ParseView, head: int, preps: tuple[str, ...], linker: ActorLinker) -> list[Actor]:
+    """The first organisation named in one of ``head``'s ``preps`` phrases ("membership of the
+    Arab League", "suspended from the African Union"): the body a membership belongs to."""
+    return [
+        a
+        for p in v.kids(head, "prep")
+        if v.lemma(p) in preps
+        for k in v.kids(p, "pobj")
+        for a in np_actors(v, k, linker, others=False)
+        if a.kind == "igo"
+    ][:1]
 
 
 def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -770,13 +769,14 @@ def _governed(
 def _speaker_acts(v: ParseView, verb: int, linker: ActorLinker) -> bool:
     """'West African leaders lifted the sanctions on Mali, ECOWAS said': the verb's subject
     names no state, so the noun rules find no sender; the reporting organisation is it."""
-    if any(v.lemma(a) == "have" for a in v.kids(verb, "aux") + v.kids(_top(v, verb), "aux")):
+    top = _top(v, verb)
+    if any(v.lemma(a) == "have" for a in v.kids(verb, "aux") + v.kids(top, "aux")):
         return False  # "had imposed": history
-    subj = v.kids(verb, "nsubj") or v.kids(_top(v, verb), "nsubj")
+    subj = v.kids(verb, "nsubj") or v.kids(top, "nsubj")
     if not subj or any(a.kind in ("country", "igo") for a in subject(v, verb, linker)):
         return False
-    return v.words[subj[0]].lower() not in PRONOUNS and bool(
-        [a for a in speaker(v, _top(v, verb), linker) if a.kind in ("country", "igo")]
+    return v.words[subj[0]].lower() not in PRONOUNS and any(
+        a.kind in ("country", "igo") for a in speaker(v, top, linker)
     )
 
 

@@ -164,11 +164,11 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
         if v.lemma(i) != "meet" or t.pos != "VERB":
             continue
         subj = v.kids(i, "nsubj")
-        if not subj or not any(
-            v.lemma(k) in _ENVOYS and k not in _topic_tokens(v, subj[0]) for k in v.subtree(subj[0])
-        ):
+        if not subj:
             continue
         topic = _topic_tokens(v, subj[0])
+        if not any(v.lemma(k) in _ENVOYS and k not in topic for k in v.subtree(subj[0])):
+            continue
         mediators = [
             role_actor(v.mention_of[k], linker)
             for k in v.subtree(subj[0])

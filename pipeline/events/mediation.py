@@ -148,9 +148,22 @@ def mediation_candidates(s: Sentence, n_sent: int, linker: ActorLinker) -> list[
             continue  # "met without mediators"
         if ok and s.low[t + 1 : t + 2] and s.low[t + 1] in _MEDIATION_INSTITUTIONS:
             continue  # "the mediation center", "a mediation clause": an institution
+        if ok and _former(s, t):
+            continue  # "a former EU mediator in the Kosovo talks published a memoir": a CV
         if ok:
             out += _mediation_at(s, t, n_sent, linker, strong)
     return out
+
+
+_FORMER = {"former", "ex", "ex-", "onetime", "one-time", "erstwhile", "retired"}
+
+
+def _former(s: Sentence, t: int) -> bool:
+    """A 'former (EU) mediator' describes a person's past role, not a mediation under way."""
+    k = t - 1
+    while k >= 0 and (s.mention_at(k) is not None or s.low[k] in ("-", "chief", "special")):
+        k -= 1
+    return k >= 0 and s.low[k] in _FORMER
 
 
 def _cue(s: Sentence, t: int, words: set[str], window: int) -> int | None:
@@ -161,6 +174,9 @@ def _cue(s: Sentence, t: int, words: set[str], window: int) -> int | None:
     return None
 
 
+_SUBORDINATE = {"that", "which", "who", "after", "before", "when", "since", "until", "because"}
+
+
 def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     """(action, index of the cue or trigger, offer also stated)."""
     noun = s.low[t].startswith("mediation") or s.low[t] in ("offices",)
@@ -169,11 +185,13 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
         t = s.mention_at(t - 2).first  # type: ignore[union-attr]  # cues before "U.S.-mediated"
     halt = _cue(s, t, T.HALT_CUES, 6)
     if halt is None and noun:
-        for j in range(t0 + 1, min(len(s.toks), t0 + 8)):
+        # "mediation between A's government and the rebel groups collapsed": the verb comes
+        # after the sides; a subordinate clause ("after the talks failed") is another event
+        for j in range(t0 + 1, min(len(s.toks), t0 + 13)):
             if s.low[j] in T.HALT_AFTER:
                 halt = j
                 break
-            if s.low[j] in BOUNDARY_PUNCT:
+            if s.low[j] in BOUNDARY_PUNCT or s.low[j] in _SUBORDINATE:
                 break
     if (
         halt is None
@@ -323,6 +341,10 @@ def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -
         if w == "between":
             out += phrase_actors(s, i + 1, linker)
     out += compound_pairs(s, linker)
+    if s.low[t + 1 : t + 2] == ["for"]:
+        # "a go-between for Washington and Tehran"; one side is a remit ("envoy for Syria")
+        sides = phrase_actors(s, t + 2, linker)
+        out += sides if len(sides) >= 2 else []
     # "mediate with Djibouti", "mediation efforts with the truckers", "in its dispute with X"
     for j in range(t + 1, min(len(s.toks), t + 7)):
         if s.low[j] in BOUNDARY_PUNCT or s.low[j] == ".":
@@ -347,7 +369,8 @@ def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -
                 or any(x in _CONFLICT_WORDS for x in s.low[m.last + 1 : m.last + 4])
             ):
                 out.append(role_actor(m, linker))
-            break
+                break
+            # "mediate in his standoff with opposition governors": on to the "with"
     return [a for a in dedupe(out) if a.id not in mediator_ids]
 
 
@@ -359,8 +382,9 @@ def _mediation_at(
     mediator_actors = dedupe([role_actor(m, linker) for m in mediators])
     med_ids = {a.id for a in mediator_actors}
     parties = _parties(s, t, med_ids, linker)
-    if action in ("accept", "reject") or (action == "request" and len(parties) < 2):
-        # who accepts, rejects or asks for mediation is (usually) a side of the dispute
+    if action in ("accept", "reject", "halt") or (action == "request" and len(parties) < 2):
+        # who accepts, rejects, quits or asks for mediation is (usually) a side of the dispute
+        # (a mediator who quits is already in ``med_ids``)
         subj = [role_actor(m, linker) for m in agent_before(s, cue, exclude=med_ids)]
         parties = dedupe(subj + parties)
         parties = [a for a in parties if a.id not in med_ids]
@@ -381,9 +405,14 @@ def _mediation_at(
     # stated with infinitives ("offered to mediate", "trying to mediate"): only a modal or a
     # condition makes it hypothetical, as for an offer
     negated, hypothetical = modality(s, cue, "offer")
-    conf = 0.6 + (0.15 if mediator_actors else 0.0) + (0.1 if parties else 0.0)
+    # only named actors count: "a mediator ... between the shipbuilder and the ferry operator"
+    # (plain OTHER descriptions) names nobody an analyst could act on
+    named_mediator, named_parties = (
+        any(a.id != "OTHER" for a in x) for x in (mediator_actors, parties)
+    )
+    conf = 0.6 + (0.15 if named_mediator else 0.0) + (0.1 if named_parties else 0.0)
     conf += 0.05 if strong else -0.08
-    if not mediator_actors and not parties:
+    if not named_mediator and not named_parties:
         conf -= 0.2  # names nobody: not actionable, below the default threshold
     evidence = s.text.strip()
     base = dict(negated=negated, hypothetical=hypothetical, evidence=evidence, sentence=n_sent)

@@ -1,0 +1,146 @@
+"""Mediation rules of session 9, on own invented paraphrases (not from any labelled set):
+private and commercial mediation stays silent, a former mediator is a CV, a halt verb that
+follows the named sides, ... Each rule has a near miss that must not change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipeline.nlp.parser import SentenceParser, load_parser
+from tests.unit.test_events_parse import events
+
+
+@pytest.fixture(scope="module")
+def parser() -> SentenceParser:
+    return load_parser("en_core_web_sm")
+
+
+def mediations(text: str, parser: SentenceParser) -> list[dict[str, Any]]:
+    return [e for e in events(text, parser) if e["type"] == "mediation"]
+
+
+def ids(e: dict[str, Any], role: str) -> list[str]:
+    return sorted(a["id"] for a in e["roles"][role])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # business and labour mediation: no state or IGO on both sides of the frame
+        "An independent mediator will try to resolve the row between the airline and the "
+        "aircraft lessor over unpaid fees.",
+        "France's air traffic controllers' union accepted the mediator's offer of a 3 percent "
+        "pay rise, ending a week of strikes.",
+        "An Italian labour tribunal named a mediator between the steelmaker and striking "
+        "workers at its Taranto plant.",
+        # a former mediator is a person's CV
+        "A former U.N. mediator in the Cyprus talks will give a lecture at Oxford next month.",
+        "The ex-OSCE mediator for Georgia has joined a law firm in Vienna.",
+    ],
+)
+def test_private_mediation_and_cvs_stay_silent(text: str, parser: SentenceParser) -> None:
+    assert mediations(text, parser) == []
+
+
+def test_a_union_of_states_is_no_trade_union(parser: SentenceParser) -> None:
+    # near miss of the private-dispute words: "African Union" names an IGO
+    got = mediations(
+        "The African Union agreed to mediate between Sudan and South Sudan over oil transit fees.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["offer"]
+    assert ids(got[0], "parties") == ["SDN", "SSD"]
+
+
+def test_a_serving_mediator_after_a_former_title_still_counts(parser: SentenceParser) -> None:
+    # near miss of the CV rule: "former" qualifies the president, not the mediator
+    got = mediations(
+        "The former president, now the U.N. mediator, met Cypriot and Turkish leaders in "
+        "Nicosia on Monday.",
+        parser,
+    )
+    assert got and got[0]["action"] == "mediate"
+    assert ids(got[0], "mediator") == ["IGO:UN"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Qatari-led mediation between Chad's junta and the armed opposition groups broke "
+        "down on Friday.",
+        "Mediation between Serbia and Kosovo over the licence plates was suspended on Monday.",
+    ],
+)
+def test_halt_verb_after_the_named_sides(text: str, parser: SentenceParser) -> None:
+    got = mediations(text, parser)
+    assert [e["action"] for e in got] == ["halt"]
+
+
+def test_a_later_clause_that_failed_is_no_halt(parser: SentenceParser) -> None:
+    got = mediations(
+        "Egyptian mediation between Israel and Hamas resumed on Monday, weeks after the "
+        "previous round had failed.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["mediate"]
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "parties"),
+    [
+        # the two sides after "for" ("a go-between for A and B")
+        (
+            "Oman has quietly served as an intermediary for Riyadh and Tehran since the spring, "
+            "diplomats said.",
+            "mediate",
+            ["IRN", "SAU"],
+        ),
+        # "in his standoff with X": the side is after "with", past an "in" without a name
+        (
+            "Peru's president asked the Organization of American States to mediate in his "
+            "quarrel with opposition lawmakers.",
+            "request",
+            ["OTHER", "PER"],
+        ),
+        # a party that quits mediated talks is a side
+        (
+            "The Houthis said they had suspended their part in the Omani-mediated "
+            "negotiations with Saudi Arabia.",
+            "halt",
+            ["OTHER", "SAU"],
+        ),
+        # a ruling body after a state's possessive is the state; on to the other side
+        (
+            "Talks between Niger's military rulers and the ousted government's allies, held "
+            "under Togolese mediation, resumed on Monday.",
+            "mediate",
+            ["NER", "OTHER"],
+        ),
+    ],
+)
+def test_parties_of_the_frame(
+    text: str, action: str, parties: list[str], parser: SentenceParser
+) -> None:
+    got = mediations(text, parser)
+    assert [e["action"] for e in got] == [action]
+    sides = sorted(
+        {"OTHER" if x.startswith(("OTHER", "ORG")) else x for x in ids(got[0], "parties")}
+    )
+    assert sides == parties
+
+
+def test_an_envoy_for_one_state_is_a_remit_not_two_sides(parser: SentenceParser) -> None:
+    # near miss of "a go-between for A and B": one actor after "for" is the envoy's remit
+    got = mediations("The U.N. mediator for Libya said talks would resume in Geneva.", parser)
+    assert all("LBY" not in ids(e, "parties") for e in got)
+
+
+def test_a_mediator_who_quits_is_no_party(parser: SentenceParser) -> None:
+    # near miss of the quitting party: the subject that suspends its own mediation mediates
+    got = mediations("Qatar said it was suspending its mediation between Israel and Hamas.", parser)
+    assert [e["action"] for e in got] == ["halt"]
+    assert ids(got[0], "mediator") == ["QAT"]
+    assert "QAT" not in ids(got[0], "parties")

@@ -174,6 +174,7 @@ def _cue(s: Sentence, t: int, words: set[str], window: int) -> int | None:
     return None
 
 
+_REFUSED = {"not", "never", "n't", "longer"}
 _SUBORDINATE = {"that", "which", "who", "after", "before", "when", "since", "until", "because"}
 
 
@@ -225,8 +226,12 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     if reject is not None:
         return "reject", reject, offer is not None
     accept = _cue(s, t, T.ACCEPT_CUES, 8)
-    if accept is not None and "no" in s.low[accept + 1 : t]:
-        return "reject", accept, False  # "would accept no further mediation"
+    before = s.low[max(0, accept - 2) : accept] if accept is not None else []
+    if accept is not None and (
+        "no" in s.low[accept + 1 : t]  # "would accept no further mediation"
+        or (_REFUSED & set(before) and "yet" not in before)  # "would no longer accept"
+    ):
+        return "reject", accept, False  # ("has not yet accepted" is still open)
     if accept is not None:  # "agreed to U.S.-mediated talks": a party accepts
         if s.low[accept].startswith("agree") and not noun and t == t0 and offer is None:
             return "offer", accept, False  # "Qatar agreed to mediate": the mediator commits
@@ -310,7 +315,12 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
         if (pm.possessive or pm.category == "demonyms") and any(x in _OFFER_NOUNS for x in nxt):
             return [pm]
     if action in ("accept", "reject"):
-        return []
+        # "would no longer accept Washington as a mediator", "rejected Algeria as mediator"
+        k = t - 3 if s.low[t - 1 : t] == ["-"] else t - 1  # past "go-" of "go-between"
+        while k > 0 and s.low[k] in ("a", "an", "the"):
+            k -= 1
+        m = s.mention_at(k - 1) if s.low[k] == "as" and k > cue else None
+        return with_coordinated(s, m) if m is not None else []
     if action == "request":
         if s.low[cue] in ("must", "should", "need", "needs", "ought"):
             return agent_before(s, cue)
@@ -319,6 +329,29 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
     b = next((i for i in range(t - 1, -1, -1) if s.low[i] == "between"), t)
     sides = {m.actor.id for m in s.mentions if b < m.first < t}
     return agent_before(s, t, exclude=sides)
+
+
+_OFFERED = {"offer", "proposal", "idea", "overture", "it"}
+
+
+def _later_rejection(s: Sentence, t: int) -> list[Mention] | None:
+    """Who turns down the offer after the trigger: "X's offer to mediate was turned down by
+    Kyiv", "X offered his good offices, but Reykjavik turned the offer down"; None if no one.
+    Only a rejection of the offer itself counts ("rejected the offer", a passive right after
+    it), not any later "rejected" ("..., but Y rejected the charges")."""
+    for j in range(t + 1, len(s.toks)):
+        w = s.low[j]
+        if (w != "turned" and w not in T.REJECT_CUES) or w in ("ruled", "rules"):
+            continue
+        if w == "turned" and "down" not in s.low[j + 1 : j + 4]:
+            continue
+        if s.low[j - 1] in ("was", "were", "been"):  # passive: the rejecter follows "by"
+            by = next((k for k in range(j + 1, min(len(s.toks), j + 4)) if s.low[k] == "by"), None)
+            m = s.mention_at(by + 1 + (s.low[by + 1 : by + 2] == ["the"])) if by else None
+            return [m] if m is not None else None
+        if _OFFERED & set(s.low[j + 1 : j + 4]):
+            return agent_before(s, j, lo=t + 1) or None
+    return None
 
 
 def _with_following(s: Sentence, m: Mention) -> list[Mention]:
@@ -405,6 +438,8 @@ def _mediation_at(
     # stated with infinitives ("offered to mediate", "trying to mediate"): only a modal or a
     # condition makes it hypothetical, as for an offer
     negated, hypothetical = modality(s, cue, "offer")
+    if action == "reject" and s.low[cue] in T.ACCEPT_CUES:
+        negated = False  # "would not accept mediation" is the rejection itself
     # only named actors count: "a mediator ... between the shipbuilder and the ferry operator"
     # (plain OTHER descriptions) names nobody an analyst could act on
     named_mediator, named_parties = (
@@ -426,6 +461,18 @@ def _mediation_at(
             **base,  # type: ignore[arg-type]
         )
     ]
+    rejecter = _later_rejection(s, t) if action in ("offer", "mediate") else None
+    if rejecter is not None:
+        sides = dedupe([role_actor(m, linker) for m in rejecter] + parties)
+        cands.append(
+            Candidate(
+                type="mediation",
+                action="reject",
+                roles={"mediator": list(mediator_actors), "parties": sides},
+                confidence=conf,
+                **base,  # type: ignore[arg-type]
+            )
+        )
     if offer_too and mediator_actors:
         cands.append(
             Candidate(

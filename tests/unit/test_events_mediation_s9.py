@@ -144,3 +144,63 @@ def test_a_mediator_who_quits_is_no_party(parser: SentenceParser) -> None:
     assert [e["action"] for e in got] == ["halt"]
     assert ids(got[0], "mediator") == ["QAT"]
     assert "QAT" not in ids(got[0], "parties")
+
+
+@pytest.mark.parametrize(
+    ("text", "mediator", "parties"),
+    [
+        (
+            "Kyiv said it would not accept Hungary as a mediator in its dispute with Moscow.",
+            ["HUN"],
+            ["RUS", "UKR"],
+        ),
+        (
+            "Caracas will no longer accept Brazil as a go-between in talks with the "
+            "opposition, the foreign minister said.",
+            ["BRA"],
+            ["OTHER", "VEN"],
+        ),
+    ],
+)
+def test_refusing_to_accept_a_mediator_is_a_rejection(
+    text: str, mediator: list[str], parties: list[str], parser: SentenceParser
+) -> None:
+    got = mediations(text, parser)
+    assert [(e["action"], e["negated"]) for e in got] == [("reject", False)]
+    assert ids(got[0], "mediator") == mediator
+    sides = sorted(
+        {"OTHER" if x.startswith(("OTHER", "ORG")) else x for x in ids(got[0], "parties")}
+    )
+    assert sides == parties
+
+
+def test_not_yet_accepted_is_no_rejection(parser: SentenceParser) -> None:
+    # near miss: "has not yet accepted" leaves the offer open
+    got = mediations(
+        "Belgrade has not yet accepted the EU's offer to mediate with Pristina.", parser
+    )
+    assert "reject" not in [e["action"] for e in got]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Turkey offered to mediate between Sweden and Hungary, but Budapest rejected the idea "
+        "on Friday.",
+        "Egypt's offer to broker a truce between Israel and Hamas was rejected by Israel on "
+        "Sunday.",
+    ],
+)
+def test_an_offer_turned_down_later_in_the_sentence(text: str, parser: SentenceParser) -> None:
+    got = mediations(text, parser)
+    assert sorted(e["action"] for e in got) == ["offer", "reject"]
+
+
+def test_a_later_rejection_of_something_else_is_no_reject(parser: SentenceParser) -> None:
+    # near miss: what is rejected after the mediation is not the offer
+    got = mediations(
+        "Norway has mediated between Colombia and the ELN for years, but the rebels rejected "
+        "charges of kidnapping on Monday.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["mediate"]

@@ -68,8 +68,8 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         if _passive_of_deal(s, t):
             return True, True  # "a ceasefire between Thailand and Cambodia, brokered by X"
         return False, False
-    if w == "between" and t > 1 and s.low[t - 1] == "-" and s.low[t - 2] == "go":
-        return True, False  # "go-between"
+    if w in ("between", "betweens") and t > 1 and s.low[t - 1] == "-" and s.low[t - 2] == "go":
+        return True, False  # "go-between", "the two main go-betweens"
     if w in T.INTERMEDIARY:
         near = s.low[max(0, t - 3) : t + 6]
         return ("between" in near or "as" in s.low[max(0, t - 3) : t]), False
@@ -158,6 +158,18 @@ def mediation_candidates(s: Sentence, n_sent: int, linker: ActorLinker) -> list[
 _FORMER = {"former", "ex", "ex-", "onetime", "one-time", "erstwhile", "retired"}
 
 
+def dateline_place(s: Sentence, linker: ActorLinker) -> set[str]:
+    """The place of a dateline ("KAMPALA, Aug 4 (AFP) - ..."): a capitalised mention opening
+    the sentence before a dash, which is where the story was filed, not a side (unless the
+    story names that actor again)."""
+    m = s.mention_at(0)
+    if m is None or not m.text.isupper() or "-" not in s.low[m.last + 1 : m.last + 9]:
+        return set()
+    aid = role_actor(m, linker).id
+    again = any(x is not m and role_actor(x, linker).id == aid for x in s.mentions)
+    return set() if again else {aid}
+
+
 def _former(s: Sentence, t: int) -> bool:
     """A 'former (EU) mediator' describes a person's past role, not a mediation under way."""
     k = t - 1
@@ -236,7 +248,9 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
         if s.low[accept].startswith("agree") and not noun and t == t0 and offer is None:
             return "offer", accept, False  # "Qatar agreed to mediate": the mediator commits
         return "accept", accept, offer is not None
-    request = _cue(s, t, T.REQUEST_CUES, 10)
+    # "asked the U.N. secretary-general on Monday to appoint a mediator": the asked and the
+    # adjuncts stand between the request verb and its infinitive
+    request = _cue(s, t, T.REQUEST_CUES, 16 if "to" in s.low[max(0, t - 4) : t] else 10)
     if request is None:
         c = _cue(s, t, T.CALL_VERBS, 8)
         if c is not None and c + 1 < len(s.toks) and s.low[c + 1] in ("for", "on", "upon"):
@@ -415,12 +429,14 @@ def _mediation_at(
     mediator_actors = dedupe([role_actor(m, linker) for m in mediators])
     med_ids = {a.id for a in mediator_actors}
     parties = _parties(s, t, med_ids, linker)
+    dateline = dateline_place(s, linker)
     if action in ("accept", "reject", "halt") or (action == "request" and len(parties) < 2):
         # who accepts, rejects, quits or asks for mediation is (usually) a side of the dispute
         # (a mediator who quits is already in ``med_ids``)
         subj = [role_actor(m, linker) for m in agent_before(s, cue, exclude=med_ids)]
         parties = dedupe(subj + parties)
         parties = [a for a in parties if a.id not in med_ids]
+    parties = [a for a in parties if a.id not in dateline]
     if s.low[t] in _HOST and len(parties) < 2:
         return []  # a host of talks mediates only between two sides it names
     if not parties and _FICTION & set(s.low):
@@ -433,7 +449,7 @@ def _mediation_at(
             and role_actor(m, linker).id not in med_ids
             and role_actor(m, linker).kind in ("country", "igo", "org")
         ]
-        parties = dedupe(parties)
+        parties = [a for a in dedupe(parties) if a.id not in dateline]
     # negated: the words before the cue ("has not suspended", "refused to"); mediation is
     # stated with infinitives ("offered to mediate", "trying to mediate"): only a modal or a
     # condition makes it hypothetical, as for an offer

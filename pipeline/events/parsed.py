@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pipeline.events.candidate import Candidate
 from pipeline.events.measures import HOLD_OFF, _background, _sender, measure_candidates
+from pipeline.events.mediation import dateline_place
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
     REPORTING,
@@ -392,7 +393,8 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
         if mediators:
             c.confidence += 0.15
     c.roles["mediator"] = mediators
-    c.roles["parties"] = [a for a in parties if a.id not in _ids(mediators)]
+    skip = _ids(mediators) | dateline_place(v.sent, linker)  # a dateline parsed as a subject
+    c.roles["parties"] = [a for a in parties if a.id not in skip]
 
 
 def _signatories(v: ParseView, noun: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:

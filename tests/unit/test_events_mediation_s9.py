@@ -204,3 +204,52 @@ def test_a_later_rejection_of_something_else_is_no_reject(parser: SentenceParser
         parser,
     )
     assert [e["action"] for e in got] == ["mediate"]
+
+
+def test_a_dateline_place_is_no_party(parser: SentenceParser) -> None:
+    got = mediations(
+        "LUSAKA, June 9 (Reuters) - Angola's government and UNITA rebels signed a truce in "
+        "Harare on Thursday under the mediation of Tanzania's foreign minister, officials said.",
+        parser,
+    )
+    assert got
+    assert all("ZMB" not in ids(e, "parties") for e in got)
+
+
+def test_a_dateline_actor_named_again_stays(parser: SentenceParser) -> None:
+    # near miss: the dateline's state is also an actor of the story
+    got = mediations(
+        "NAIROBI, May 2 (Reuters) - Kenya's president hosted talks between Sudan and South "
+        "Sudan on Friday.",
+        parser,
+    )
+    assert [ids(e, "mediator") for e in got] == [["KEN"]]
+
+
+def test_plural_go_betweens_in_apposition(parser: SentenceParser) -> None:
+    got = mediations(
+        "Oman and Switzerland, the two quiet go-betweens, said Iran and the United States "
+        "had agreed to a prisoner swap.",
+        parser,
+    )
+    assert [ids(e, "mediator") for e in got] == [["CHE", "OMN"]]
+
+
+def test_request_with_a_long_object_before_the_infinitive(parser: SentenceParser) -> None:
+    got = mediations(
+        "Chad urged the African Union's commission chairman on Thursday to send a mediator "
+        "to its border talks with Sudan.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["request"]
+    assert ids(got[0], "mediator") == ["IGO:AU"]
+
+
+def test_appointing_a_mediator_without_a_request_verb(parser: SentenceParser) -> None:
+    # near miss: an infinitive of purpose after a travel verb is no request
+    got = mediations(
+        "The U.N. secretary-general travelled to Geneva on Monday to appoint a mediator for "
+        "the Cyprus talks.",
+        parser,
+    )
+    assert "request" not in [e["action"] for e in got]

@@ -149,20 +149,26 @@ def _sides(v: ParseView, o: int, linker: ActorLinker) -> list[Actor]:
 
 
 _ENVOYS = {"envoy", "mediator", "facilitator"}
+_MEETINGS = {"meeting", "talk", "consultation"}
 _STATE_SIDES = {"government", "junta", "military", "army", "regime"}
 _SIDE_HEADS = {
     "official", "leader", "negotiator", "delegation", "representative", "government",
-    "opposition", "rebel", "junta", "side", "commander", "minister", "president",
+    "opposition", "rebel", "junta", "side", "commander", "minister", "president", "chief",
 }  # fmt: skip
 
 
 def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
-    """'The U.N. envoy for Syria met government and opposition delegations', 'ASEAN's envoy
-    met junta leaders ... and representatives of the shadow government': an envoy or mediator
-    meeting two sides is mediation by the state or IGO they act for. One side met is only a
-    visit; a side with no name is the country the envoy is "for" or OTHER."""
+    """'The U.N. envoy for Syria met (or held meetings with) government and opposition
+    delegations', 'ASEAN's envoy met junta leaders ... and representatives of the shadow
+    government': an envoy or mediator meeting two sides is mediation by the state or IGO they
+    act for. One side met is only a visit; a side with no name is the country the envoy is
+    "for" or OTHER."""
     for i, t in enumerate(v.toks):
-        if v.lemma(i) != "meet" or t.pos != "VERB":
+        if t.pos != "VERB" or not (
+            v.lemma(i) == "meet"
+            # "held separate meetings with government officials and rebel leaders"
+            or (v.lemma(i) == "hold" and any(v.lemma(o) in _MEETINGS for o in v.kids(i, "dobj")))
+        ):
             continue
         subj = v.kids(i, "nsubj")
         if not subj:
@@ -185,6 +191,12 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             for x in v.subtree(j)
             if x in v.mention_of
         ]
+        # "IGAD envoys met ...": a name right before the envoy, also when misparsed (as aux)
+        own += [
+            role_actor(v.mention_of[k - 1], linker)
+            for k in v.subtree(subj[0])
+            if v.lemma(k) in _ENVOYS and k - 1 in v.mention_of and k - 1 not in topic
+        ]
         mediators = [a for a in own + mediators if a.kind in ("country", "igo")][:1]
         for_state = [v.mention_of[k].actor for k in topic if k in v.mention_of][:1]
         in_subj = set(v.subtree(subj[0]))
@@ -199,7 +211,8 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
         parties: list[Actor] = []
         for k in heads:
             parties += _meeting_side(v, k, for_state, linker)
-        parties = [a for a in {a.id: a for a in parties}.values() if a.id not in _ids(mediators)]
+        skip = _ids(mediators) | _locative_only(v)  # "met ... leaders in Algiers": a venue
+        parties = [a for a in {a.id: a for a in parties}.values() if a.id not in skip]
         if mediators and len(parties) >= 2:
             return [_mediate(v, i, n_sent, mediators, parties)]
     return []

@@ -253,3 +253,46 @@ def test_appointing_a_mediator_without_a_request_verb(parser: SentenceParser) ->
         parser,
     )
     assert "request" not in [e["action"] for e in got]
+
+
+@pytest.mark.parametrize(
+    ("text", "mediator", "parties"),
+    [
+        (
+            "Sweden's special envoy held separate meetings with Ethiopian officials and "
+            "leaders of the Tigrayan rebels in Nairobi this week.",
+            ["SWE"],
+            ["ETH", "OTHER"],
+        ),
+        (
+            "AU envoys met the Malian junta chief and the leaders of the Tuareg rebels in "
+            "Algiers on Monday.",
+            ["IGO:AU"],
+            ["MLI", "OTHER"],
+        ),
+    ],
+)
+def test_envoy_holds_meetings_with_two_sides(
+    text: str, mediator: list[str], parties: list[str], parser: SentenceParser
+) -> None:
+    got = mediations(text, parser)
+    assert [e["action"] for e in got] == ["mediate"]
+    assert ids(got[0], "mediator") == mediator
+    sides = sorted(
+        {"OTHER" if x.startswith(("OTHER", "ORG")) else x for x in ids(got[0], "parties")}
+    )
+    assert sides == parties
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one side is a visit; a remit with ministers and business people is no dispute
+        "The EU's envoy held talks with Serbian officials in Belgrade on Monday.",
+        "The U.N. envoy for climate held meetings with ministers and business leaders in Dubai.",
+        # held a meeting of its own staff
+        "Norway's envoy held a meeting with embassy staff in Kabul on Tuesday.",
+    ],
+)
+def test_envoy_meetings_that_are_no_mediation(text: str, parser: SentenceParser) -> None:
+    assert mediations(text, parser) == []

@@ -477,7 +477,8 @@ def _mediation_at(
             **base,  # type: ignore[arg-type]
         )
     ]
-    rejecter = _later_rejection(s, t) if action in ("offer", "mediate") else None
+    states = any(a.kind in ("country", "igo") for a in mediator_actors + parties)
+    rejecter = _later_rejection(s, t) if action in ("offer", "mediate") and states else None
     if rejecter is not None:
         sides = dedupe([role_actor(m, linker) for m in rejecter] + parties)
         cands.append(

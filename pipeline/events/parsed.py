@@ -150,6 +150,7 @@ def _sides(v: ParseView, o: int, linker: ActorLinker) -> list[Actor]:
 
 _ENVOYS = {"envoy", "mediator", "facilitator"}
 _MEETINGS = {"meeting", "talk", "consultation"}
+_CIVIL = {"business", "community", "civil", "society", "industry", "trade", "student", "church"}
 _STATE_SIDES = {"government", "junta", "military", "army", "regime"}
 _SIDE_HEADS = {
     "official", "leader", "negotiator", "delegation", "representative", "government",
@@ -235,6 +236,8 @@ def _meeting_side(v: ParseView, k: int, for_state: list[Actor], linker: ActorLin
             out.append(other_actor(v.words[j]))
     if out:
         return out
+    if any(v.lemma(j) in _CIVIL for j in mods):
+        return []  # "business leaders", "community representatives": no side of a conflict
     if v.lemma(k) in _STATE_SIDES and for_state:
         return for_state
     if v.lemma(k) in ("minister", "president"):

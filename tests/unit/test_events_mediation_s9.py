@@ -196,6 +196,15 @@ def test_an_offer_turned_down_later_in_the_sentence(text: str, parser: SentenceP
     assert sorted(e["action"] for e in got) == ["offer", "reject"]
 
 
+def test_a_firm_turning_down_a_firm_is_no_reject(parser: SentenceParser) -> None:
+    # near miss: no state or IGO in the frame
+    got = mediations(
+        "Siemens' offer to mediate between the two suppliers was rejected by Bosch on Monday.",
+        parser,
+    )
+    assert "reject" not in [e["action"] for e in got]
+
+
 def test_a_later_rejection_of_something_else_is_no_reject(parser: SentenceParser) -> None:
     # near miss: what is rejected after the mediation is not the offer
     got = mediations(
@@ -292,6 +301,9 @@ def test_envoy_holds_meetings_with_two_sides(
         "The U.N. envoy for climate held meetings with ministers and business leaders in Dubai.",
         # held a meeting of its own staff
         "Norway's envoy held a meeting with embassy staff in Kabul on Tuesday.",
+        # business and community people are no side of a conflict
+        "Britain's trade envoy met Indian officials and business leaders in Mumbai.",
+        "The EU envoy held talks with Kenyan ministers and community leaders in Nairobi.",
     ],
 )
 def test_envoy_meetings_that_are_no_mediation(text: str, parser: SentenceParser) -> None:

@@ -75,6 +75,11 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return ("between" in near or "as" in s.low[max(0, t - 3) : t]), False
     if w in T.FACILITATE and any(x in T.TALKS for x in s.low[t + 1 : t + 4]):
         return True, False
+    if w in T.FACILITATE and any(x in ("contacts", "meetings") for x in s.low[t + 1 : t + 4]):
+        # "facilitating secret contacts between the Philippine government and Moro rebels":
+        # only with a named side ("contacts between the two carmakers" is business)
+        b = next((k for k in range(t + 2, min(len(s.toks), t + 6)) if s.low[k] == "between"), None)
+        return b is not None and any(s.mention_at(k) for k in range(b + 1, b + 6)), False
     if w in T.FACILITATE and _passive_of_deal(s, t):
         return True, False  # "signed an accord under talks facilitated by Norway"
     if w == "offices" and t > 0 and s.low[t - 1] == "good":
@@ -393,7 +398,7 @@ def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -
         sides = phrase_actors(s, t + 2, linker)
         out += sides if len(sides) >= 2 else []
     # "mediate with Djibouti", "mediation efforts with the truckers", "in its dispute with X"
-    for j in range(t + 1, min(len(s.toks), t + 7)):
+    for j in range(t + 1, min(len(s.toks), t + 10)):  # "mediation by X in its row with Y"
         if s.low[j] in BOUNDARY_PUNCT or s.low[j] == ".":
             break
         if s.low[j] == "with":

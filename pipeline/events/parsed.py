@@ -388,6 +388,9 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
                     got = [x for x in np_actors(v, o, linker) if x.kind in ("country", "igo")]
                     if len(got) > len(mediators) and _ids(mediators) <= _ids(got):
                         mediators = got
+                    elif got and all(m.kind not in ("country", "igo") for m in mediators):
+                        # "mediated by the Community of Sant'Egidio and the Italian government"
+                        mediators = mediators + got
             # "Saudi Arabia and the United States said they had brokered": the pronoun
             # stands for the coordinated subject of the reporting verb
             if any(v.words[k].lower() in ("they", "we") for k in v.kids(i, "nsubj")):

@@ -308,3 +308,42 @@ def test_envoy_holds_meetings_with_two_sides(
 )
 def test_envoy_meetings_that_are_no_mediation(text: str, parser: SentenceParser) -> None:
     assert mediations(text, parser) == []
+
+
+def test_facilitating_contacts_between_named_sides(parser: SentenceParser) -> None:
+    got = mediations(
+        "Switzerland has been facilitating contacts between Armenia and Azerbaijan, "
+        "diplomats said.",
+        parser,
+    )
+    assert [(e["action"], ids(e, "mediator"), ids(e, "parties")) for e in got] == [
+        ("mediate", ["CHE"], ["ARM", "AZE"])
+    ]
+
+
+def test_facilitating_contacts_between_firms_is_no_mediation(parser: SentenceParser) -> None:
+    # near miss: no named side after "between"
+    assert (
+        mediations("Germany facilitated contacts between the two carmakers last year.", parser)
+        == []
+    )
+
+
+def test_a_group_and_a_state_mediate_together(parser: SentenceParser) -> None:
+    # the passive agent coordinates a lay community with a government: both mediate
+    got = mediations(
+        "Talks between Sudan and the SPLA, mediated by the Community of Sant'Egidio and the "
+        "Italian government, resumed in Rome.",
+        parser,
+    )
+    assert got and "ITA" in ids(got[0], "mediator") and len(ids(got[0], "mediator")) == 2
+
+
+def test_the_other_side_after_a_longer_phrase(parser: SentenceParser) -> None:
+    got = mediations(
+        "Rwanda rejected mediation by the Angolan government in its quarrel with Kinshasa "
+        "over the border.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["reject"]
+    assert ids(got[0], "parties") == ["COD", "RWA"]

@@ -291,6 +291,13 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
         between = [x for x in s.mentions if cue < x.first < t and eligible_agent(s, x)]
         if between:
             return with_coordinated(s, between[-1], cue + 1)
+    # "mediation ... was suspended by the African Union": who halts it, unless a side
+    passive = s.low[cue - 1 : cue] in (["was"], ["were"]) and s.low[cue + 1 : cue + 2] == ["by"]
+    if action == "halt" and cue > t and passive:
+        m = s.mention_at(cue + 2 + (s.low[cue + 2 : cue + 3] == ["the"]))
+        sides = {a.id for a in _parties(s, t, set(), linker)}
+        if m is not None and role_actor(m, linker).id not in sides:
+            return [m]
     # "UN-brokered", "Qatari-mediated", "AU-led mediation"
     if t > 1 and s.low[t - 1] == "-" and s.mention_at(t - 2) is not None:
         return [s.mention_at(t - 2)]  # type: ignore[list-item]
@@ -442,6 +449,8 @@ def _mediation_at(
         parties = dedupe(subj + parties)
         parties = [a for a in parties if a.id not in med_ids]
     parties = [a for a in parties if a.id not in dateline]
+    if action == "request" and "whether" in s.low[max(0, cue - 6) : cue]:
+        return []  # "a hearing on whether the U.N. should appoint a mediator": a question
     if s.low[t] in _HOST and len(parties) < 2:
         return []  # a host of talks mediates only between two sides it names
     if not parties and _FICTION & set(s.low):

@@ -347,3 +347,42 @@ def test_the_other_side_after_a_longer_phrase(parser: SentenceParser) -> None:
     )
     assert [e["action"] for e in got] == ["reject"]
     assert ids(got[0], "parties") == ["COD", "RWA"]
+
+
+def test_who_suspends_a_mediation_in_the_passive(parser: SentenceParser) -> None:
+    got = mediations(
+        "Mediation between Serbia and Kosovo over the licence plates was suspended by the "
+        "European Union on Monday.",
+        parser,
+    )
+    assert [(e["action"], ids(e, "mediator")) for e in got] == [("halt", ["IGO:EU"])]
+
+
+def test_a_side_that_suspends_is_no_mediator(parser: SentenceParser) -> None:
+    # near miss: the agent of the passive is one of the sides
+    got = mediations(
+        "Mediation between Serbia and Kosovo over the licence plates was suspended by Serbia "
+        "on Monday.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["halt"]
+    assert "SRB" not in ids(got[0], "mediator")
+
+
+def test_whether_someone_should_mediate_is_a_question(parser: SentenceParser) -> None:
+    got = mediations(
+        "Kenya's parliament debated whether the country should ask the African Union to "
+        "mediate in its border dispute with Somalia.",
+        parser,
+    )
+    assert got == []
+
+
+def test_a_request_without_whether_stays(parser: SentenceParser) -> None:
+    # near miss of the question rule
+    got = mediations(
+        "Kenya's parliament said the country should ask the African Union to mediate in its "
+        "border dispute with Somalia.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["request"]

@@ -19,6 +19,7 @@ from pipeline.events.candidate import Candidate
 from pipeline.events.modality import clause_start, modality
 from pipeline.events.roles import (
     BOUNDARY_PUNCT,
+    NON_SUBJECT_PREPS,
     Mention,
     Sentence,
     agent_before,
@@ -86,11 +87,14 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return True, True
     if w in _HOST and _talks_between(s, t):
         return True, False  # "X hosted talks between A and B": the host mediates
+    if w == "auspices" and s.low[t + 1 : t + 2] == ["of"] and _TALKED & set(s.low):
+        return True, False  # "resumed talks under the auspices of the AU" (with two sides)
     if w in T.TALKS and t > 2 and s.low[t - 1] in ("sponsored", "hosted") and s.low[t - 2] == "-":
         return True, False  # "U.N.-sponsored talks"
     return False, False
 
 
+_TALKED = T.TALKS | {"ceasefire", "truce", "negotiators", "delegates", "delegations"}
 _HOST = {"host", "hosts", "hosted", "hosting"}
 _FICTION = {"novel", "novels", "film", "films", "movie", "thriller", "screenplay", "fiction"}
 _HOSTED = T.TALKS | {"meeting", "round"}
@@ -319,7 +323,7 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
     # "mediated by X", "mediation of X", "brokered by X"
     if t + 1 < len(s.toks) and s.low[t + 1] in ("by", "of", "from"):
         k = t + 2
-        while k < len(s.toks) and s.low[k] in ("the", "a"):
+        while k < len(s.toks) and s.low[k] in ("the", "a", "an"):
             k += 1
         m = s.mention_at(k)
         if m is not None:
@@ -451,7 +455,16 @@ def _mediation_at(
     parties = [a for a in parties if a.id not in dateline]
     if action == "request" and "whether" in s.low[max(0, cue - 6) : cue]:
         return []  # "a hearing on whether the U.N. should appoint a mediator": a question
-    if s.low[t] in _HOST and len(parties) < 2:
+    if s.low[t] == "auspices" and len(parties) < 2:
+        # "Ethiopian and Eritrean delegates resumed talks under the auspices of": the subject
+        c = clause_start(s, t, split_and=False)
+        subj = [
+            role_actor(m, linker)
+            for m in s.mentions
+            if c <= m.first < t and (m.first == 0 or s.low[m.first - 1] not in NON_SUBJECT_PREPS)
+        ]  # the named sides before it, not a venue ("met in Vienna")
+        parties = [a for a in dedupe(parties + subj) if a.id not in med_ids]
+    if (s.low[t] in _HOST or s.low[t] == "auspices") and len(parties) < 2:
         return []  # a host of talks mediates only between two sides it names
     if not parties and _FICTION & set(s.low):
         return []  # "her novel follows a U.N. mediator": a story, not an event

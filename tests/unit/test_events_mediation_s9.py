@@ -386,3 +386,41 @@ def test_a_request_without_whether_stays(parser: SentenceParser) -> None:
         parser,
     )
     assert [e["action"] for e in got] == ["request"]
+
+
+@pytest.mark.parametrize(
+    ("text", "mediator", "parties"),
+    [
+        (
+            "Armenian and Azerbaijani negotiators met in Vienna under the auspices of the OSCE.",
+            ["IGO:OSCE"],
+            ["ARM", "AZE"],
+        ),
+        (
+            "Talks between Sudan and South Sudan resumed under the auspices of an African Union "
+            "panel.",
+            ["IGO:AU"],
+            ["SDN", "SSD"],
+        ),
+    ],
+)
+def test_talks_under_the_auspices_of_a_third_party(
+    text: str, mediator: list[str], parties: list[str], parser: SentenceParser
+) -> None:
+    got = mediations(text, parser)
+    assert [(e["action"], ids(e, "mediator"), ids(e, "parties")) for e in got] == [
+        ("mediate", mediator, parties)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no talks, or no two sides: a patron, not a mediator
+        "France and Germany signed a cultural accord under the auspices of UNESCO.",
+        "The film festival was held under the auspices of the French culture ministry.",
+        "A conference on climate talks opened in Paris under the auspices of the United Nations.",
+    ],
+)
+def test_auspices_without_two_sides_in_talks(text: str, parser: SentenceParser) -> None:
+    assert mediations(text, parser) == []

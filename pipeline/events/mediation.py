@@ -2,14 +2,17 @@
 mediator(s) and the parties.
 
 Why these rules: triggers are the mediat- words, "X-brokered"/"broker a deal", "good offices",
-"go-between"/"intermediary", "facilitate talks", "X-sponsored talks" and a host of talks (a
-meeting, a round) between two sides it names (the labelling convention: the host mediates,
-a mere venue does not); a "broker" without a deal, truce or talks
-next to it (a stock broker) is not one, nor is an institution ("the mediation centre"). The
-action comes from cue words before the trigger in its clause (halt > reject/accept > request >
-offer > mediate); welcoming or rejecting someone's offer also reports the offer. Mediation may
-name only some of its actors (local disputes); one that names nobody is kept below the default
-confidence threshold, since nobody could act on it.
+"go-between"/"intermediary", "facilitate talks" (or contacts between named sides), "X-sponsored
+talks", talks "under the auspices of" X, and a host of talks (a meeting, a round) between two
+sides it names (the labelling convention: the host mediates, a mere venue does not); a "broker"
+without a deal, truce or talks next to it (a stock broker) is not one, nor is an institution
+("the mediation centre") or a person's past role ("a former EU mediator"). The action comes
+from cue words before the trigger in its clause (halt > reject/accept > request > offer >
+mediate), or a halt verb after the named sides; welcoming or rejecting someone's offer also
+reports the offer, and an offer turned down later in the sentence adds the rejection. Mediation
+may name only some of its actors (local disputes); one that names nobody (no actor, or only
+plain descriptions such as "the shipbuilder") is kept below the default confidence threshold,
+since nobody could act on it. A dateline's place is no side.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ EVENT_CUE = re.compile(
     r"|\bsuppl(?:y|ies)\b|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh(?:o|e)ld"
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermits?\b|\bauthori[sz]ation"
     r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b"
-    r"|\bhost(?:s|ed|ing)?\b|-sponsored|\benvoys?\b|\bmessages\b"
+    r"|\bhost(?:s|ed|ing)?\b|-sponsored|\bauspices\b|\benvoys?\b|\bmessages\b"
     r"|\breadmit|\breinstat",  # an IGO lifting a member's suspension
     re.I,
 )
@@ -40,9 +40,9 @@ _ONE_SIDED_TRIGGERS = (
     r"|go-between"
 )
 # words that make a mediation only with two sides in the sentence: a host of talks between
-# them, "U.N.-sponsored talks" between them
-_TWO_SIDED_WORDS = r"\bhost(?:s|ed|ing)?\b|-sponsored"
-TOKEN_TRIGGERS = _ONE_SIDED_TRIGGERS + r"|\bhost(?:s|ed|ing)?\b|-sponsored"
+# them, "U.N.-sponsored talks" between them, talks "under the auspices of" a third party
+_TWO_SIDED_WORDS = r"\bhost(?:s|ed|ing)?\b|-sponsored|\bauspices\b"
+TOKEN_TRIGGERS = _ONE_SIDED_TRIGGERS + "|" + _TWO_SIDED_WORDS
 TOKEN_READ = re.compile(TOKEN_TRIGGERS, re.I)
 
 _PARSE_READ_ALONE = re.compile(

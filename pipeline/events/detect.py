@@ -98,19 +98,34 @@ def detect_candidates(
         found = sanctions_candidates(s, n, linker) + mediation_candidates(s, n, linker)
         if parse is not None and parse.end <= b:
             found = parsed_candidates(build_view(s, parse), found, n, linker)
-        out += [c for c in found if not _private_mediation(c, chunk)]
+        if any(c.type == "mediation" for c in found):
+            unnamed = _blank_names(chunk, ents)
+            found = [c for c in found if not _private_mediation(c, unnamed)]
+        out += found
     return out
 
 
+def _blank_names(text: str, ents: list[Entity]) -> str:
+    """``text`` with the actors' names blanked: "the African Union" is no trade union."""
+    chars = list(text)
+    for e in ents:
+        chars[e.start : e.end] = " " * (e.end - e.start)
+    return "".join(chars)
+
+
 def _private_mediation(c: Candidate, sentence: str) -> bool:
-    """A mediation between private sides (labour, tenancy, family, business, sport): no state
-    or IGO in any role and a private-dispute word in the sentence."""
+    """A mediation between private sides (labour, tenancy, family, business, sport): a
+    private-dispute word in the sentence and no state or IGO both as mediator and as party ("a
+    labour court appointed a mediator between the oil firm and striking workers", "Germany's
+    train drivers' union accepted the mediators' proposal"); ``sentence`` is blanked by
+    :func:`_blank_names`."""
     if c.type != "mediation":
         return False
-    actors = [a for role in c.roles.values() for a in role]
-    if any(a.kind in ("country", "igo") for a in actors):
-        return False
-    return bool(PRIVATE_DISPUTE.search(sentence))
+    mediator, parties = (
+        any(a.kind in ("country", "igo") for a in c.roles.get(role, []))
+        for role in ("mediator", "parties")
+    )
+    return not (mediator and parties) and bool(PRIVATE_DISPUTE.search(sentence))
 
 
 MAX_SENTENCE_CHARS = 1500

@@ -2,14 +2,17 @@
 mediator(s) and the parties.
 
 Why these rules: triggers are the mediat- words, "X-brokered"/"broker a deal", "good offices",
-"go-between"/"intermediary", "facilitate talks", "X-sponsored talks" and a host of talks (a
-meeting, a round) between two sides it names (the labelling convention: the host mediates,
-a mere venue does not); a "broker" without a deal, truce or talks
-next to it (a stock broker) is not one, nor is an institution ("the mediation centre"). The
-action comes from cue words before the trigger in its clause (halt > reject/accept > request >
-offer > mediate); welcoming or rejecting someone's offer also reports the offer. Mediation may
-name only some of its actors (local disputes); one that names nobody is kept below the default
-confidence threshold, since nobody could act on it.
+"go-between"/"intermediary", "facilitate talks" (or contacts between named sides), "X-sponsored
+talks", talks "under the auspices of" X, and a host of talks (a meeting, a round) between two
+sides it names (the labelling convention: the host mediates, a mere venue does not); a "broker"
+without a deal, truce or talks next to it (a stock broker) is not one, nor is an institution
+("the mediation centre") or a person's past role ("a former EU mediator"). The action comes
+from cue words before the trigger in its clause (halt > reject/accept > request > offer >
+mediate), or a halt verb after the named sides; welcoming or rejecting someone's offer also
+reports the offer, and an offer turned down later in the sentence adds the rejection. Mediation
+may name only some of its actors (local disputes); one that names nobody (no actor, or only
+plain descriptions such as "the shipbuilder") is kept below the default confidence threshold,
+since nobody could act on it. A dateline's place is no side.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pipeline.events.candidate import Candidate
 from pipeline.events.modality import clause_start, modality
 from pipeline.events.roles import (
     BOUNDARY_PUNCT,
+    NON_SUBJECT_PREPS,
     Mention,
     Sentence,
     agent_before,
@@ -68,24 +72,32 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         if _passive_of_deal(s, t):
             return True, True  # "a ceasefire between Thailand and Cambodia, brokered by X"
         return False, False
-    if w == "between" and t > 1 and s.low[t - 1] == "-" and s.low[t - 2] == "go":
-        return True, False  # "go-between"
+    if w in ("between", "betweens") and t > 1 and s.low[t - 1] == "-" and s.low[t - 2] == "go":
+        return True, False  # "go-between", "the two main go-betweens"
     if w in T.INTERMEDIARY:
         near = s.low[max(0, t - 3) : t + 6]
         return ("between" in near or "as" in s.low[max(0, t - 3) : t]), False
     if w in T.FACILITATE and any(x in T.TALKS for x in s.low[t + 1 : t + 4]):
         return True, False
+    if w in T.FACILITATE and any(x in ("contacts", "meetings") for x in s.low[t + 1 : t + 4]):
+        # "facilitating secret contacts between the Philippine government and Moro rebels":
+        # only with a named side ("contacts between the two carmakers" is business)
+        b = next((k for k in range(t + 2, min(len(s.toks), t + 6)) if s.low[k] == "between"), None)
+        return b is not None and any(s.mention_at(k) for k in range(b + 1, b + 6)), False
     if w in T.FACILITATE and _passive_of_deal(s, t):
         return True, False  # "signed an accord under talks facilitated by Norway"
     if w == "offices" and t > 0 and s.low[t - 1] == "good":
         return True, True
     if w in _HOST and _talks_between(s, t):
         return True, False  # "X hosted talks between A and B": the host mediates
+    if w == "auspices" and s.low[t + 1 : t + 2] == ["of"] and _TALKED & set(s.low):
+        return True, False  # "resumed talks under the auspices of the AU" (with two sides)
     if w in T.TALKS and t > 2 and s.low[t - 1] in ("sponsored", "hosted") and s.low[t - 2] == "-":
         return True, False  # "U.N.-sponsored talks"
     return False, False
 
 
+_TALKED = T.TALKS | {"ceasefire", "truce", "negotiators", "delegates", "delegations"}
 _HOST = {"host", "hosts", "hosted", "hosting"}
 _FICTION = {"novel", "novels", "film", "films", "movie", "thriller", "screenplay", "fiction"}
 _HOSTED = T.TALKS | {"meeting", "round"}
@@ -148,9 +160,34 @@ def mediation_candidates(s: Sentence, n_sent: int, linker: ActorLinker) -> list[
             continue  # "met without mediators"
         if ok and s.low[t + 1 : t + 2] and s.low[t + 1] in _MEDIATION_INSTITUTIONS:
             continue  # "the mediation center", "a mediation clause": an institution
+        if ok and _former(s, t):
+            continue  # "a former EU mediator in the Kosovo talks published a memoir": a CV
         if ok:
             out += _mediation_at(s, t, n_sent, linker, strong)
     return out
+
+
+_FORMER = {"former", "ex", "ex-", "onetime", "one-time", "erstwhile", "retired"}
+
+
+def dateline_place(s: Sentence, linker: ActorLinker) -> set[str]:
+    """The place of a dateline ("KAMPALA, Aug 4 (AFP) - ..."): a capitalised mention opening
+    the sentence before a dash, which is where the story was filed, not a side (unless the
+    story names that actor again)."""
+    m = s.mention_at(0)
+    if m is None or not m.text.isupper() or "-" not in s.low[m.last + 1 : m.last + 9]:
+        return set()
+    aid = role_actor(m, linker).id
+    again = any(x is not m and role_actor(x, linker).id == aid for x in s.mentions)
+    return set() if again else {aid}
+
+
+def _former(s: Sentence, t: int) -> bool:
+    """A 'former (EU) mediator' describes a person's past role, not a mediation under way."""
+    k = t - 1
+    while k >= 0 and (s.mention_at(k) is not None or s.low[k] in ("-", "chief", "special")):
+        k -= 1
+    return k >= 0 and s.low[k] in _FORMER
 
 
 def _cue(s: Sentence, t: int, words: set[str], window: int) -> int | None:
@@ -161,6 +198,10 @@ def _cue(s: Sentence, t: int, words: set[str], window: int) -> int | None:
     return None
 
 
+_REFUSED = {"not", "never", "n't", "longer"}
+_SUBORDINATE = {"that", "which", "who", "after", "before", "when", "since", "until", "because"}
+
+
 def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     """(action, index of the cue or trigger, offer also stated)."""
     noun = s.low[t].startswith("mediation") or s.low[t] in ("offices",)
@@ -169,11 +210,13 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
         t = s.mention_at(t - 2).first  # type: ignore[union-attr]  # cues before "U.S.-mediated"
     halt = _cue(s, t, T.HALT_CUES, 6)
     if halt is None and noun:
-        for j in range(t0 + 1, min(len(s.toks), t0 + 8)):
+        # "mediation between A's government and the rebel groups collapsed": the verb comes
+        # after the sides; a subordinate clause ("after the talks failed") is another event
+        for j in range(t0 + 1, min(len(s.toks), t0 + 13)):
             if s.low[j] in T.HALT_AFTER:
                 halt = j
                 break
-            if s.low[j] in BOUNDARY_PUNCT:
+            if s.low[j] in BOUNDARY_PUNCT or s.low[j] in _SUBORDINATE:
                 break
     if (
         halt is None
@@ -207,13 +250,19 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     if reject is not None:
         return "reject", reject, offer is not None
     accept = _cue(s, t, T.ACCEPT_CUES, 8)
-    if accept is not None and "no" in s.low[accept + 1 : t]:
-        return "reject", accept, False  # "would accept no further mediation"
+    before = s.low[max(0, accept - 2) : accept] if accept is not None else []
+    if accept is not None and (
+        "no" in s.low[accept + 1 : t]  # "would accept no further mediation"
+        or (_REFUSED & set(before) and "yet" not in before)  # "would no longer accept"
+    ):
+        return "reject", accept, False  # ("has not yet accepted" is still open)
     if accept is not None:  # "agreed to U.S.-mediated talks": a party accepts
         if s.low[accept].startswith("agree") and not noun and t == t0 and offer is None:
             return "offer", accept, False  # "Qatar agreed to mediate": the mediator commits
         return "accept", accept, offer is not None
-    request = _cue(s, t, T.REQUEST_CUES, 10)
+    # "asked the U.N. secretary-general on Monday to appoint a mediator": the asked and the
+    # adjuncts stand between the request verb and its infinitive
+    request = _cue(s, t, T.REQUEST_CUES, 16 if "to" in s.low[max(0, t - 4) : t] else 10)
     if request is None:
         c = _cue(s, t, T.CALL_VERBS, 8)
         if c is not None and c + 1 < len(s.toks) and s.low[c + 1] in ("for", "on", "upon"):
@@ -249,6 +298,13 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
         between = [x for x in s.mentions if cue < x.first < t and eligible_agent(s, x)]
         if between:
             return with_coordinated(s, between[-1], cue + 1)
+    # "mediation ... was suspended by the African Union": who halts it, unless a side
+    passive = s.low[cue - 1 : cue] in (["was"], ["were"]) and s.low[cue + 1 : cue + 2] == ["by"]
+    if action == "halt" and cue > t and passive:
+        m = s.mention_at(cue + 2 + (s.low[cue + 2 : cue + 3] == ["the"]))
+        sides = {a.id for a in _parties(s, t, set(), linker)}
+        if m is not None and role_actor(m, linker).id not in sides:
+            return [m]
     # "UN-brokered", "Qatari-mediated", "AU-led mediation"
     if t > 1 and s.low[t - 1] == "-" and s.mention_at(t - 2) is not None:
         return [s.mention_at(t - 2)]  # type: ignore[list-item]
@@ -270,7 +326,7 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
     # "mediated by X", "mediation of X", "brokered by X"
     if t + 1 < len(s.toks) and s.low[t + 1] in ("by", "of", "from"):
         k = t + 2
-        while k < len(s.toks) and s.low[k] in ("the", "a"):
+        while k < len(s.toks) and s.low[k] in ("the", "a", "an"):
             k += 1
         m = s.mention_at(k)
         if m is not None:
@@ -292,7 +348,12 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
         if (pm.possessive or pm.category == "demonyms") and any(x in _OFFER_NOUNS for x in nxt):
             return [pm]
     if action in ("accept", "reject"):
-        return []
+        # "would no longer accept Washington as a mediator", "rejected Algeria as mediator"
+        k = t - 3 if s.low[t - 1 : t] == ["-"] else t - 1  # past "go-" of "go-between"
+        while k > 0 and s.low[k] in ("a", "an", "the"):
+            k -= 1
+        m = s.mention_at(k - 1) if s.low[k] == "as" and k > cue else None
+        return with_coordinated(s, m) if m is not None else []
     if action == "request":
         if s.low[cue] in ("must", "should", "need", "needs", "ought"):
             return agent_before(s, cue)
@@ -301,6 +362,29 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
     b = next((i for i in range(t - 1, -1, -1) if s.low[i] == "between"), t)
     sides = {m.actor.id for m in s.mentions if b < m.first < t}
     return agent_before(s, t, exclude=sides)
+
+
+_OFFERED = {"offer", "proposal", "idea", "overture", "it"}
+
+
+def _later_rejection(s: Sentence, t: int) -> list[Mention] | None:
+    """Who turns down the offer after the trigger: "X's offer to mediate was turned down by
+    Kyiv", "X offered his good offices, but Reykjavik turned the offer down"; None if no one.
+    Only a rejection of the offer itself counts ("rejected the offer", a passive right after
+    it), not any later "rejected" ("..., but Y rejected the charges")."""
+    for j in range(t + 1, len(s.toks)):
+        w = s.low[j]
+        if (w != "turned" and w not in T.REJECT_CUES) or w in ("ruled", "rules"):
+            continue
+        if w == "turned" and "down" not in s.low[j + 1 : j + 4]:
+            continue
+        if s.low[j - 1] in ("was", "were", "been"):  # passive: the rejecter follows "by"
+            by = next((k for k in range(j + 1, min(len(s.toks), j + 4)) if s.low[k] == "by"), None)
+            m = s.mention_at(by + 1 + (s.low[by + 1 : by + 2] == ["the"])) if by else None
+            return [m] if m is not None else None
+        if _OFFERED & set(s.low[j + 1 : j + 4]):
+            return agent_before(s, j, lo=t + 1) or None
+    return None
 
 
 def _with_following(s: Sentence, m: Mention) -> list[Mention]:
@@ -323,8 +407,12 @@ def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -
         if w == "between":
             out += phrase_actors(s, i + 1, linker)
     out += compound_pairs(s, linker)
+    if s.low[t + 1 : t + 2] == ["for"]:
+        # "a go-between for Washington and Tehran"; one side is a remit ("envoy for Syria")
+        sides = phrase_actors(s, t + 2, linker)
+        out += sides if len(sides) >= 2 else []
     # "mediate with Djibouti", "mediation efforts with the truckers", "in its dispute with X"
-    for j in range(t + 1, min(len(s.toks), t + 7)):
+    for j in range(t + 1, min(len(s.toks), t + 10)):  # "mediation by X in its row with Y"
         if s.low[j] in BOUNDARY_PUNCT or s.low[j] == ".":
             break
         if s.low[j] == "with":
@@ -347,7 +435,8 @@ def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -
                 or any(x in _CONFLICT_WORDS for x in s.low[m.last + 1 : m.last + 4])
             ):
                 out.append(role_actor(m, linker))
-            break
+                break
+            # "mediate in his standoff with opposition governors": on to the "with"
     return [a for a in dedupe(out) if a.id not in mediator_ids]
 
 
@@ -359,12 +448,26 @@ def _mediation_at(
     mediator_actors = dedupe([role_actor(m, linker) for m in mediators])
     med_ids = {a.id for a in mediator_actors}
     parties = _parties(s, t, med_ids, linker)
-    if action in ("accept", "reject") or (action == "request" and len(parties) < 2):
-        # who accepts, rejects or asks for mediation is (usually) a side of the dispute
+    dateline = dateline_place(s, linker)
+    if action in ("accept", "reject", "halt") or (action == "request" and len(parties) < 2):
+        # who accepts, rejects, quits or asks for mediation is (usually) a side of the dispute
+        # (a mediator who quits is already in ``med_ids``)
         subj = [role_actor(m, linker) for m in agent_before(s, cue, exclude=med_ids)]
         parties = dedupe(subj + parties)
         parties = [a for a in parties if a.id not in med_ids]
-    if s.low[t] in _HOST and len(parties) < 2:
+    parties = [a for a in parties if a.id not in dateline]
+    if action == "request" and "whether" in s.low[max(0, cue - 6) : cue]:
+        return []  # "a hearing on whether the U.N. should appoint a mediator": a question
+    if s.low[t] == "auspices" and len(parties) < 2:
+        # "Ethiopian and Eritrean delegates resumed talks under the auspices of": the subject
+        c = clause_start(s, t, split_and=False)
+        subj = [
+            role_actor(m, linker)
+            for m in s.mentions
+            if c <= m.first < t and (m.first == 0 or s.low[m.first - 1] not in NON_SUBJECT_PREPS)
+        ]  # the named sides before it, not a venue ("met in Vienna")
+        parties = [a for a in dedupe(parties + subj) if a.id not in med_ids]
+    if (s.low[t] in _HOST or s.low[t] == "auspices") and len(parties) < 2:
         return []  # a host of talks mediates only between two sides it names
     if not parties and _FICTION & set(s.low):
         return []  # "her novel follows a U.N. mediator": a story, not an event
@@ -376,14 +479,21 @@ def _mediation_at(
             and role_actor(m, linker).id not in med_ids
             and role_actor(m, linker).kind in ("country", "igo", "org")
         ]
-        parties = dedupe(parties)
+        parties = [a for a in dedupe(parties) if a.id not in dateline]
     # negated: the words before the cue ("has not suspended", "refused to"); mediation is
     # stated with infinitives ("offered to mediate", "trying to mediate"): only a modal or a
     # condition makes it hypothetical, as for an offer
     negated, hypothetical = modality(s, cue, "offer")
-    conf = 0.6 + (0.15 if mediator_actors else 0.0) + (0.1 if parties else 0.0)
+    if action == "reject" and s.low[cue] in T.ACCEPT_CUES:
+        negated = False  # "would not accept mediation" is the rejection itself
+    # only named actors count: "a mediator ... between the shipbuilder and the ferry operator"
+    # (plain OTHER descriptions) names nobody an analyst could act on
+    named_mediator, named_parties = (
+        any(a.id != "OTHER" for a in x) for x in (mediator_actors, parties)
+    )
+    conf = 0.6 + (0.15 if named_mediator else 0.0) + (0.1 if named_parties else 0.0)
     conf += 0.05 if strong else -0.08
-    if not mediator_actors and not parties:
+    if not named_mediator and not named_parties:
         conf -= 0.2  # names nobody: not actionable, below the default threshold
     evidence = s.text.strip()
     base = dict(negated=negated, hypothetical=hypothetical, evidence=evidence, sentence=n_sent)
@@ -397,6 +507,19 @@ def _mediation_at(
             **base,  # type: ignore[arg-type]
         )
     ]
+    states = any(a.kind in ("country", "igo") for a in mediator_actors + parties)
+    rejecter = _later_rejection(s, t) if action in ("offer", "mediate") and states else None
+    if rejecter is not None:
+        sides = dedupe([role_actor(m, linker) for m in rejecter] + parties)
+        cands.append(
+            Candidate(
+                type="mediation",
+                action="reject",
+                roles={"mediator": list(mediator_actors), "parties": sides},
+                confidence=conf,
+                **base,  # type: ignore[arg-type]
+            )
+        )
     if offer_too and mediator_actors:
         cands.append(
             Candidate(

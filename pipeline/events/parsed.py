@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pipeline.events.candidate import Candidate
 from pipeline.events.measures import HOLD_OFF, _background, _sender, measure_candidates
+from pipeline.events.mediation import dateline_place
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
     REPORTING,
@@ -148,20 +149,27 @@ def _sides(v: ParseView, o: int, linker: ActorLinker) -> list[Actor]:
 
 
 _ENVOYS = {"envoy", "mediator", "facilitator"}
+_MEETINGS = {"meeting", "talk", "consultation"}
+_CIVIL = {"business", "community", "civil", "society", "industry", "trade", "student", "church"}
 _STATE_SIDES = {"government", "junta", "military", "army", "regime"}
 _SIDE_HEADS = {
     "official", "leader", "negotiator", "delegation", "representative", "government",
-    "opposition", "rebel", "junta", "side", "commander", "minister", "president",
+    "opposition", "rebel", "junta", "side", "commander", "minister", "president", "chief",
 }  # fmt: skip
 
 
 def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
-    """'The U.N. envoy for Syria met government and opposition delegations', 'ASEAN's envoy
-    met junta leaders ... and representatives of the shadow government': an envoy or mediator
-    meeting two sides is mediation by the state or IGO they act for. One side met is only a
-    visit; a side with no name is the country the envoy is "for" or OTHER."""
+    """'The U.N. envoy for Syria met (or held meetings with) government and opposition
+    delegations', 'ASEAN's envoy met junta leaders ... and representatives of the shadow
+    government': an envoy or mediator meeting two sides is mediation by the state or IGO they
+    act for. One side met is only a visit; a side with no name is the country the envoy is
+    "for" or OTHER."""
     for i, t in enumerate(v.toks):
-        if v.lemma(i) != "meet" or t.pos != "VERB":
+        if t.pos != "VERB" or not (
+            v.lemma(i) == "meet"
+            # "held separate meetings with government officials and rebel leaders"
+            or (v.lemma(i) == "hold" and any(v.lemma(o) in _MEETINGS for o in v.kids(i, "dobj")))
+        ):
             continue
         subj = v.kids(i, "nsubj")
         if not subj:
@@ -184,6 +192,12 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             for x in v.subtree(j)
             if x in v.mention_of
         ]
+        # "IGAD envoys met ...": a name right before the envoy, also when misparsed (as aux)
+        own += [
+            role_actor(v.mention_of[k - 1], linker)
+            for k in v.subtree(subj[0])
+            if v.lemma(k) in _ENVOYS and k - 1 in v.mention_of and k - 1 not in topic
+        ]
         mediators = [a for a in own + mediators if a.kind in ("country", "igo")][:1]
         for_state = [v.mention_of[k].actor for k in topic if k in v.mention_of][:1]
         in_subj = set(v.subtree(subj[0]))
@@ -198,7 +212,8 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
         parties: list[Actor] = []
         for k in heads:
             parties += _meeting_side(v, k, for_state, linker)
-        parties = [a for a in {a.id: a for a in parties}.values() if a.id not in _ids(mediators)]
+        skip = _ids(mediators) | _locative_only(v)  # "met ... leaders in Algiers": a venue
+        parties = [a for a in {a.id: a for a in parties}.values() if a.id not in skip]
         if mediators and len(parties) >= 2:
             return [_mediate(v, i, n_sent, mediators, parties)]
     return []
@@ -221,6 +236,8 @@ def _meeting_side(v: ParseView, k: int, for_state: list[Actor], linker: ActorLin
             out.append(other_actor(v.words[j]))
     if out:
         return out
+    if any(v.lemma(j) in _CIVIL for j in mods):
+        return []  # "business leaders", "community representatives": no side of a conflict
     if v.lemma(k) in _STATE_SIDES and for_state:
         return for_state
     if v.lemma(k) in ("minister", "president"):
@@ -371,6 +388,9 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
                     got = [x for x in np_actors(v, o, linker) if x.kind in ("country", "igo")]
                     if len(got) > len(mediators) and _ids(mediators) <= _ids(got):
                         mediators = got
+                    elif got and all(m.kind not in ("country", "igo") for m in mediators):
+                        # "mediated by the Community of Sant'Egidio and the Italian government"
+                        mediators = mediators + got
             # "Saudi Arabia and the United States said they had brokered": the pronoun
             # stands for the coordinated subject of the reporting verb
             if any(v.words[k].lower() in ("they", "we") for k in v.kids(i, "nsubj")):
@@ -392,7 +412,8 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
         if mediators:
             c.confidence += 0.15
     c.roles["mediator"] = mediators
-    c.roles["parties"] = [a for a in parties if a.id not in _ids(mediators)]
+    skip = _ids(mediators) | dateline_place(v.sent, linker)  # a dateline parsed as a subject
+    c.roles["parties"] = [a for a in parties if a.id not in skip]
 
 
 def _signatories(v: ParseView, noun: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:

@@ -27,7 +27,7 @@ from pipeline.events.parse_view import (
     speaker,
     subject,
 )
-from pipeline.events.roles import other_actor, role_actor
+from pipeline.events.roles import Mention, other_actor, role_actor
 from pipeline.events.sanctions import instrument_of
 from pipeline.events.triggers import ACTION_WORDS
 from pipeline.nlp.actors import ActorLinker
@@ -61,8 +61,11 @@ CUT_VERBS = {
 MEASURE_NOUNS = {
     "tariff", "duty", "blockade", "boycott", "ban", "restriction", "embargo", "freeze",
     "penalty", "control", "curb", "measure", "sanction", "surtax", "surcharge", "levy",
-    "countermeasure",
+    "countermeasure", "halt",
 }  # fmt: skip
+# measure nouns that restrict anything ("a ban on protests"): a sanction only on what crosses a
+# border ("ordered a halt to Turkish tomato imports")
+RESTRICTIONS = {"control", "curb", "restriction", "ban", "freeze", "halt"}
 ACTION_VERBS = {
     "impose": "impose", "slap": "impose", "levy": "impose", "introduce": "impose",
     "announce": "impose", "adopt": "impose", "approve": "impose", "agree": "impose",
@@ -71,7 +74,9 @@ ACTION_VERBS = {
     "relax": "ease", "loosen": "ease", "lift": "lift", "remove": "lift", "scrap": "lift",
     "threaten": "threaten", "face": "threaten", "prepare": "impose", "consider": "impose",
     "weigh": "impose", "mull": "impose", "study": "impose", "discuss": "impose",
-    "rule": "impose", "roll": "extend",
+    "rule": "impose", "roll": "extend", "order": "impose",
+    # "raised tariffs on Brazilian goods to 50 percent": a new punitive rate (DEV-11.md)
+    "raise": "impose", "hike": "impose", "increase": "impose", "double": "impose",
 }  # fmt: skip
 # a measure as the instrument of an act: "retaliated with punitive duties on Australian wine",
 # "hit Canadian steel with tariffs"
@@ -203,10 +208,14 @@ def _targets(
                     todo += [o for p in v.kids(k, "prep") if v.lemma(p) in ("for", "to")
                              for o in v.kids(p, "pobj")]  # fmt: skip
                     continue
-                if v.toks[k].dep in ("advcl", "relcl", "acl", "nsubj", "punct", "cc", "mark"):
+                gerund = v.toks[k].dep == "nsubj" and v.toks[j].dep == "pcomp"
+                if v.toks[k].dep in ("advcl", "relcl", "acl", "nsubj", "punct", "cc", "mark") and (
+                    not gerund  # "a ban on North Korean ships entering its ports": what is banned
+                ):
                     continue
-                amount = v.lemma(k) == "in" and _amount(v, j)  # "$5m in aid"
-                if v.toks[k].dep == "prep" and v.lemma(k) in stop_preps and not amount:
+                # "$5m in aid", "investment in Burma": the "in" phrase names what is cut
+                inside = v.lemma(k) == "in" and (_amount(v, j) or v.lemma(j) == "investment")
+                if v.toks[k].dep == "prep" and v.lemma(k) in stop_preps and not inside:
                     continue
                 todo.append(k)
     for j in sorted(set(seen)):
@@ -230,10 +239,10 @@ def _targets(
                 # "gas deliveries to Bulgaria and Poland": the coordinated states too
                 more = [
                     b
-                    for b in np_actors(v, j, linker, others=False)
+                    for b in np_actors(v, j, linker, others=False) + _counted(v, h, m, linker)
                     if b.kind == a.kind and b.id not in exclude and b.id != a.id
                 ]
-                return [a, *more]
+                return list({b.id: b for b in [a, *more]}.values())
     if any(v.lemma(j) in ("neighbour", "neighbor") and v.kids(j, "poss") for j in seen):
         # "suspended trade with its neighbour": the other state the sentence names
         for j in sorted(v.mention_of):
@@ -241,6 +250,24 @@ def _targets(
             if a.kind == "country" and a.id not in exclude and not is_locative(v, j):
                 return [role_actor(v.mention_of[j], linker)]
     return []
+
+
+def _counted(v: ParseView, h: int, m: Mention, linker: ActorLinker) -> list[Actor]:
+    """'the assets of four Iranian and two Russian firms': each state counted by its own
+    numeral modifies the noun (the parse hangs the second number on the first state or on the
+    noun, and the second state among the noun's modifiers)."""
+    noun = v.head(h)
+    numbers = v.kids(h, "conj") + v.kids(noun, "nummod")
+    if v.toks[h].dep != "amod" or not any(v.toks[c].pos == "NUM" and c > h for c in numbers):
+        return []
+    return [
+        b
+        for k in v.subtree(noun)
+        if k < noun
+        and v.toks[k].dep in ("amod", "compound")
+        and v.mention_of.get(k) not in (None, m)
+        for b in np_actors(v, k, linker, conj=False, others=False)
+    ]
 
 
 def _flags(v: ParseView, i: int, action: str) -> tuple[bool, bool]:
@@ -658,7 +685,7 @@ def _owned(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candi
     )
     if not news:
         return []
-    if v.lemma(n) in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
+    if v.lemma(n) in RESTRICTIONS and not _trade_words(v, n):
         return []
     if v.lemma(n) == "measure" and not any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod")):
         return []
@@ -685,11 +712,13 @@ def _passive_with(
     (on the verb or, as the parse often has it, on the measure) the sender."""
     if v.lemma(verb) not in WITH_VERBS or _background(v, verb):
         return []
-    if v.lemma(n) in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
+    if v.lemma(n) in RESTRICTIONS and not _trade_words(v, n):
         return []
+    # the "by" phrase also hangs on what the measure is on ("a ban on its exports by X")
+    on = [o for p in v.kids(n, "prep") if v.lemma(p) == "on" for o in v.kids(p, "pobj")]
     by = [
         o
-        for h in [verb, n, *v.kids(n, "conj")]
+        for h in [verb, n, *v.kids(n, "conj"), *on]
         for p in v.kids(h, "agent", "prep")
         if v.lemma(p) == "by"
         for o in v.kids(p, "pobj")
@@ -732,7 +761,7 @@ def _governed(
         and not _speaker_acts(v, verb, linker)
     ):
         return []  # the noun rules read these; only the agreement wording is new here
-    if lem in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
+    if lem in RESTRICTIONS and not _trade_words(v, n):
         return []
     if action == "threaten" and v.lemma(verb) == "face":
         target = [a for a in subject(v, verb, linker) if a.kind in ("country", "igo")]
@@ -795,9 +824,11 @@ def _if_clause(v: ParseView) -> bool:
 
 def _trade_words(v: ParseView, n: int) -> bool:
     """What the measure restricts crosses a border: in its own phrase, or in the "on" phrase
-    that the parse hangs on its verb ("imposed curbs on exports to Seoul")."""
+    or "to" phrase that the parse hangs on its verb ("imposed curbs on exports to Seoul",
+    "ordered a halt to Georgian wine imports")."""
     h = v.head(n)
-    on = [p for p in v.kids(h, "prep") if v.lemma(p) == "on"] if v.toks[n].dep == "dobj" else []
+    on = [p for p in v.kids(h, "prep") if v.lemma(p) in ("on", "to")]
+    on = on if v.toks[n].dep == "dobj" else []
     words = {v.lemma(k) for r in [n, *on] for k in v.subtree(r)} | {v.lemma(h)}
     return bool(words & TRADE_WORDS)
 
@@ -813,7 +844,7 @@ TRADE_WORDS = {
     "wheat", "beef", "timber", "mineral", "metal", "aluminium", "aluminum", "commodity",
     "official", "enterprise", "exporter", "importer", "crude", "coal", "potash", "diamond",
     "port", "airspace", "financing", "loan", "credit", "transaction", "truck", "lorry",
-    "vehicle", "car",
+    "vehicle", "car", "tanker", "harbour", "harbor", "cargo", "freight",
 }  # fmt: skip
 
 

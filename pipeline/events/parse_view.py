@@ -137,13 +137,18 @@ def _conjuncts(v: ParseView, i: int) -> list[int]:
         # the parse reads as an apposition with conjuncts of its own
         a
         for a in v.kids(i, "appos")
-        if v.kids(a, "conj") and _state(v, i) and _state(v, a)
+        if v.kids(a, "conj") and (_state(v, i) or v.lemma(i) in GROUP_HEADS) and _state(v, a)
     ]
     while todo:
         j = todo.pop(0)
         out.append(j)
         todo.extend(v.kids(j, "conj"))
     return out
+
+
+# a plural noun that an apposed list of states spells out ("four Arab states - Saudi Arabia,
+# Egypt, Bahrain and the UAE - closed ...")
+GROUP_HEADS = {"state", "country", "nation", "government", "power", "neighbour", "neighbor"}
 
 
 def _state(v: ParseView, i: int) -> bool:
@@ -218,10 +223,11 @@ def subject(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
                     continue
                 return []
             return np_actors(v, s, linker)
-        agent = [p for p in v.kids(j, "agent")]
-        for a in agent:
+        for a in v.kids(j, "agent"):
             for o in v.kids(a, "pobj"):
-                return np_actors(v, o, linker)
+                got = np_actors(v, o, linker)
+                if got:  # "extended by a year by Switzerland": the agent that names an actor
+                    return got
         if v.toks[j].dep in ("xcomp", "conj", "advcl", "pcomp") and v.head(j) != j:
             j = v.head(j)
             if v.toks[j].pos == "ADP":  # "held off on approving": up through the preposition

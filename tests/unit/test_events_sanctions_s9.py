@@ -1,0 +1,121 @@
+"""Sanctions rules of round 9, on invented sentences (not from any labelled set): roles the
+parse carried but the frames lost (a gerund's subject, states counted one by one, an apposed
+list of senders, an agent after a "by" of duration, a state's firms), measures named by a halt
+or a raised rate, a passive "hit with" whose agent hangs on the goods; each with a near miss."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp.parser import SentenceParser, load_parser
+from tests.unit.test_events_sanctions_s8 import only, sanctions
+
+
+@pytest.fixture(scope="module")
+def parser() -> SentenceParser:
+    return load_parser("en_core_web_sm")
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "sender", "target"),
+    [
+        # the subject of a gerund in the measure's phrase is what the measure is on
+        (
+            "Australia extended its ban on Iranian tankers docking at its harbours until 2028.",
+            "extend",
+            ["AUS"],
+            ["IRN"],
+        ),
+        (
+            "Seoul renewed its ban on Syrian vessels entering its waters for three more years.",
+            "extend",
+            ["KOR"],
+            ["SYR"],
+        ),
+        # states counted one by one in one noun phrase are all targets
+        (
+            "Norway froze the accounts of five Syrian and three Libyan state shipping firms.",
+            "impose",
+            ["NOR"],
+            ["LBY", "SYR"],
+        ),
+        (
+            "Ottawa said it had frozen the holdings of two Belgian and four Dutch officials.",
+            "impose",
+            ["CAN"],
+            ["BEL", "NLD"],
+        ),
+        # a list of states apposed to "three Nordic countries" is the sender
+        (
+            "Three Nordic countries - Norway, Sweden and Finland - froze their aid to Mali, "
+            "accusing the junta of abuses.",
+            "impose",
+            ["FIN", "NOR", "SWE"],
+            ["MLI"],
+        ),
+        # the first "by" of a passive is a duration, the second the agent
+        (
+            "Curbs on exports of Russian timber were extended by six months by Finland on Monday.",
+            "extend",
+            ["FIN"],
+            ["RUS"],
+        ),
+        # a state's firms stand for the state as target
+        (
+            "The U.S. Treasury imposed sanctions on three Turkish banks on Friday.",
+            "impose",
+            ["USA"],
+            ["TUR"],
+        ),
+        # a halt ordered to what crosses a border, investment in a state
+        (
+            "Moscow ordered a halt to Georgian wine imports after the row over the pipeline.",
+            "impose",
+            ["RUS"],
+            ["GEO"],
+        ),
+        (
+            "Britain ordered a halt to new investment in Syria by British firms.",
+            "impose",
+            ["GBR"],
+            ["SYR"],
+        ),
+        # a raised punitive rate is an imposition (DEV-11.md)
+        (
+            "Washington hiked tariffs on Indian textiles to 40 percent on Tuesday.",
+            "impose",
+            ["USA"],
+            ["IND"],
+        ),
+        # "hit with a ban on its exports by X": the agent hangs on the goods
+        (
+            "Moldova was hit with a ban on its fruit exports by Russia on Monday.",
+            "impose",
+            ["RUS"],
+            ["MDA"],
+        ),
+    ],
+)
+def test_roles_and_measures(
+    parser: SentenceParser, text: str, action: str, sender: list[str], target: list[str]
+) -> None:
+    e = only(text, parser)
+    assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == (action, sender, target)
+    assert not e["negated"] and not e["hypothetical"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a halt to something that crosses no border
+        "The president ordered a halt to the shelling of the northern suburbs.",
+        # a raised domestic duty names no foreign state
+        "Malaysia raised export duties on crude palm oil to cool domestic prices.",
+        # a firm's own measure: no state acts
+        "Two Chinese banks raised their lending rates on Monday.",
+        # counted nationalities of victims, no measure
+        "Three British and two German tourists were injured in the crash.",
+    ],
+)
+def test_near_misses(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []

@@ -116,6 +116,9 @@ PLACE_NOUNS = {
     "town", "city", "village", "camp", "area", "region", "district", "province", "street",
     "neighbourhood", "neighborhood", "enclave", "settlement", "suburb",
 }  # fmt: skip
+# a state restricting its own exports for its home market is no sanction, even with a
+# destination named ("its ban on poultry exports to Singapore, as domestic supplies recovered")
+HOME_MARKET = {"domestic", "shortage", "shortages", "inflation"}
 # health and safety bans are not sanctions (EVENTS-DEV.md: "sanitary or pandemic bans")
 SANITARY = {
     "bse", "disease", "flu", "outbreak", "pandemic", "covid", "virus", "safety", "hygiene",
@@ -130,8 +133,11 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
     out: list[Candidate] = []
     if any(w.lower() in SANITARY for w in v.words):
         return []
+    home = any(w.lower() in HOME_MARKET for w in v.words)
     for i, t in enumerate(v.toks):
         lem = v.lemma(i)
+        if home and any(v.lemma(k) == "export" for k in v.subtree(clause_of(v, i))):
+            continue  # "lifted its ban on poultry exports to X as domestic supplies recovered"
         if t.pos == "VERB" and lem in CUT_VERBS:
             out += _cut(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in MEASURE_NOUNS:
@@ -278,11 +284,25 @@ def _flags(v: ParseView, i: int, action: str) -> tuple[bool, bool]:
         if v.head(j) == j:
             break
         j = v.head(j)
-        if v.lemma(j) in HOLD_OFF:
+        if held_off(v, j):
             return True, False
     if v.kids(i, "neg"):
         return True, False
     return negated, hyp
+
+
+def held_off(v: ParseView, j: int) -> bool:
+    """The verb at ``j`` withholds what it governs: "held off on approving", "refused to
+    impose", and "ruled out joining the embargo" (not "did not rule out", "nothing is ruled
+    out", which keep the measure open)."""
+    if v.lemma(j) in HOLD_OFF:
+        return True
+    return (
+        v.lemma(j) == "rule"
+        and any(v.lemma(k) == "out" for k in v.kids(j, "prt"))
+        and not v.kids(j, "neg")
+        and not any(v.lemma(k) in ("nothing", "none") for k in v.kids(j, "nsubj", "nsubjpass"))
+    )
 
 
 def _sender(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:

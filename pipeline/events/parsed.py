@@ -14,7 +14,7 @@ only avoided or violated, and "held off on approving" as a negation. Measures wi
 from __future__ import annotations
 
 from pipeline.events.candidate import Candidate
-from pipeline.events.measures import HOLD_OFF, _background, _sender, measure_candidates
+from pipeline.events.measures import _background, _sender, held_off, measure_candidates
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
     REPORTING,
@@ -297,7 +297,7 @@ def _repair_sanctions(
             if v.head(j) == j:
                 break
             j = v.head(j)
-            if v.lemma(j) in HOLD_OFF and v.lemma(j) != "reject":
+            if held_off(v, j) and v.lemma(j) != "reject":
                 c.negated, c.hypothetical = True, False
         verb = clause_of(v, i) if v.toks[i].pos != "VERB" else i
         sender = c.roles.get("sender", [])

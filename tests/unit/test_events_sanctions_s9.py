@@ -119,3 +119,57 @@ def test_roles_and_measures(
 )
 def test_near_misses(parser: SentenceParser, text: str) -> None:
     assert sanctions(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a state restricting its own exports for its home market, a destination named
+        "Vietnam lifted its curbs on rice exports to the Philippines once domestic stocks "
+        "had recovered.",
+        "India banned sugar exports to Bangladesh on Monday, citing shortages at home.",
+        # sanctions as the subject that acts on something else
+        "Sanctions alone will not stop the fighting in Sudan, the AU envoy warned.",
+        "Canada's prime minister said the embargo would not end the war, but that the "
+        "pressure on Moscow must continue.",
+    ],
+)
+def test_no_sanction(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "target"),
+    [
+        # near misses of the two rules above: an export ban without a home-market reason,
+        # and sanctions that end by themselves (an expiry)
+        (
+            "China banned exports of graphite to Japan on Tuesday, citing national security.",
+            "impose",
+            "JPN",
+        ),
+        ("U.N. sanctions on Eritrea will end in November, diplomats said.", "lift", "ERI"),
+    ],
+)
+def test_near_misses_still_events(
+    parser: SentenceParser, text: str, action: str, target: str
+) -> None:
+    e = only(text, parser)
+    assert (e["action"], e["ids"]["target"]) == (action, [target])
+
+
+@pytest.mark.parametrize(
+    ("text", "negated", "hypothetical"),
+    [
+        # "ruled out" withholds the measure: negated, not a hypothesis
+        (
+            "Seoul ruled out on Friday joining the oil embargo on Iran, citing its refiners.",
+            True,
+            False,
+        ),
+        ("Canberra has ruled out retaliatory tariffs on Chinese steel for now.", True, False),
+    ],
+)
+def test_ruled_out(parser: SentenceParser, text: str, negated: bool, hypothetical: bool) -> None:
+    e = only(text, parser)
+    assert (e["negated"], e["hypothetical"]) == (negated, hypothetical)

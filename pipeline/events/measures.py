@@ -152,6 +152,10 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             out += _listed(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in LICENCES:
             out += _licensing(v, i, n_sent, linker)
+        elif t.pos == "NOUN" and lem == "suspension":
+            out += _suspension_lifted(v, i, n_sent, linker)
+        elif t.pos == "VERB" and lem in ("put", "place"):
+            out += _on_hold(v, i, n_sent, linker)
     return out[:1] if out else []
 
 
@@ -512,6 +516,52 @@ def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[
         return []
     negated, hyp = _flags(v, i, "lift")
     return [_cand(v, "lift", sender, target, negated, hyp, n_sent, 0.7)]
+
+
+def _suspension_lifted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'The AU lifted Gabon's suspension', 'ended the suspension of Mali': an IGO readmits a
+    member state (as :func:`_readmitted`); a state's or a person's suspension is no sanction."""
+    verb = v.head(n)
+    if v.toks[n].dep not in ("dobj", "nsubjpass") or _verb_action(v.lemma(verb)) != "lift":
+        return []
+    sender = [a for a in subject(v, verb, linker) if a.kind == "igo"]
+    of = [o for p in v.kids(n, "prep") if v.lemma(p) == "of" for o in v.kids(p, "pobj")]
+    target = [
+        a
+        for k in v.kids(n, "poss") + of
+        for a in np_actors(v, k, linker, others=False)
+        if a.kind == "country"
+    ]
+    if not sender or not target or _background(v, verb):
+        return []
+    negated, hyp = _flags(v, verb, "lift")
+    return [_cand(v, "lift", sender, target, negated, hyp, n_sent, 0.7)]
+
+
+def _on_hold(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'put its aid to Mali on hold', 'New World Bank lending to Uganda will be put on hold,
+    the lender announced': a suspension of what is cut, by the subject, the speaker or, in a
+    passive, the owner the cut object names ("World Bank lending")."""
+    hold = any(
+        v.lemma(p) == "on" and any(v.lemma(o) == "hold" for o in v.kids(p, "pobj"))
+        for p in v.kids(i, "prep")
+    )
+    objs = v.kids(i, "dobj", "nsubjpass")
+    if not hold or not objs or not _is_cut_object(v, objs[0]) or _background(v, i):
+        return []
+    o = objs[0]
+    sender = _sender(v, i, linker) or [
+        a
+        for k in v.kids(o, "compound", "poss")
+        for a in np_actors(v, k, linker, others=False)
+        if a.kind in ("country", "igo")
+    ]
+    roots = [o, *v.kids(i, "prep", "dative")]  # "put its aid to Mali on hold"
+    target = _targets(v, roots, linker, {a.id for a in sender}) if sender else []
+    if not target:
+        return []
+    negated, hyp = _flags(v, i, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
 
 
 def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:

@@ -173,3 +173,43 @@ def test_near_misses_still_events(
 def test_ruled_out(parser: SentenceParser, text: str, negated: bool, hypothetical: bool) -> None:
     e = only(text, parser)
     assert (e["negated"], e["hypothetical"]) == (negated, hypothetical)
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "sender", "target"),
+    [
+        # what is cut, put on hold: by the subject, or in a passive by its owner
+        (
+            "The EU put its budget support to Mali on hold after the coup.",
+            "impose",
+            ["IGO:EU"],
+            ["MLI"],
+        ),
+        (
+            "IMF loans to Sri Lanka were put on hold on Friday, the fund's spokesman said.",
+            "impose",
+            ["IGO:IMF"],
+            ["LKA"],
+        ),
+        # an IGO lifting a member's suspension
+        ("The Arab League ended the suspension of Syria on Sunday.", "lift", ["IGO:ARL"], ["SYR"]),
+        ("ECOWAS lifted Mali's suspension after the elections.", "lift", ["IGO:ECOWAS"], ["MLI"]),
+    ],
+)
+def test_on_hold_and_suspension_lifted(
+    parser: SentenceParser, text: str, action: str, sender: list[str], target: list[str]
+) -> None:
+    e = only(text, parser)
+    assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == (action, sender, target)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The club put the striker's transfer to Spain on hold.",
+        "The league ended the player's suspension after an appeal.",
+        "Kenya lifted the suspension of the opposition newspaper.",
+    ],
+)
+def test_on_hold_and_suspension_near_misses(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []

@@ -20,6 +20,7 @@ from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
     PRONOUNS,
     REPORTING,
+    RULERS,
     ParseView,
     clause_of,
     is_locative,
@@ -223,8 +224,11 @@ def _targets(
                     not gerund  # "a ban on North Korean ships entering its ports": what is banned
                 ):
                     continue
-                # "$5m in aid", "investment in Burma": the "in" phrase names what is cut
-                inside = v.lemma(k) == "in" and (_amount(v, j) or v.lemma(j) == "investment")
+                # "$5m in aid", "investment in Burma", "the junta in Niamey": the "in" phrase
+                # names what is cut or whom
+                inside = v.lemma(k) == "in" and (
+                    _amount(v, j) or v.lemma(j) == "investment" or v.lemma(j) in RULERS
+                )
                 if v.toks[k].dep == "prep" and v.lemma(k) in stop_preps and not inside:
                     continue
                 todo.append(k)
@@ -814,6 +818,8 @@ def _governed(
         action = "call"  # "urged the administration to impose sanctions on"
     elif v.toks[verb].dep in ("xcomp", "advcl") and v.lemma(v.head(verb)) == "threaten":
         action = "threaten"  # "threatened on Monday to impose visa curbs on"
+    elif _demanded(v, verb) and action in ("impose", "extend"):
+        action = "call"  # "sanctions on X must be tightened, Y's president said"
     ruled_out = v.lemma(verb) == "rule"
     prt = {v.lemma(k) for k in v.kids(verb, "prt")}
     if ruled_out and "out" not in prt:
@@ -918,11 +924,20 @@ TRADE_WORDS = {
 }  # fmt: skip
 
 
+def _demanded(v: ParseView, pred: int) -> bool:
+    """The clause says what must or should be done ("a ban on X should be the EU's answer",
+    "sanctions must be tightened"): the speaker's call."""
+    return any(v.lemma(a) in ("should", "must") for a in v.kids(pred, "aux")) and not v.kids(
+        pred, "neg"
+    )
+
+
 def _option(v: ParseView, n: int, pred: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'Tougher sanctions against Myanmar remain an option, Australia's foreign minister said':
-    the speaker threatens; a hypothetical threat."""
+    the speaker threatens; a hypothetical threat. 'A ban on X should be the answer': a call."""
     words = {v.lemma(k) for k in v.subtree(pred) if k not in v.subtree(n)} | {v.lemma(pred)}
-    if not words & OPTION_WORDS:
+    demand = _demanded(v, pred)
+    if not words & OPTION_WORDS and not demand:
         return []
     sender = [a for a in speaker(v, clause_of(v, pred), linker) if a.kind in ("country", "igo")]
     if not sender:
@@ -931,6 +946,8 @@ def _option(v: ParseView, n: int, pred: int, n_sent: int, linker: ActorLinker) -
     target = _targets(v, [n], linker, ids)
     if not target:
         return []
+    if demand:
+        return [_cand(v, "call", sender, target, False, False, n_sent, 0.7)]
     return [_cand(v, "threaten", sender, target, False, True, n_sent, 0.7)]
 
 

@@ -93,6 +93,10 @@ def build_view(sent: Sentence, parse: ParsedSentence) -> ParseView:
     return view
 
 
+# who rules from a capital: "the junta in Niamey" names the state, not a place
+RULERS = {"junta", "government", "regime", "authorities", "authority", "leadership"}
+
+
 def is_locative(v: ParseView, i: int) -> bool:
     """A place where something happens ("in Nairobi", "arrived in Beirut", "left Juba")."""
     j = i
@@ -106,6 +110,8 @@ def is_locative(v: ParseView, i: int) -> bool:
     m = v.mention_of.get(i)
     city = m is not None and m.category == "capitals"
     attached_to_verb = v.toks[v.head(h)].pos in ("VERB", "AUX")
+    if dep == "pobj" and v.lemma(h) == "in" and v.lemma(v.head(h)) in RULERS:
+        return False  # "the junta in Niamey", "the government in Kabul": the state itself
     if dep == "pobj" and v.lemma(h) in LOCATIVE_PREPS and (city or attached_to_verb):
         return True
     if dep == "pobj" and v.lemma(h) == "to" and v.lemma(v.head(h)) in TRAVEL_VERBS:

@@ -213,3 +213,46 @@ def test_on_hold_and_suspension_lifted(
 )
 def test_on_hold_and_suspension_near_misses(parser: SentenceParser, text: str) -> None:
     assert sanctions(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sender", "target"),
+    [
+        # what must or should be done, in reported speech: the speaker's call
+        (
+            "A ban on Russian diamonds must be part of the next package, Belgium's prime "
+            "minister said.",
+            "BEL",
+            "RUS",
+        ),
+        (
+            "Curbs on Iranian oil should be tightened further, Israel's foreign minister said.",
+            "ISR",
+            "IRN",
+        ),
+        # "the junta in Bamako" names the state, not a place
+        (
+            "Sanctions on the junta in Bamako must be tightened, Senegal's president said.",
+            "SEN",
+            "MLI",
+        ),
+    ],
+)
+def test_demanded_is_a_call(parser: SentenceParser, text: str, sender: str, target: str) -> None:
+    e = only(text, parser)
+    assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == ("call", [sender], [target])
+    assert not e["hypothetical"] and not e["negated"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a measure that should not be taken is no call
+        "A ban on Russian diamonds should not be part of the package, Belgium's prime "
+        "minister said.",
+        # an obligation with no measure on a state
+        "Prices on the domestic market must be stabilised, the finance minister said.",
+    ],
+)
+def test_demanded_near_misses(parser: SentenceParser, text: str) -> None:
+    assert [e for e in sanctions(text, parser) if e["action"] == "call"] == []

@@ -598,10 +598,17 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
     if not added:
         return []
     target = _targets(v, added, linker, ids)
+    action = "impose"
+    if not target:
+        # "added 50 entities to its Russia sanctions list": more names under an existing
+        # regime on the state the list is named for (a tightening)
+        named = [k for k in v.subtree(n) if k < n and v.toks[k].dep in ("compound", "amod")]
+        target = [a for a in _targets(v, named, linker, ids) if a.kind == "country"]
+        action = "extend"
     if not target:
         return []
-    negated, hyp = _flags(v, verb, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+    negated, hyp = _flags(v, verb, action)
+    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
 
 
 LICENCES = {"licence", "license", "permit", "authorisation", "authorization"}
@@ -734,9 +741,37 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
         # "imposed travel bans and asset freezes on X": the tagger reads "freezes" as a verb
         g = v.head(h)
         return _governed(v, h, g, n_sent, linker) if _verb_action(v.lemma(g)) else []
+    if dep == "nsubj" and _in_force(v, h):
+        return _took_effect(v, n, h, n_sent, linker)
     if dep in ("nsubj", "nsubjpass", "csubj"):
         return _option(v, n, h, n_sent, linker)
     return []
+
+
+def _in_force(v: ParseView, verb: int) -> bool:
+    """'took effect', 'came into force', 'entered into force'."""
+    if v.lemma(verb) == "take":
+        return any(v.lemma(o) == "effect" for o in v.kids(verb, "dobj"))
+    return v.lemma(verb) in ("come", "enter") and any(
+        v.lemma(o) == "force" for p in v.kids(verb, "prep") for o in v.kids(p, "pobj")
+    )
+
+
+def _took_effect(
+    v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker
+) -> list[Candidate]:
+    """'A freeze on the assets of six Zimbabwean ministers took effect on Tuesday, the foreign
+    ministry in Canberra said': a measure now in force, imposed by whoever announces it."""
+    if _background(v, verb) or (v.lemma(n) in RESTRICTIONS and not _trade_words(v, n)):
+        return []
+    if v.lemma(n) == "measure" and not any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod")):
+        return []
+    sender = [a for a in speaker(v, clause_of(v, verb), linker) if a.kind in ("country", "igo")]
+    target = _targets(v, [n], linker, {a.id for a in sender}) if sender else []
+    if not target:
+        return []
+    negated, hyp = _flags(v, verb, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
 
 
 def _from_prep(v: ParseView, i: int) -> bool:

@@ -94,7 +94,7 @@ def build_view(sent: Sentence, parse: ParsedSentence) -> ParseView:
 
 
 # who rules from a capital: "the junta in Niamey" names the state, not a place
-RULERS = {"junta", "government", "regime", "authorities", "authority", "leadership"}
+RULERS = {"junta", "government", "regime", "authorities", "authority", "leadership", "ministry"}
 
 
 def is_locative(v: ParseView, i: int) -> bool:
@@ -190,7 +190,10 @@ def _one_np(v: ParseView, h: int, linker: ActorLinker, others: bool) -> Actor | 
     if appos is not None:
         return appos
     for p in v.kids(h, "prep"):
-        if v.lemma(p) == "of" and v.lemma(h) in STATE_HEADS:
+        # "the government of Mali", "the foreign ministry in Canberra"
+        if (v.lemma(p) == "of" and v.lemma(h) in STATE_HEADS) or (
+            v.lemma(p) == "in" and v.lemma(h) in RULERS
+        ):
             for o in v.kids(p, "pobj"):
                 got = _one_np(v, o, linker, others)
                 if got is not None:

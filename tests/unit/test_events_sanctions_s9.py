@@ -256,3 +256,43 @@ def test_demanded_is_a_call(parser: SentenceParser, text: str, sender: str, targ
 )
 def test_demanded_near_misses(parser: SentenceParser, text: str) -> None:
     assert [e for e in sanctions(text, parser) if e["action"] == "call"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "sender", "target"),
+    [
+        # more names on a list named for a state: a tightening of that regime
+        ("Canada added 12 people to its Belarus sanctions list on Monday.", "extend", "CAN", "BLR"),
+        # a measure that takes effect, announced by a state (a ministry "in" its capital)
+        (
+            "A ban on Russian oil imports came into force on Monday, the EU said.",
+            "impose",
+            "IGO:EU",
+            "RUS",
+        ),
+        (
+            "An entry ban on nine Sudanese generals took effect on Friday, the foreign ministry "
+            "in Oslo said.",
+            "impose",
+            "NOR",
+            "SDN",
+        ),
+    ],
+)
+def test_list_and_in_force(
+    parser: SentenceParser, text: str, action: str, sender: str, target: str
+) -> None:
+    e = only(text, parser)
+    assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == (action, [sender], [target])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The EU added 20 people to its sanctions list.",  # no state named
+        "A ban on smoking in bars took effect on Monday, the ministry in Paris said.",
+        "The ceasefire took effect at midnight, Egypt's foreign ministry said.",
+    ],
+)
+def test_list_and_in_force_near_misses(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []

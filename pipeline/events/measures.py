@@ -368,6 +368,10 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     olem = v.lemma(o)
     if olem in NOT_TARGET_OBJECTS or _background(v, i):
         return []
+    if olem in ("border", "frontier") and any(
+        _is_cut_object(v, k) for p in attach if v.lemma(p) == "to" for k in v.kids(p, "pobj")
+    ):
+        giving = [o]  # "shut its border to all trade with X": a trade embargo, not a closure
     if v.toks[i].dep == "csubj" and (
         _is_cut_object(v, o) or giving or (lem == "suspend" and _from_prep(v, i))
     ):
@@ -446,6 +450,23 @@ def _urged(v: ParseView, verb: int) -> bool:
     """The measure is what the subject urges someone else to take: a call (whose sender is
     the one who urges, the subject that :func:`_sender` climbs to)."""
     return v.toks[verb].dep == "xcomp" and v.lemma(v.head(verb)) in URGING
+
+
+# non-state callers whose call on a state counts ("rights groups urged Washington to impose ...")
+CAMPAIGNERS = {"group", "organisation", "organization", "activist", "campaigner", "ngo", "charity"}
+
+
+def _campaigners(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
+    """The non-state subject of the urging verb, when the one urged is a state or an IGO
+    (a call on a firm or a club is no sanctions call)."""
+    h = v.head(verb)
+    urged = [a for o in v.kids(h, "dobj") for a in np_actors(v, o, linker, others=False)]
+    subj = v.kids(h, "nsubj")
+    if not subj or v.lemma(subj[0]) not in CAMPAIGNERS:
+        return []
+    if not any(a.kind in ("country", "igo") for a in urged):
+        return []
+    return [other_actor(v.words[subj[0]])]
 
 
 def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -881,7 +902,7 @@ def _governed(
             return []
         hedged = any(v.lemma(a) in ("could", "might", "may") for a in v.kids(verb, "aux"))
         return [_cand(v, "threaten", sender, target, False, hedged, n_sent, 0.7)]
-    sender = _sender(v, verb, linker)
+    sender = _sender(v, verb, linker) or (_campaigners(v, verb, linker) if urged else [])
     if not sender:
         return []
     ids = {a.id for a in sender}

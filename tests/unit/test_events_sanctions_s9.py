@@ -296,3 +296,36 @@ def test_list_and_in_force(
 )
 def test_list_and_in_force_near_misses(parser: SentenceParser, text: str) -> None:
     assert sanctions(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "sender", "target"),
+    [
+        # a border shut to trade with a state is a trade embargo
+        ("Baku shut its border to all trade with Armenia on Friday.", "impose", "AZE", "ARM"),
+        # rights groups urging a state: a call by a non-state caller
+        (
+            "Rights groups urged London on Friday to impose entry bans on Burundian officials.",
+            "call",
+            "OTHER",
+            "BDI",
+        ),
+    ],
+)
+def test_border_and_campaigners(
+    parser: SentenceParser, text: str, action: str, sender: str, target: str
+) -> None:
+    e = only(text, parser)
+    assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == (action, [sender], [target])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Greece closed its border to refugees from Turkey.",  # a closure, not a trade embargo
+        "Ankara shut its border with Syria on Monday, citing security.",
+        "Campaign groups urged the club to impose bans on Russian players.",  # no state urged
+    ],
+)
+def test_border_and_campaigners_near_misses(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []

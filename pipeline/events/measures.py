@@ -132,7 +132,7 @@ SANITARY = {
 def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """Sanctions events of one parsed sentence for the measures the noun rules do not read."""
     out: list[Candidate] = []
-    if any(w.lower() in SANITARY for w in v.words):
+    if any(w.lower() in SANITARY and not _inquired(v, k) for k, w in enumerate(v.words)):
         return []
     home = any(w.lower() in HOME_MARKET for w in v.words)
     for i, t in enumerate(v.toks):
@@ -158,6 +158,19 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
         elif t.pos == "VERB" and lem in ("put", "place"):
             out += _on_hold(v, i, n_sent, linker)
     return out[:1] if out else []
+
+
+def _inquired(v: ParseView, k: int) -> bool:
+    """The word at ``k`` is the topic of an inquiry ("retaliation for its call for an inquiry
+    into the origins of the virus"), not the health reason of a measure."""
+    j = k
+    for _ in range(6):
+        if v.head(j) == j:
+            return False
+        j = v.head(j)
+        if v.lemma(j) in ("inquiry", "investigation", "probe"):
+            return True
+    return False
 
 
 def _background(v: ParseView, i: int) -> bool:
@@ -992,7 +1005,7 @@ def _option(v: ParseView, n: int, pred: int, n_sent: int, linker: ActorLinker) -
     """'Tougher sanctions against Myanmar remain an option, Australia's foreign minister said':
     the speaker threatens; a hypothetical threat. 'A ban on X should be the answer': a call."""
     words = {v.lemma(k) for k in v.subtree(pred) if k not in v.subtree(n)} | {v.lemma(pred)}
-    demand = _demanded(v, pred)
+    demand = _demanded(v, pred) and not words & OPTION_WORDS  # "must remain an option"
     if not words & OPTION_WORDS and not demand:
         return []
     sender = [a for a in speaker(v, clause_of(v, pred), linker) if a.kind in ("country", "igo")]

@@ -31,7 +31,7 @@ STATE_HEADS = {
     "diplomat", "envoy", "negotiator", "delegation", "chief", "spokesman", "spokeswoman",
     "commander", "general", "citizen", "national", "emir", "king", "junta", "state",
     "side", "representative", "secretary", "premier", "chancellor", "mediator", "officer",
-    "council", "department",
+    "council", "department", "custom", "customs",
 }  # fmt: skip
 PRONOUNS = {"he", "she", "it", "they", "we", "i"}
 

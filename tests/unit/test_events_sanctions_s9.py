@@ -329,3 +329,23 @@ def test_border_and_campaigners(
 )
 def test_border_and_campaigners_near_misses(parser: SentenceParser, text: str) -> None:
     assert sanctions(text, parser) == []
+
+
+def test_inquiry_topic_is_no_health_measure(parser: SentenceParser) -> None:
+    """A disease named as the topic of an inquiry does not make a tariff a health measure;
+    a disease as the reason of a ban still does."""
+    e = only(
+        "Beijing slapped a 60 percent duty on Australian coal on Friday, a step Canberra "
+        "linked to its push for an investigation into the outbreak.",
+        parser,
+    )
+    assert (e["ids"]["sender"], e["ids"]["target"]) == (["CHN"], ["AUS"])
+    assert (
+        sanctions("Japan banned imports of Chinese pork over the swine fever outbreak.", parser)
+        == []
+    )
+
+
+def test_customs_stand_for_their_state(parser: SentenceParser) -> None:
+    e = only("Russian customs imposed punitive duties on Moldovan apples on Monday.", parser)
+    assert (e["ids"]["sender"], e["ids"]["target"]) == (["RUS"], ["MDA"])

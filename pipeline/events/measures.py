@@ -777,6 +777,8 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
         return _governed(v, h, g, n_sent, linker) if _verb_action(v.lemma(g)) else []
     if dep == "nsubj" and _in_force(v, h):
         return _took_effect(v, n, h, n_sent, linker)
+    if dep == "nsubj" and _kept_until(v, h):
+        return _kept_in_place(v, n, h, n_sent, linker)
     if dep in ("nsubj", "nsubjpass", "csubj"):
         return _option(v, n, h, n_sent, linker)
     return []
@@ -789,6 +791,43 @@ def _in_force(v: ParseView, verb: int) -> bool:
     return v.lemma(verb) in ("come", "enter") and any(
         v.lemma(o) == "force" for p in v.kids(verb, "prep") for o in v.kids(p, "pobj")
     )
+
+
+def _kept_until(v: ParseView, verb: int) -> bool:
+    """'to stay in place until 2026', 'will remain in force for another year': a measure
+    kept for a stated term (a renewal), not one that merely still exists."""
+    if v.lemma(verb) not in ("stay", "remain"):
+        return False
+    pobjs = {v.lemma(p): v.kids(p, "pobj") for p in v.kids(verb, "prep")}
+    placed = any(v.lemma(o) in ("place", "force") for o in pobjs.get("in", []))
+    dated = any(  # "until 2026", and the parse's "until 2026 - diplomats" in a headline
+        v.toks[k].pos == "NUM" for o in pobjs.get("until", []) for k in [o, *v.kids(o, "nummod")]
+    )
+    term = any(v.lemma(o) in ("year", "month", "week") for o in pobjs.get("for", []))
+    return placed and (dated or term)
+
+
+def _kept_in_place(
+    v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker
+) -> list[Candidate]:
+    """'EU arms embargo on Venezuela to stay in place until 2026 - diplomats': an extension
+    by the state or IGO that owns the measure (its modifier or possessor), else the speaker."""
+    if _background(v, verb) or (v.lemma(n) in RESTRICTIONS and not _trade_words(v, n)):
+        return []
+    owners = [k for k in v.kids(n, "compound", "poss", "amod") if k in v.mention_of]
+    sender = [
+        a
+        for k in owners
+        for a in np_actors(v, k, linker, others=False)
+        if a.kind in ("country", "igo")
+    ][:1] or [a for a in speaker(v, clause_of(v, verb), linker) if a.kind in ("country", "igo")]
+    target = _targets(v, [n], linker, {a.id for a in sender}) if sender else []
+    if not target:
+        return []
+    negated, hyp = _flags(v, verb, "extend")
+    if v.head(verb) == verb and any(v.lemma(a) == "to" for a in v.kids(verb, "aux")):
+        hyp = False  # a headline's "X to stay in place": decided, not wished for
+    return [_cand(v, "extend", sender, target, negated, hyp, n_sent, 0.7)]
 
 
 def _took_effect(
@@ -897,7 +936,17 @@ def _governed(
         if not prt & {"over", "back"}:
             return []
         action = "extend" if "over" in prt else "ease"
-    punitive = lem == "measure" and any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod"))
+    # "the measures it adopted against Russia": what a state took against another
+    against = [
+        p
+        for r in v.kids(n, "relcl")
+        if _verb_action(v.lemma(r)) == "impose" or v.lemma(r) == "take"
+        for p in v.kids(r, "prep")
+        if v.lemma(p) == "against"
+    ]
+    punitive = lem == "measure" and (
+        any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod")) or bool(against)
+    )
     if (
         lem in ("sanction", "embargo", "measure")
         and action not in ("threaten", "call")
@@ -919,7 +968,7 @@ def _governed(
     if not sender:
         return []
     ids = {a.id for a in sender}
-    roots = [n, *v.kids(verb, "prep"), *v.kids(verb, "oprd")]
+    roots = [n, *v.kids(verb, "prep"), *v.kids(verb, "oprd"), *against]
     if v.lemma(verb) in WITH_VERBS:
         roots += v.kids(verb, "dobj")  # "hit Canadian steel with tariffs"
     target = _targets(v, roots, linker, ids, owned=n)

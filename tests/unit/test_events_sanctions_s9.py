@@ -349,3 +349,39 @@ def test_inquiry_topic_is_no_health_measure(parser: SentenceParser) -> None:
 def test_customs_stand_for_their_state(parser: SentenceParser) -> None:
     e = only("Russian customs imposed punitive duties on Moldovan apples on Monday.", parser)
     assert (e["ids"]["sender"], e["ids"]["target"]) == (["RUS"], ["MDA"])
+
+
+@pytest.mark.parametrize(
+    ("text", "sender", "target"),
+    [
+        # measures a state took against another, renewed
+        (
+            "Canada renewed the economic measures it took against Syria for a further year.",
+            "CAN",
+            "SYR",
+        ),
+        # a measure kept for a stated term
+        (
+            "The UN arms embargo on Libya will remain in force for another year, the council "
+            "decided.",
+            "IGO:UN",
+            "LBY",
+        ),
+        ("UK arms embargo on Myanmar to stay in place until 2030 - officials", "GBR", "MMR"),
+    ],
+)
+def test_renewed_and_kept(parser: SentenceParser, text: str, sender: str, target: str) -> None:
+    e = only(text, parser)
+    assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == ("extend", [sender], [target])
+    assert not e["hypothetical"] and not e["negated"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Western sanctions on Russia remain in place, the analyst said.",  # no term: background
+        "The government renewed the measures it adopted against inflation.",
+    ],
+)
+def test_renewed_and_kept_near_misses(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []

@@ -768,6 +768,9 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
         return _governed(v, n, v.head(h), n_sent, linker, "call")
     if verb is not None:
         return _governed(v, n, verb, n_sent, linker)
+    if dep == "pobj" and v.lemma(h) == "include" and _left_open(v, clause_of(v, v.head(h))):
+        # "Nothing is ruled out, including measures against X, Y's minister said"
+        return _option(v, n, clause_of(v, v.head(h)), n_sent, linker)
     owned = _owned(v, n, n_sent, linker)
     if owned:
         return owned
@@ -845,6 +848,14 @@ def _took_effect(
         return []
     negated, hyp = _flags(v, verb, "impose")
     return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
+
+
+def _left_open(v: ParseView, c: int) -> bool:
+    """'Nothing is ruled out', 'all options are on the table': every step kept open."""
+    words = {v.lemma(k) for k in v.subtree(c)}
+    if "rule" in words:  # "ruled out all options, including ...": closed
+        return "nothing" in words
+    return bool(words & {"option", "table"})
 
 
 def _from_prep(v: ParseView, i: int) -> bool:

@@ -385,3 +385,35 @@ def test_renewed_and_kept(parser: SentenceParser, text: str, sender: str, target
 )
 def test_renewed_and_kept_near_misses(parser: SentenceParser, text: str) -> None:
     assert sanctions(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sender", "target"),
+    [
+        # a measure named among the steps kept open: the speaker's (hypothetical) threat
+        (
+            "'Nothing is ruled out, including measures against Serbian officials,' Germany's "
+            "foreign minister said.",
+            "DEU",
+            "SRB",
+        ),
+        (
+            "All options are on the table, including an embargo on Eritrean gold, Britain's "
+            "foreign secretary said.",
+            "GBR",
+            "ERI",
+        ),
+    ],
+)
+def test_steps_left_open(parser: SentenceParser, text: str, sender: str, target: str) -> None:
+    e = only(text, parser)
+    assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == ("threaten", [sender], [target])
+    assert e["hypothetical"] and not e["negated"]
+
+
+def test_steps_ruled_out_are_no_threat(parser: SentenceParser) -> None:
+    text = (
+        "Tokyo ruled out all options, including sanctions on Russian firms, Japan's foreign "
+        "minister said."
+    )
+    assert [e for e in sanctions(text, parser) if e["action"] == "threaten"] == []

@@ -44,6 +44,8 @@ CUT_OBJECTS = {
     "lending", "tranche", "ship", "vessel", "aircraft", "plane", "airline", "carrier", "tanker",
     "truck", "lorry",
 }  # fmt: skip
+# persons a travel or visa measure is for ("visa-free travel for Georgian citizens")
+HOLDERS = {"citizen", "national", "official", "holder", "diplomat", "judge", "passport"}
 # an amount whose "in"/"of" phrase names what is cut ("40 million euros in development aid")
 AMOUNT_NOUNS = {
     "dollar", "euro", "pound", "yen", "franc", "rouble", "ruble", "yuan", "krone", "krona",
@@ -198,6 +200,7 @@ def _is_cut_object(v: ParseView, o: int) -> bool:
     ("airspace and land borders", "its ports and airspace"), or, for an amount, its "in"/"of"
     phrase ("85 million dollars in military aid")."""
     near = [o, *v.kids(o, "compound", "nmod", "conj")]
+    near += [g for a in v.kids(o, "amod") for g in v.kids(a, "npadvmod")]  # "visa-free travel"
     if _amount(v, o):
         for p in v.kids(o, "prep"):
             if v.lemma(p) in ("in", "of"):
@@ -241,6 +244,10 @@ def _targets(
                 # names what is cut or whom
                 inside = v.lemma(k) == "in" and (
                     _amount(v, j) or v.lemma(j) == "investment" or v.lemma(j) in RULERS
+                )
+                # "visa-free travel for Georgian citizens": whom the measure is for
+                inside = inside or (
+                    v.lemma(k) == "for" and any(v.lemma(o) in HOLDERS for o in v.kids(k, "pobj"))
                 )
                 if v.toks[k].dep == "prep" and v.lemma(k) in stop_preps and not inside:
                     continue
@@ -449,6 +456,8 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         hyp = False
         if _conditional(v, i):
             action = "threaten"  # "said it would halt shipments if the war spreads"
+    elif hyp and _conditional(v, i):
+        action = "threaten"  # "could suspend visa-free travel if X keeps backsliding"
     if _urged(v, i):
         action, hyp = "call", False
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]

@@ -417,3 +417,41 @@ def test_steps_ruled_out_are_no_threat(parser: SentenceParser) -> None:
         "minister said."
     )
     assert [e for e in sanctions(text, parser) if e["action"] == "threaten"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "target", "hypothetical"),
+    [
+        # visa-free travel for a state's citizens, suspended: a visa measure on that state
+        (
+            "Britain suspended visa-free travel for Venezuelan nationals on Monday.",
+            "impose",
+            "VEN",
+            False,
+        ),
+        # a modal cut under a condition is a (hypothetical) threat
+        (
+            "Brussels could suspend visa-free travel for Serbian citizens if Belgrade keeps "
+            "stalling, the commissioner said.",
+            "threaten",
+            "SRB",
+            True,
+        ),
+    ],
+)
+def test_visa_free_travel(
+    parser: SentenceParser, text: str, action: str, target: str, hypothetical: bool
+) -> None:
+    e = only(text, parser)
+    assert (e["action"], e["ids"]["target"], e["hypothetical"]) == (action, [target], hypothetical)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The US suspended all non-essential travel by its officials to Iraq.",  # own staff
+        "The government suspended travel for its officials during the holiday.",
+    ],
+)
+def test_travel_near_misses(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []

@@ -29,7 +29,8 @@ EVENT_CUE = re.compile(
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermits?\b|\bauthori[sz]ation"
     r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b"
     r"|\bhost(?:s|ed|ing)?\b|-sponsored|\bauspices\b|\benvoys?\b|\bmessages\b"
-    r"|\breadmit|\breinstat",  # an IGO lifting a member's suspension
+    r"|\breadmit|\breinstat|\bsuspension"  # an IGO lifting a member's suspension
+    r"|\bon hold\b",  # "aid to X was put on hold"
     re.I,
 )
 
@@ -56,7 +57,8 @@ _PARSE_READ_ALONE = re.compile(
     r"|\blist\b|\bpackage|\bdesignat"
     # the mediation frames of the parse: an envoy meeting both sides, passing messages
     r"|\benvoys?\b|\bmessages\b"
-    r"|\breadmit|\breinstat",  # an IGO lifting a member's suspension
+    r"|\breadmit|\breinstat|\bsuspension"  # an IGO lifting a member's suspension
+    r"|\bon hold\b",  # "aid to X was put on hold"
     re.I,
 )
 _TWO_SIDED = re.compile(_TWO_SIDED_WORDS, re.I)

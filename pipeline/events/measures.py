@@ -20,6 +20,7 @@ from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
     PRONOUNS,
     REPORTING,
+    RULERS,
     ParseView,
     clause_of,
     is_locative,
@@ -27,7 +28,7 @@ from pipeline.events.parse_view import (
     speaker,
     subject,
 )
-from pipeline.events.roles import other_actor, role_actor
+from pipeline.events.roles import Mention, other_actor, role_actor
 from pipeline.events.sanctions import instrument_of
 from pipeline.events.triggers import ACTION_WORDS
 from pipeline.nlp.actors import ActorLinker
@@ -43,6 +44,8 @@ CUT_OBJECTS = {
     "lending", "tranche", "ship", "vessel", "aircraft", "plane", "airline", "carrier", "tanker",
     "truck", "lorry",
 }  # fmt: skip
+# persons a travel or visa measure is for ("visa-free travel for Georgian citizens")
+HOLDERS = {"citizen", "national", "official", "holder", "diplomat", "judge", "passport"}
 # an amount whose "in"/"of" phrase names what is cut ("40 million euros in development aid")
 AMOUNT_NOUNS = {
     "dollar", "euro", "pound", "yen", "franc", "rouble", "ruble", "yuan", "krone", "krona",
@@ -61,8 +64,11 @@ CUT_VERBS = {
 MEASURE_NOUNS = {
     "tariff", "duty", "blockade", "boycott", "ban", "restriction", "embargo", "freeze",
     "penalty", "control", "curb", "measure", "sanction", "surtax", "surcharge", "levy",
-    "countermeasure",
+    "countermeasure", "halt",
 }  # fmt: skip
+# measure nouns that restrict anything ("a ban on protests"): a sanction only on what crosses a
+# border ("ordered a halt to Turkish tomato imports")
+RESTRICTIONS = {"control", "curb", "restriction", "ban", "freeze", "halt"}
 ACTION_VERBS = {
     "impose": "impose", "slap": "impose", "levy": "impose", "introduce": "impose",
     "announce": "impose", "adopt": "impose", "approve": "impose", "agree": "impose",
@@ -71,7 +77,9 @@ ACTION_VERBS = {
     "relax": "ease", "loosen": "ease", "lift": "lift", "remove": "lift", "scrap": "lift",
     "threaten": "threaten", "face": "threaten", "prepare": "impose", "consider": "impose",
     "weigh": "impose", "mull": "impose", "study": "impose", "discuss": "impose",
-    "rule": "impose", "roll": "extend",
+    "rule": "impose", "roll": "extend", "order": "impose",
+    # "raised tariffs on Brazilian goods to 50 percent": a new punitive rate (DEV-11.md)
+    "raise": "impose", "hike": "impose", "increase": "impose", "double": "impose",
 }  # fmt: skip
 # a measure as the instrument of an act: "retaliated with punitive duties on Australian wine",
 # "hit Canadian steel with tariffs"
@@ -111,6 +119,9 @@ PLACE_NOUNS = {
     "town", "city", "village", "camp", "area", "region", "district", "province", "street",
     "neighbourhood", "neighborhood", "enclave", "settlement", "suburb",
 }  # fmt: skip
+# a state restricting its own exports for its home market is no sanction, even with a
+# destination named ("its ban on poultry exports to Singapore, as domestic supplies recovered")
+HOME_MARKET = {"domestic", "shortage", "shortages", "inflation"}
 # health and safety bans are not sanctions (EVENTS-DEV.md: "sanitary or pandemic bans")
 SANITARY = {
     "bse", "disease", "flu", "outbreak", "pandemic", "covid", "virus", "safety", "hygiene",
@@ -123,10 +134,13 @@ SANITARY = {
 def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """Sanctions events of one parsed sentence for the measures the noun rules do not read."""
     out: list[Candidate] = []
-    if any(w.lower() in SANITARY for w in v.words):
+    if any(w.lower() in SANITARY and not _inquired(v, k) for k, w in enumerate(v.words)):
         return []
+    home = any(w.lower() in HOME_MARKET for w in v.words)
     for i, t in enumerate(v.toks):
         lem = v.lemma(i)
+        if home and any(v.lemma(k) == "export" for k in v.subtree(clause_of(v, i))):
+            continue  # "lifted its ban on poultry exports to X as domestic supplies recovered"
         if t.pos == "VERB" and lem in CUT_VERBS:
             out += _cut(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in MEASURE_NOUNS:
@@ -141,7 +155,24 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             out += _listed(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in LICENCES:
             out += _licensing(v, i, n_sent, linker)
+        elif t.pos == "NOUN" and lem == "suspension":
+            out += _suspension_lifted(v, i, n_sent, linker)
+        elif t.pos == "VERB" and lem in ("put", "place"):
+            out += _on_hold(v, i, n_sent, linker)
     return out[:1] if out else []
+
+
+def _inquired(v: ParseView, k: int) -> bool:
+    """The word at ``k`` is the topic of an inquiry ("retaliation for its call for an inquiry
+    into the origins of the virus"), not the health reason of a measure."""
+    j = k
+    for _ in range(6):
+        if v.head(j) == j:
+            return False
+        j = v.head(j)
+        if v.lemma(j) in ("inquiry", "investigation", "probe"):
+            return True
+    return False
 
 
 def _background(v: ParseView, i: int) -> bool:
@@ -169,6 +200,7 @@ def _is_cut_object(v: ParseView, o: int) -> bool:
     ("airspace and land borders", "its ports and airspace"), or, for an amount, its "in"/"of"
     phrase ("85 million dollars in military aid")."""
     near = [o, *v.kids(o, "compound", "nmod", "conj")]
+    near += [g for a in v.kids(o, "amod") for g in v.kids(a, "npadvmod")]  # "visa-free travel"
     if _amount(v, o):
         for p in v.kids(o, "prep"):
             if v.lemma(p) in ("in", "of"):
@@ -203,10 +235,21 @@ def _targets(
                     todo += [o for p in v.kids(k, "prep") if v.lemma(p) in ("for", "to")
                              for o in v.kids(p, "pobj")]  # fmt: skip
                     continue
-                if v.toks[k].dep in ("advcl", "relcl", "acl", "nsubj", "punct", "cc", "mark"):
+                gerund = v.toks[k].dep == "nsubj" and v.toks[j].dep == "pcomp"
+                if v.toks[k].dep in ("advcl", "relcl", "acl", "nsubj", "punct", "cc", "mark") and (
+                    not gerund  # "a ban on North Korean ships entering its ports": what is banned
+                ):
                     continue
-                amount = v.lemma(k) == "in" and _amount(v, j)  # "$5m in aid"
-                if v.toks[k].dep == "prep" and v.lemma(k) in stop_preps and not amount:
+                # "$5m in aid", "investment in Burma", "the junta in Niamey": the "in" phrase
+                # names what is cut or whom
+                inside = v.lemma(k) == "in" and (
+                    _amount(v, j) or v.lemma(j) == "investment" or v.lemma(j) in RULERS
+                )
+                # "visa-free travel for Georgian citizens": whom the measure is for
+                inside = inside or (
+                    v.lemma(k) == "for" and any(v.lemma(o) in HOLDERS for o in v.kids(k, "pobj"))
+                )
+                if v.toks[k].dep == "prep" and v.lemma(k) in stop_preps and not inside:
                     continue
                 todo.append(k)
     for j in sorted(set(seen)):
@@ -230,10 +273,10 @@ def _targets(
                 # "gas deliveries to Bulgaria and Poland": the coordinated states too
                 more = [
                     b
-                    for b in np_actors(v, j, linker, others=False)
+                    for b in np_actors(v, j, linker, others=False) + _counted(v, h, m, linker)
                     if b.kind == a.kind and b.id not in exclude and b.id != a.id
                 ]
-                return [a, *more]
+                return list({b.id: b for b in [a, *more]}.values())
     if any(v.lemma(j) in ("neighbour", "neighbor") and v.kids(j, "poss") for j in seen):
         # "suspended trade with its neighbour": the other state the sentence names
         for j in sorted(v.mention_of):
@@ -241,6 +284,24 @@ def _targets(
             if a.kind == "country" and a.id not in exclude and not is_locative(v, j):
                 return [role_actor(v.mention_of[j], linker)]
     return []
+
+
+def _counted(v: ParseView, h: int, m: Mention, linker: ActorLinker) -> list[Actor]:
+    """'the assets of four Iranian and two Russian firms': each state counted by its own
+    numeral modifies the noun (the parse hangs the second number on the first state or on the
+    noun, and the second state among the noun's modifiers)."""
+    noun = v.head(h)
+    numbers = v.kids(h, "conj") + v.kids(noun, "nummod")
+    if v.toks[h].dep != "amod" or not any(v.toks[c].pos == "NUM" and c > h for c in numbers):
+        return []
+    return [
+        b
+        for k in v.subtree(noun)
+        if k < noun
+        and v.toks[k].dep in ("amod", "compound")
+        and v.mention_of.get(k) not in (None, m)
+        for b in np_actors(v, k, linker, conj=False, others=False)
+    ]
 
 
 def _flags(v: ParseView, i: int, action: str) -> tuple[bool, bool]:
@@ -251,11 +312,25 @@ def _flags(v: ParseView, i: int, action: str) -> tuple[bool, bool]:
         if v.head(j) == j:
             break
         j = v.head(j)
-        if v.lemma(j) in HOLD_OFF:
+        if held_off(v, j):
             return True, False
     if v.kids(i, "neg"):
         return True, False
     return negated, hyp
+
+
+def held_off(v: ParseView, j: int) -> bool:
+    """The verb at ``j`` withholds what it governs: "held off on approving", "refused to
+    impose", and "ruled out joining the embargo" (not "did not rule out", "nothing is ruled
+    out", which keep the measure open)."""
+    if v.lemma(j) in HOLD_OFF:
+        return True
+    return (
+        v.lemma(j) == "rule"
+        and any(v.lemma(k) == "out" for k in v.kids(j, "prt"))
+        and not v.kids(j, "neg")
+        and not any(v.lemma(k) in ("nothing", "none") for k in v.kids(j, "nsubj", "nsubjpass"))
+    )
 
 
 def _sender(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
@@ -313,6 +388,10 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     olem = v.lemma(o)
     if olem in NOT_TARGET_OBJECTS or _background(v, i):
         return []
+    if olem in ("border", "frontier") and any(
+        _is_cut_object(v, k) for p in attach if v.lemma(p) == "to" for k in v.kids(p, "pobj")
+    ):
+        giving = [o]  # "shut its border to all trade with X": a trade embargo, not a closure
     if v.toks[i].dep == "csubj" and (
         _is_cut_object(v, o) or giving or (lem == "suspend" and _from_prep(v, i))
     ):
@@ -377,6 +456,8 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         hyp = False
         if _conditional(v, i):
             action = "threaten"  # "said it would halt shipments if the war spreads"
+    elif hyp and _conditional(v, i):
+        action = "threaten"  # "could suspend visa-free travel if X keeps backsliding"
     if _urged(v, i):
         action, hyp = "call", False
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
@@ -391,6 +472,23 @@ def _urged(v: ParseView, verb: int) -> bool:
     """The measure is what the subject urges someone else to take: a call (whose sender is
     the one who urges, the subject that :func:`_sender` climbs to)."""
     return v.toks[verb].dep == "xcomp" and v.lemma(v.head(verb)) in URGING
+
+
+# non-state callers whose call on a state counts ("rights groups urged Washington to impose ...")
+CAMPAIGNERS = {"group", "organisation", "organization", "activist", "campaigner", "ngo", "charity"}
+
+
+def _campaigners(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
+    """The non-state subject of the urging verb, when the one urged is a state or an IGO
+    (a call on a firm or a club is no sanctions call)."""
+    h = v.head(verb)
+    urged = [a for o in v.kids(h, "dobj") for a in np_actors(v, o, linker, others=False)]
+    subj = v.kids(h, "nsubj")
+    if not subj or v.lemma(subj[0]) not in CAMPAIGNERS:
+        return []
+    if not any(a.kind in ("country", "igo") for a in urged):
+        return []
+    return [other_actor(v.words[subj[0]])]
 
 
 def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -467,6 +565,52 @@ def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[
     return [_cand(v, "lift", sender, target, negated, hyp, n_sent, 0.7)]
 
 
+def _suspension_lifted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'The AU lifted Gabon's suspension', 'ended the suspension of Mali': an IGO readmits a
+    member state (as :func:`_readmitted`); a state's or a person's suspension is no sanction."""
+    verb = v.head(n)
+    if v.toks[n].dep not in ("dobj", "nsubjpass") or _verb_action(v.lemma(verb)) != "lift":
+        return []
+    sender = [a for a in subject(v, verb, linker) if a.kind == "igo"]
+    of = [o for p in v.kids(n, "prep") if v.lemma(p) == "of" for o in v.kids(p, "pobj")]
+    target = [
+        a
+        for k in v.kids(n, "poss") + of
+        for a in np_actors(v, k, linker, others=False)
+        if a.kind == "country"
+    ]
+    if not sender or not target or _background(v, verb):
+        return []
+    negated, hyp = _flags(v, verb, "lift")
+    return [_cand(v, "lift", sender, target, negated, hyp, n_sent, 0.7)]
+
+
+def _on_hold(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'put its aid to Mali on hold', 'New World Bank lending to Uganda will be put on hold,
+    the lender announced': a suspension of what is cut, by the subject, the speaker or, in a
+    passive, the owner the cut object names ("World Bank lending")."""
+    hold = any(
+        v.lemma(p) == "on" and any(v.lemma(o) == "hold" for o in v.kids(p, "pobj"))
+        for p in v.kids(i, "prep")
+    )
+    objs = v.kids(i, "dobj", "nsubjpass")
+    if not hold or not objs or not _is_cut_object(v, objs[0]) or _background(v, i):
+        return []
+    o = objs[0]
+    sender = _sender(v, i, linker) or [
+        a
+        for k in v.kids(o, "compound", "poss")
+        for a in np_actors(v, k, linker, others=False)
+        if a.kind in ("country", "igo")
+    ]
+    roots = [o, *v.kids(i, "prep", "dative")]  # "put its aid to Mali on hold"
+    target = _targets(v, roots, linker, {a.id for a in sender}) if sender else []
+    if not target:
+        return []
+    negated, hyp = _flags(v, i, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
+
+
 def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'added 14 Chinese chipmakers to its export blacklist', 'were added to the European
     Union's sanctions list', 'placed on the entity list': a designation (impose) by whoever
@@ -497,10 +641,17 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
     if not added:
         return []
     target = _targets(v, added, linker, ids)
+    action = "impose"
+    if not target:
+        # "added 50 entities to its Russia sanctions list": more names under an existing
+        # regime on the state the list is named for (a tightening)
+        named = [k for k in v.subtree(n) if k < n and v.toks[k].dep in ("compound", "amod")]
+        target = [a for a in _targets(v, named, linker, ids) if a.kind == "country"]
+        action = "extend"
     if not target:
         return []
-    negated, hyp = _flags(v, verb, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+    negated, hyp = _flags(v, verb, action)
+    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
 
 
 LICENCES = {"licence", "license", "permit", "authorisation", "authorization"}
@@ -626,6 +777,9 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
         return _governed(v, n, v.head(h), n_sent, linker, "call")
     if verb is not None:
         return _governed(v, n, verb, n_sent, linker)
+    if dep == "pobj" and v.lemma(h) == "include" and _left_open(v, clause_of(v, v.head(h))):
+        # "Nothing is ruled out, including measures against X, Y's minister said"
+        return _option(v, n, clause_of(v, v.head(h)), n_sent, linker)
     owned = _owned(v, n, n_sent, linker)
     if owned:
         return owned
@@ -633,9 +787,84 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
         # "imposed travel bans and asset freezes on X": the tagger reads "freezes" as a verb
         g = v.head(h)
         return _governed(v, h, g, n_sent, linker) if _verb_action(v.lemma(g)) else []
+    if dep == "nsubj" and _in_force(v, h):
+        return _took_effect(v, n, h, n_sent, linker)
+    if dep == "nsubj" and _kept_until(v, h):
+        return _kept_in_place(v, n, h, n_sent, linker)
     if dep in ("nsubj", "nsubjpass", "csubj"):
         return _option(v, n, h, n_sent, linker)
     return []
+
+
+def _in_force(v: ParseView, verb: int) -> bool:
+    """'took effect', 'came into force', 'entered into force'."""
+    if v.lemma(verb) == "take":
+        return any(v.lemma(o) == "effect" for o in v.kids(verb, "dobj"))
+    return v.lemma(verb) in ("come", "enter") and any(
+        v.lemma(o) == "force" for p in v.kids(verb, "prep") for o in v.kids(p, "pobj")
+    )
+
+
+def _kept_until(v: ParseView, verb: int) -> bool:
+    """'to stay in place until 2026', 'will remain in force for another year': a measure
+    kept for a stated term (a renewal), not one that merely still exists."""
+    if v.lemma(verb) not in ("stay", "remain"):
+        return False
+    pobjs = {v.lemma(p): v.kids(p, "pobj") for p in v.kids(verb, "prep")}
+    placed = any(v.lemma(o) in ("place", "force") for o in pobjs.get("in", []))
+    dated = any(  # "until 2026", and the parse's "until 2026 - diplomats" in a headline
+        v.toks[k].pos == "NUM" for o in pobjs.get("until", []) for k in [o, *v.kids(o, "nummod")]
+    )
+    term = any(v.lemma(o) in ("year", "month", "week") for o in pobjs.get("for", []))
+    return placed and (dated or term)
+
+
+def _kept_in_place(
+    v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker
+) -> list[Candidate]:
+    """'EU arms embargo on Venezuela to stay in place until 2026 - diplomats': an extension
+    by the state or IGO that owns the measure (its modifier or possessor), else the speaker."""
+    if _background(v, verb) or (v.lemma(n) in RESTRICTIONS and not _trade_words(v, n)):
+        return []
+    owners = [k for k in v.kids(n, "compound", "poss", "amod") if k in v.mention_of]
+    sender = [
+        a
+        for k in owners
+        for a in np_actors(v, k, linker, others=False)
+        if a.kind in ("country", "igo")
+    ][:1] or [a for a in speaker(v, clause_of(v, verb), linker) if a.kind in ("country", "igo")]
+    target = _targets(v, [n], linker, {a.id for a in sender}) if sender else []
+    if not target:
+        return []
+    negated, hyp = _flags(v, verb, "extend")
+    if v.head(verb) == verb and any(v.lemma(a) == "to" for a in v.kids(verb, "aux")):
+        hyp = False  # a headline's "X to stay in place": decided, not wished for
+    return [_cand(v, "extend", sender, target, negated, hyp, n_sent, 0.7)]
+
+
+def _took_effect(
+    v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker
+) -> list[Candidate]:
+    """'A freeze on the assets of six Zimbabwean ministers took effect on Tuesday, the foreign
+    ministry in Canberra said': a measure now in force, imposed by whoever announces it."""
+    if _background(v, verb) or (v.lemma(n) in RESTRICTIONS and not _trade_words(v, n)):
+        return []
+    if v.lemma(n) == "measure" and not any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod")):
+        return []
+    sender = [a for a in speaker(v, clause_of(v, verb), linker) if a.kind in ("country", "igo")]
+    target = _targets(v, [n], linker, {a.id for a in sender}) if sender else []
+    if not target:
+        return []
+    negated, hyp = _flags(v, verb, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
+
+
+def _left_open(v: ParseView, c: int) -> bool:
+    """'Nothing is ruled out', 'all options are on the table': every step kept open."""
+    words = {v.lemma(k) for k in v.subtree(c)}
+    if "rule" in words:  # "ruled out all options, including ...": closed
+        return "nothing" in words
+    return bool(words & {"option", "table"})
 
 
 def _from_prep(v: ParseView, i: int) -> bool:
@@ -658,7 +887,7 @@ def _owned(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candi
     )
     if not news:
         return []
-    if v.lemma(n) in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
+    if v.lemma(n) in RESTRICTIONS and not _trade_words(v, n):
         return []
     if v.lemma(n) == "measure" and not any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod")):
         return []
@@ -685,11 +914,13 @@ def _passive_with(
     (on the verb or, as the parse often has it, on the measure) the sender."""
     if v.lemma(verb) not in WITH_VERBS or _background(v, verb):
         return []
-    if v.lemma(n) in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
+    if v.lemma(n) in RESTRICTIONS and not _trade_words(v, n):
         return []
+    # the "by" phrase also hangs on what the measure is on ("a ban on its exports by X")
+    on = [o for p in v.kids(n, "prep") if v.lemma(p) == "on" for o in v.kids(p, "pobj")]
     by = [
         o
-        for h in [verb, n, *v.kids(n, "conj")]
+        for h in [verb, n, *v.kids(n, "conj"), *on]
         for p in v.kids(h, "agent", "prep")
         if v.lemma(p) == "by"
         for o in v.kids(p, "pobj")
@@ -715,6 +946,8 @@ def _governed(
         action = "call"  # "urged the administration to impose sanctions on"
     elif v.toks[verb].dep in ("xcomp", "advcl") and v.lemma(v.head(verb)) == "threaten":
         action = "threaten"  # "threatened on Monday to impose visa curbs on"
+    elif _demanded(v, verb) and action in ("impose", "extend"):
+        action = "call"  # "sanctions on X must be tightened, Y's president said"
     ruled_out = v.lemma(verb) == "rule"
     prt = {v.lemma(k) for k in v.kids(verb, "prt")}
     if ruled_out and "out" not in prt:
@@ -723,7 +956,17 @@ def _governed(
         if not prt & {"over", "back"}:
             return []
         action = "extend" if "over" in prt else "ease"
-    punitive = lem == "measure" and any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod"))
+    # "the measures it adopted against Russia": what a state took against another
+    against = [
+        p
+        for r in v.kids(n, "relcl")
+        if _verb_action(v.lemma(r)) == "impose" or v.lemma(r) == "take"
+        for p in v.kids(r, "prep")
+        if v.lemma(p) == "against"
+    ]
+    punitive = lem == "measure" and (
+        any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod")) or bool(against)
+    )
     if (
         lem in ("sanction", "embargo", "measure")
         and action not in ("threaten", "call")
@@ -732,7 +975,7 @@ def _governed(
         and not _speaker_acts(v, verb, linker)
     ):
         return []  # the noun rules read these; only the agreement wording is new here
-    if lem in ("control", "curb", "restriction", "ban", "freeze") and not _trade_words(v, n):
+    if lem in RESTRICTIONS and not _trade_words(v, n):
         return []
     if action == "threaten" and v.lemma(verb) == "face":
         target = [a for a in subject(v, verb, linker) if a.kind in ("country", "igo")]
@@ -741,11 +984,11 @@ def _governed(
             return []
         hedged = any(v.lemma(a) in ("could", "might", "may") for a in v.kids(verb, "aux"))
         return [_cand(v, "threaten", sender, target, False, hedged, n_sent, 0.7)]
-    sender = _sender(v, verb, linker)
+    sender = _sender(v, verb, linker) or (_campaigners(v, verb, linker) if urged else [])
     if not sender:
         return []
     ids = {a.id for a in sender}
-    roots = [n, *v.kids(verb, "prep"), *v.kids(verb, "oprd")]
+    roots = [n, *v.kids(verb, "prep"), *v.kids(verb, "oprd"), *against]
     if v.lemma(verb) in WITH_VERBS:
         roots += v.kids(verb, "dobj")  # "hit Canadian steel with tariffs"
     target = _targets(v, roots, linker, ids, owned=n)
@@ -795,9 +1038,11 @@ def _if_clause(v: ParseView) -> bool:
 
 def _trade_words(v: ParseView, n: int) -> bool:
     """What the measure restricts crosses a border: in its own phrase, or in the "on" phrase
-    that the parse hangs on its verb ("imposed curbs on exports to Seoul")."""
+    or "to" phrase that the parse hangs on its verb ("imposed curbs on exports to Seoul",
+    "ordered a halt to Georgian wine imports")."""
     h = v.head(n)
-    on = [p for p in v.kids(h, "prep") if v.lemma(p) == "on"] if v.toks[n].dep == "dobj" else []
+    on = [p for p in v.kids(h, "prep") if v.lemma(p) in ("on", "to")]
+    on = on if v.toks[n].dep == "dobj" else []
     words = {v.lemma(k) for r in [n, *on] for k in v.subtree(r)} | {v.lemma(h)}
     return bool(words & TRADE_WORDS)
 
@@ -813,15 +1058,24 @@ TRADE_WORDS = {
     "wheat", "beef", "timber", "mineral", "metal", "aluminium", "aluminum", "commodity",
     "official", "enterprise", "exporter", "importer", "crude", "coal", "potash", "diamond",
     "port", "airspace", "financing", "loan", "credit", "transaction", "truck", "lorry",
-    "vehicle", "car",
+    "vehicle", "car", "tanker", "harbour", "harbor", "cargo", "freight",
 }  # fmt: skip
+
+
+def _demanded(v: ParseView, pred: int) -> bool:
+    """The clause says what must or should be done ("a ban on X should be the EU's answer",
+    "sanctions must be tightened"): the speaker's call."""
+    return any(v.lemma(a) in ("should", "must") for a in v.kids(pred, "aux")) and not v.kids(
+        pred, "neg"
+    )
 
 
 def _option(v: ParseView, n: int, pred: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'Tougher sanctions against Myanmar remain an option, Australia's foreign minister said':
-    the speaker threatens; a hypothetical threat."""
+    the speaker threatens; a hypothetical threat. 'A ban on X should be the answer': a call."""
     words = {v.lemma(k) for k in v.subtree(pred) if k not in v.subtree(n)} | {v.lemma(pred)}
-    if not words & OPTION_WORDS:
+    demand = _demanded(v, pred) and not words & OPTION_WORDS  # "must remain an option"
+    if not words & OPTION_WORDS and not demand:
         return []
     sender = [a for a in speaker(v, clause_of(v, pred), linker) if a.kind in ("country", "igo")]
     if not sender:
@@ -830,6 +1084,8 @@ def _option(v: ParseView, n: int, pred: int, n_sent: int, linker: ActorLinker) -
     target = _targets(v, [n], linker, ids)
     if not target:
         return []
+    if demand:
+        return [_cand(v, "call", sender, target, False, False, n_sent, 0.7)]
     return [_cand(v, "threaten", sender, target, False, True, n_sent, 0.7)]
 
 

@@ -31,7 +31,7 @@ STATE_HEADS = {
     "diplomat", "envoy", "negotiator", "delegation", "chief", "spokesman", "spokeswoman",
     "commander", "general", "citizen", "national", "emir", "king", "junta", "state",
     "side", "representative", "secretary", "premier", "chancellor", "mediator", "officer",
-    "council", "department",
+    "council", "department", "custom", "customs",
 }  # fmt: skip
 PRONOUNS = {"he", "she", "it", "they", "we", "i"}
 
@@ -93,6 +93,10 @@ def build_view(sent: Sentence, parse: ParsedSentence) -> ParseView:
     return view
 
 
+# who rules from a capital: "the junta in Niamey" names the state, not a place
+RULERS = {"junta", "government", "regime", "authorities", "authority", "leadership", "ministry"}
+
+
 def is_locative(v: ParseView, i: int) -> bool:
     """A place where something happens ("in Nairobi", "arrived in Beirut", "left Juba")."""
     j = i
@@ -106,6 +110,8 @@ def is_locative(v: ParseView, i: int) -> bool:
     m = v.mention_of.get(i)
     city = m is not None and m.category == "capitals"
     attached_to_verb = v.toks[v.head(h)].pos in ("VERB", "AUX")
+    if dep == "pobj" and v.lemma(h) == "in" and v.lemma(v.head(h)) in RULERS:
+        return False  # "the junta in Niamey", "the government in Kabul": the state itself
     if dep == "pobj" and v.lemma(h) in LOCATIVE_PREPS and (city or attached_to_verb):
         return True
     if dep == "pobj" and v.lemma(h) == "to" and v.lemma(v.head(h)) in TRAVEL_VERBS:
@@ -137,13 +143,18 @@ def _conjuncts(v: ParseView, i: int) -> list[int]:
         # the parse reads as an apposition with conjuncts of its own
         a
         for a in v.kids(i, "appos")
-        if v.kids(a, "conj") and _state(v, i) and _state(v, a)
+        if v.kids(a, "conj") and (_state(v, i) or v.lemma(i) in GROUP_HEADS) and _state(v, a)
     ]
     while todo:
         j = todo.pop(0)
         out.append(j)
         todo.extend(v.kids(j, "conj"))
     return out
+
+
+# a plural noun that an apposed list of states spells out ("four Arab states - Saudi Arabia,
+# Egypt, Bahrain and the UAE - closed ...")
+GROUP_HEADS = {"state", "country", "nation", "government", "power", "neighbour", "neighbor"}
 
 
 def _state(v: ParseView, i: int) -> bool:
@@ -179,7 +190,10 @@ def _one_np(v: ParseView, h: int, linker: ActorLinker, others: bool) -> Actor | 
     if appos is not None:
         return appos
     for p in v.kids(h, "prep"):
-        if v.lemma(p) == "of" and v.lemma(h) in STATE_HEADS:
+        # "the government of Mali", "the foreign ministry in Canberra"
+        if (v.lemma(p) == "of" and v.lemma(h) in STATE_HEADS) or (
+            v.lemma(p) == "in" and v.lemma(h) in RULERS
+        ):
             for o in v.kids(p, "pobj"):
                 got = _one_np(v, o, linker, others)
                 if got is not None:
@@ -218,10 +232,11 @@ def subject(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
                     continue
                 return []
             return np_actors(v, s, linker)
-        agent = [p for p in v.kids(j, "agent")]
-        for a in agent:
+        for a in v.kids(j, "agent"):
             for o in v.kids(a, "pobj"):
-                return np_actors(v, o, linker)
+                got = np_actors(v, o, linker)
+                if got:  # "extended by a year by Switzerland": the agent that names an actor
+                    return got
         if v.toks[j].dep in ("xcomp", "conj", "advcl", "pcomp") and v.head(j) != j:
             j = v.head(j)
             if v.toks[j].pos == "ADP":  # "held off on approving": up through the preposition

@@ -390,6 +390,9 @@ def _passive_action(s: Sentence, n: int) -> tuple[str | None, int | None]:
             aux = True
             continue
         if aux and w in T.ACTION_WORDS and T.ACTION_WORDS[w] not in ("call", "threaten"):
+            nxt = s.low[j + 1] if j + 1 < len(s.toks) else ""
+            if not w.endswith(("ed", "en")) and nxt in _DETERMINERS:
+                return None, None  # "sanctions alone would not end the war": they act
             return T.ACTION_WORDS[w], j
         if aux:
             break

@@ -103,12 +103,18 @@ def detect_candidates(
 
 
 def _private_mediation(c: Candidate, sentence: str) -> bool:
-    """A mediation between private sides (labour, tenancy, family, business, sport): no state
-    or IGO in any role and a private-dispute word in the sentence."""
+    """A mediation between private sides (labour, tenancy, family, business, sport) in a
+    sentence with a private-dispute word: no state or IGO in any role, or named sides that are
+    all firms, persons or groups. A state's labour court or mediator between a company and its
+    striking workers is a domestic mediation, not one between states or armed sides; when no
+    side is named, a state mediator keeps the event (the sides may be states left unnamed)."""
     if c.type != "mediation":
         return False
-    actors = [a for role in c.roles.values() for a in role]
-    if any(a.kind in ("country", "igo") for a in actors):
+    state = ("country", "igo")
+    parties = c.roles.get("parties", [])
+    if parties and any(a.kind in state for a in parties):
+        return False
+    if not parties and any(a.kind in state for role in c.roles.values() for a in role):
         return False
     return bool(PRIVATE_DISPUTE.search(sentence))
 

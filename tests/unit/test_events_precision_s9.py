@@ -1,0 +1,83 @@
+"""Precision guards of session 9, on own invented sentences (not from any labelled set): ordinary
+news that uses the event words for something the contract does not count, each next to a near
+real event of the same shape that must still fire.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipeline.nlp.parser import SentenceParser, load_parser
+from tests.unit.test_events_parse import events
+
+
+@pytest.fixture(scope="module")
+def parser() -> SentenceParser:
+    return load_parser("en_core_web_sm")
+
+
+def mediations(text: str, parser: SentenceParser) -> list[dict[str, Any]]:
+    return [e for e in events(text, parser) if e["type"] == "mediation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # civil disputes: neighbours, households, a court-appointed mediator
+        "A quarrel between two Dorset households over a shared driveway ended when a "
+        "court-appointed mediator stepped in.",
+        "Neighbours' feud over a garden wall in Lyon ends in mediation",
+        # commercial disputes and corporate deals
+        "Carlow Shipping and supplier agree to mediation in contract row",
+        "A commercial mediator will try to resolve the dispute between Norvik Steel and the "
+        "Dutch bottling firm.",
+        "Kemble Group sells its drinks unit in a deal brokered by an investment bank",
+        # sport: a club's owners and its supporters
+        "Ex-striker brokers truce between Millbrook Rovers owners and supporters",
+    ],
+)
+def test_civil_and_commercial_mediation_is_no_event(text: str, parser: SentenceParser) -> None:
+    assert mediations(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "mediator", "parties"),
+    [
+        # the same shapes with states as sides stay events
+        (
+            "Qatar agreed to mediate between Chad and Sudan over their border dispute.",
+            ["QAT"],
+            ["SDN", "TCD"],
+        ),
+        (
+            "Norway brokered a truce between Colombia and Venezuela.",
+            ["NOR"],
+            ["COL", "VEN"],
+        ),
+        # a state-brokered deal in a sentence that also mentions a contract or supplier
+        (
+            "Turkey brokered a deal between Russia and Ukraine on grain contracts.",
+            ["TUR"],
+            ["RUS", "UKR"],
+        ),
+    ],
+)
+def test_state_mediation_of_the_same_shape_stays(
+    text: str, mediator: list[str], parties: list[str], parser: SentenceParser
+) -> None:
+    got = mediations(text, parser)
+    assert len(got) == 1, got
+    assert got[0]["ids"]["mediator"] == mediator
+    assert got[0]["ids"]["parties"] == parties
+
+
+def test_a_state_mediator_between_a_firm_and_its_workers_is_domestic(
+    parser: SentenceParser,
+) -> None:
+    text = (
+        "Chile's labour ministry appointed a mediator between Codelco and striking miners on "
+        "Tuesday."
+    )
+    assert mediations(text, parser) == []

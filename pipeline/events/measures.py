@@ -15,6 +15,8 @@ the embargo", "since ... in 1992") yield nothing.
 
 from __future__ import annotations
 
+import re
+
 from pipeline.events.candidate import Candidate
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
@@ -118,12 +120,19 @@ SANITARY = {
     "coronavirus", "ebola", "cholera", "measles", "mpox", "plague", "quarantine", "infection",
     "typhoon", "hurricane", "storm", "volcanic", "weather",
 }  # fmt: skip
+# a trade measure taken for the home market is no sanction: an export ban or quota "as domestic
+# supplies recovered", "to keep local prices in check" protects supply, it punishes no one
+DOMESTIC_SUPPLY = re.compile(
+    r"\b(?:domestic|local|home)\s+(?:suppl(?:y|ies)|prices?|consumption|demand|needs)\b"
+    r"|\bfood security\b",
+    re.I,
+)
 
 
 def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """Sanctions events of one parsed sentence for the measures the noun rules do not read."""
     out: list[Candidate] = []
-    if any(w.lower() in SANITARY for w in v.words):
+    if any(w.lower() in SANITARY for w in v.words) or DOMESTIC_SUPPLY.search(v.sent.text):
         return []
     for i, t in enumerate(v.toks):
         lem = v.lemma(i)

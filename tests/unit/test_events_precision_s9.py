@@ -81,3 +81,56 @@ def test_a_state_mediator_between_a_firm_and_its_workers_is_domestic(
         "Tuesday."
     )
     assert mediations(text, parser) == []
+
+
+def sanctions(text: str, parser: SentenceParser) -> list[dict[str, Any]]:
+    return [e for e in events(text, parser) if e["type"] == "sanctions"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thailand lifted its ban on rice exports to Laos as domestic supplies improved.",
+        "Vietnam halted sugar exports to Cambodia to keep local prices in check.",
+        "Kazakhstan banned wheat shipments to Kyrgyzstan to protect domestic supply.",
+    ],
+)
+def test_an_export_ban_for_the_home_market_is_no_sanction(
+    text: str, parser: SentenceParser
+) -> None:
+    assert sanctions(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "sender", "target"),
+    [
+        (
+            "Thailand lifted its ban on rice exports to Laos after the border dispute was settled.",
+            "lift",
+            ["THA"],
+            ["LAO"],
+        ),
+        (
+            "Vietnam halted sugar exports to Cambodia in retaliation for the border incident.",
+            "impose",
+            ["VNM"],
+            ["KHM"],
+        ),
+        (
+            "China banned exports of gallium to the United States on Tuesday.",
+            "impose",
+            ["CHN"],
+            ["USA"],
+        ),
+    ],
+)
+def test_a_punitive_export_ban_stays(
+    text: str, action: str, sender: list[str], target: list[str], parser: SentenceParser
+) -> None:
+    got = sanctions(text, parser)
+    assert len(got) == 1, got
+    assert (got[0]["action"], got[0]["ids"]["sender"], got[0]["ids"]["target"]) == (
+        action,
+        sender,
+        target,
+    )

@@ -256,10 +256,21 @@ def _mediate(
 
 
 def _biography(v: ParseView) -> bool:
-    """'X, the Finnish diplomat who mediated in Namibia, died on Friday': the only mediation
-    word is a past relative clause describing a person (a CV or an obituary), no event."""
+    """'X, the Finnish diplomat who mediated in Namibia, died on Friday', 'a former EU
+    mediator in the talks published a memoir': the only mediation word is a past relative
+    clause or a former role describing a person (a CV or an obituary), no event."""
     words = [i for i, t in enumerate(v.toks) if MEDIATION_RE.match(v.words[i].lower())]
-    return bool(words) and all(_past_relative(v, _verb_up(v, i)) for i in words)
+    return bool(words) and all(
+        _past_relative(v, _verb_up(v, i)) or _former_role(v, i) for i in words
+    )
+
+
+def _former_role(v: ParseView, i: int) -> bool:
+    """A mediator noun with "former" or "ex-" before it: the person once held the role."""
+    if v.toks[i].pos not in ("NOUN", "PROPN"):
+        return False
+    ex = i >= 2 and v.words[i - 1] == "-" and v.words[i - 2].lower() == "ex"
+    return ex or any(v.lemma(k) == "former" for k in v.kids(i, "amod"))
 
 
 def _verb_up(v: ParseView, i: int) -> int:

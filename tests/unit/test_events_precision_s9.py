@@ -134,3 +134,28 @@ def test_a_punitive_export_ban_stays(
         sender,
         target,
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A former UN mediator in the Cyprus talks, now a lecturer in Geneva, published a book "
+        "about the negotiations on Monday.",
+        "The ex-mediator of the AU in the Sudan talks gave a lecture at Oxford on Thursday.",
+    ],
+)
+def test_a_former_mediator_is_a_cv_not_an_event(text: str, parser: SentenceParser) -> None:
+    assert mediations(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "mediator"),
+    [
+        ("A former Norwegian diplomat is mediating between Colombia and the ELN rebels.", ["NOR"]),
+        ("The UN mediator in the Cyprus talks met both leaders in Nicosia on Monday.", ["IGO:UN"]),
+    ],
+)
+def test_a_serving_mediator_stays(text: str, mediator: list[str], parser: SentenceParser) -> None:
+    got = mediations(text, parser)
+    assert len(got) == 1, got
+    assert got[0]["ids"]["mediator"] == mediator

@@ -43,7 +43,7 @@ def parsed_candidates(
     background = bool(noun_toks) and all(_background(v, i) for i in noun_toks)
     for c in found:
         if c.type == "sanctions":
-            if background:
+            if background or (c.action in ("lift", "ease") and _sanctions_act(v, noun_toks)):
                 continue
             _repair_sanctions(v, c, noun_toks, linker)
         else:
@@ -252,6 +252,16 @@ def _mediate(
         evidence=v.sent.text.strip(),
         sentence=n_sent,
         weak=True,
+    )
+
+
+def _sanctions_act(v: ParseView, noun_toks: list[int]) -> bool:
+    """'Sanctions alone will not end the war', 'sanctions failed to stop the offensive': the
+    sanctions are the active subject of the verb, which has an object of its own, so the verb
+    is what the sanctions do, not their lifting or easing ("sanctions were lifted", "the EU
+    ended its sanctions" keep their lift)."""
+    return bool(noun_toks) and all(
+        v.toks[i].dep == "nsubj" and bool(v.kids(v.head(i), "dobj")) for i in noun_toks
     )
 
 

@@ -159,3 +159,29 @@ def test_a_serving_mediator_stays(text: str, mediator: list[str], parser: Senten
     got = mediations(text, parser)
     assert len(got) == 1, got
     assert got[0]["ids"]["mediator"] == mediator
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Germany's chancellor said sanctions alone could not end the conflict, and urged talks "
+        "with Moscow.",
+        "The French president said EU sanctions would not end Russia's war on their own.",
+    ],
+)
+def test_what_sanctions_do_is_no_lift(text: str, parser: SentenceParser) -> None:
+    assert sanctions(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sanctions on Belarus were lifted by the EU on Monday.",
+        "The EU ended its sanctions on Belarus on Monday.",
+    ],
+)
+def test_sanctions_that_are_ended_stay_a_lift(text: str, parser: SentenceParser) -> None:
+    got = sanctions(text, parser)
+    assert [(e["action"], e["ids"]["sender"], e["ids"]["target"]) for e in got] == [
+        ("lift", ["IGO:EU"], ["BLR"])
+    ]

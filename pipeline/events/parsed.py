@@ -14,6 +14,7 @@ only avoided or violated, and "held off on approving" as a negation. Measures wi
 from __future__ import annotations
 
 from pipeline.events.candidate import Candidate
+from pipeline.events.cues import PRIVATE_DISPUTE
 from pipeline.events.measures import HOLD_OFF, _background, _sender, measure_candidates
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
@@ -47,7 +48,7 @@ def parsed_candidates(
                 continue
             _repair_sanctions(v, c, noun_toks, linker)
         else:
-            if _biography(v):
+            if _biography(v) or _private_sides(v, c):
                 continue
             _repair_mediation(v, c, linker)
         out.append(c)
@@ -263,6 +264,31 @@ def _sanctions_act(v: ParseView, noun_toks: list[int]) -> bool:
     return bool(noun_toks) and all(
         v.toks[i].dep == "nsubj" and bool(v.kids(v.head(i), "dobj")) for i in noun_toks
     )
+
+
+def _private_sides(v: ParseView, c: Candidate) -> bool:
+    """'Poland's miners' union accepted the mediators' plan': every state side is
+    named only as the owner of a union, workers, a club or another private side of the
+    dispute (:data:`PRIVATE_DISPUTE`), so the mediation is a labour or private one."""
+    states = {a.id for a in c.roles.get("parties", []) if a.kind in ("country", "igo")}
+    if not states or any(a.kind in ("country", "igo") for a in c.roles.get("mediator", [])):
+        return False
+    owners = [i for i, m in v.mention_of.items() if m.actor.id in states]
+    return {v.mention_of[i].actor.id for i in owners} == states and all(
+        _owner_of_private(v, i) for i in owners
+    )
+
+
+def _owner_of_private(v: ParseView, i: int) -> bool:
+    """The mention at ``i`` is the possessor or modifier of a common private-dispute noun."""
+    j = i
+    for _ in range(3):
+        if v.toks[j].dep not in ("poss", "compound", "amod") or v.head(j) == j:
+            return False
+        j = v.head(j)
+        if v.toks[j].pos == "NOUN" and PRIVATE_DISPUTE.fullmatch(v.words[j]):
+            return True
+    return False
 
 
 def _biography(v: ParseView) -> bool:

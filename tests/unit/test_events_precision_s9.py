@@ -185,3 +185,38 @@ def test_sanctions_that_are_ended_stay_a_lift(text: str, parser: SentenceParser)
     assert [(e["action"], e["ids"]["sender"], e["ids"]["target"]) for e in got] == [
         ("lift", ["IGO:EU"], ["BLR"])
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Poland's miners' union accepted the mediators' plan for a four-day week.",
+        "Canada's postal workers accepted mediation in their contract dispute.",
+        "Spain's rail workers rejected mediation in their dispute over pay.",
+    ],
+)
+def test_a_state_that_only_owns_a_union_is_no_side(text: str, parser: SentenceParser) -> None:
+    assert mediations(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "parties"),
+    [
+        (
+            "Spain's government rejected mediation in its dispute with Morocco over the workers "
+            "held at the border.",
+            "reject",
+            ["ESP", "MAR"],
+        ),
+        (
+            "Sudan's government agreed to African Union mediation with the rebels.",
+            "accept",
+            ["OTHER", "SDN"],
+        ),
+    ],
+)
+def test_a_state_side_of_the_same_shape_stays(
+    text: str, action: str, parties: list[str], parser: SentenceParser
+) -> None:
+    got = mediations(text, parser)
+    assert [(e["action"], e["ids"]["parties"]) for e in got] == [(action, parties)]

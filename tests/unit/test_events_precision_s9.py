@@ -28,14 +28,14 @@ def mediations(text: str, parser: SentenceParser) -> list[dict[str, Any]]:
         # civil disputes: neighbours, households, a court-appointed mediator
         "A quarrel between two Dorset households over a shared driveway ended when a "
         "court-appointed mediator stepped in.",
-        "Neighbours' feud over a garden wall in Lyon ends in mediation",
+        "Neighbours' feud over a garden wall in Lyon ends in court mediation",
         # commercial disputes and corporate deals
         "Carlow Shipping and supplier agree to mediation in contract row",
         "A commercial mediator will try to resolve the dispute between Norvik Steel and the "
         "Dutch bottling firm.",
         "Kemble Group sells its drinks unit in a deal brokered by an investment bank",
-        # sport: a club's owners and its supporters
-        "Ex-striker brokers truce between Millbrook Rovers owners and supporters",
+        # sport: a club's owners and its fans
+        "Ex-striker brokers truce between Millbrook Rovers owners and fans",
     ],
 )
 def test_civil_and_commercial_mediation_is_no_event(text: str, parser: SentenceParser) -> None:

@@ -80,13 +80,20 @@ class _ParseRead:
 
 PARSE_READ = _ParseRead()
 
-# Private disputes: labour, tenancy, family, business and sport. A mediation whose roles name no
-# state or IGO in a sentence with one of these words is a domestic or private mediation ("a
-# state mediator was called in to resolve the pay dispute between the union and the railway",
-# "coach and players agreed to mediation"), which the contract does not count.
+# Private disputes: labour, tenancy, family, households and court-annexed mediation, business
+# deals and contracts, and sport. A mediation whose roles name no state or IGO in a sentence
+# with one of these words is a domestic, civil or commercial mediation ("a state mediator was
+# called in to resolve the pay dispute between the union and the railway", "coach and players
+# agreed to mediation", "a court-appointed mediator settled the feud between two households",
+# "the takeover, brokered by an investment bank", "the firm and its supplier agreed to
+# commercial mediation"), which the contract does not count.
 PRIVATE_DISPUTE = re.compile(
-    r"\b(?:unions?|strikes?|striking|pay|wages?|salar(?:y|ies)|bonus(?:es)?|labou?r|workers"
+    # a labour union, not the African or European Union (the flags are scoped: "Union" of an
+    # IGO's name is no private word)
+    r"\b(?:(?-i:unions?|Unions)|strikes?|striking|pay|wages?|salar(?:y|ies)|bonus(?:es)?|labou?r|workers"
     r"|employers?|landlords?|tenants?|patents?|divorc\w*|custody|couples?|shareholders"
-    r"|insurers?|lawsuits?|plaintiffs?|coach(?:es)?|players|club|clubs)\b",
+    r"|insurers?|lawsuits?|plaintiffs?|coach(?:es)?|players|club|clubs|fans"
+    r"|households?|court-appointed|court-ordered|court mediation|commercial|suppliers?"
+    r"|contracts?|acquisitions?|mergers?|takeovers?|investment banks?)\b",
     re.I,
 )

@@ -114,18 +114,21 @@ def _blank_names(text: str, ents: list[Entity]) -> str:
 
 
 def _private_mediation(c: Candidate, sentence: str) -> bool:
-    """A mediation between private sides (labour, tenancy, family, business, sport): a
-    private-dispute word in the sentence and no state or IGO both as mediator and as party ("a
-    labour court appointed a mediator between the oil firm and striking workers", "Germany's
-    train drivers' union accepted the mediators' proposal"); ``sentence`` is blanked by
-    :func:`_blank_names`."""
+    """A mediation between private sides (labour, tenancy, family, business, sport) in a
+    sentence with a private-dispute word (``sentence`` blanked by :func:`_blank_names`, so "the
+    African Union" is no union): no state or IGO among the sides it names ("a labour court
+    appointed a mediator between the oil firm and striking workers"), or none in any role
+    when it names no side. A state mediator with no side named keeps the event (the sides may
+    be states left unnamed), as does a state side that rejects mediation in a row with another."""
     if c.type != "mediation":
         return False
-    mediator, parties = (
-        any(a.kind in ("country", "igo") for a in c.roles.get(role, []))
-        for role in ("mediator", "parties")
-    )
-    return not (mediator and parties) and bool(PRIVATE_DISPUTE.search(sentence))
+    state = ("country", "igo")
+    parties = c.roles.get("parties", [])
+    if parties and any(a.kind in state for a in parties):
+        return False
+    if not parties and any(a.kind in state for role in c.roles.values() for a in role):
+        return False
+    return bool(PRIVATE_DISPUTE.search(sentence))
 
 
 MAX_SENTENCE_CHARS = 1500

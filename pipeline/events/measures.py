@@ -15,6 +15,8 @@ the embargo", "since ... in 1992") yield nothing.
 
 from __future__ import annotations
 
+import re
+
 from pipeline.events.candidate import Candidate
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
@@ -119,9 +121,6 @@ PLACE_NOUNS = {
     "town", "city", "village", "camp", "area", "region", "district", "province", "street",
     "neighbourhood", "neighborhood", "enclave", "settlement", "suburb",
 }  # fmt: skip
-# a state restricting its own exports for its home market is no sanction, even with a
-# destination named ("its ban on poultry exports to Singapore, as domestic supplies recovered")
-HOME_MARKET = {"domestic", "shortage", "shortages", "inflation"}
 # health and safety bans are not sanctions (EVENTS-DEV.md: "sanitary or pandemic bans")
 SANITARY = {
     "bse", "disease", "flu", "outbreak", "pandemic", "covid", "virus", "safety", "hygiene",
@@ -129,6 +128,14 @@ SANITARY = {
     "coronavirus", "ebola", "cholera", "measles", "mpox", "plague", "quarantine", "infection",
     "typhoon", "hurricane", "storm", "volcanic", "weather",
 }  # fmt: skip
+# a state restricting its own exports for its home market is no sanction, even with a
+# destination named: an export ban or quota "as domestic supplies recovered", "to keep local
+# prices in check", "amid shortages" protects supply, it punishes no one
+HOME_MARKET = re.compile(
+    r"\bdomestic\b|\bshortages?\b|\binflation\b|\bfood security\b"
+    r"|\b(?:local|home)\s+(?:suppl(?:y|ies)|prices?|consumption|demand|needs)\b",
+    re.I,
+)
 
 
 def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -136,10 +143,10 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
     out: list[Candidate] = []
     if any(w.lower() in SANITARY and not _inquired(v, k) for k, w in enumerate(v.words)):
         return []
-    home = any(w.lower() in HOME_MARKET for w in v.words)
+    home = bool(HOME_MARKET.search(v.sent.text))
     for i, t in enumerate(v.toks):
         lem = v.lemma(i)
-        if home and any(v.lemma(k) == "export" for k in v.subtree(clause_of(v, i))):
+        if home and any(v.lemma(k) in ("export", "shipment") for k in v.subtree(clause_of(v, i))):
             continue  # "lifted its ban on poultry exports to X as domestic supplies recovered"
         if t.pos == "VERB" and lem in CUT_VERBS:
             out += _cut(v, i, n_sent, linker)

@@ -14,6 +14,7 @@ only avoided or violated, and "held off on approving" as a negation. Measures wi
 from __future__ import annotations
 
 from pipeline.events.candidate import Candidate
+from pipeline.events.cues import PRIVATE_DISPUTE
 from pipeline.events.measures import _background, _sender, held_off, measure_candidates
 from pipeline.events.mediation import dateline_place
 from pipeline.events.modality import modality
@@ -44,11 +45,11 @@ def parsed_candidates(
     background = bool(noun_toks) and all(_background(v, i) for i in noun_toks)
     for c in found:
         if c.type == "sanctions":
-            if background:
+            if background or (c.action in ("lift", "ease") and _sanctions_act(v, noun_toks)):
                 continue
             _repair_sanctions(v, c, noun_toks, linker)
         else:
-            if _biography(v):
+            if _biography(v) or _private_sides(v, c):
                 continue
             _repair_mediation(v, c, linker)
         out.append(c)
@@ -272,11 +273,57 @@ def _mediate(
     )
 
 
+def _sanctions_act(v: ParseView, noun_toks: list[int]) -> bool:
+    """'Sanctions alone will not end the war', 'sanctions failed to stop the offensive': the
+    sanctions are the active subject of the verb, which has an object of its own, so the verb
+    is what the sanctions do, not their lifting or easing ("sanctions were lifted", "the EU
+    ended its sanctions" keep their lift)."""
+    return bool(noun_toks) and all(
+        v.toks[i].dep == "nsubj" and bool(v.kids(v.head(i), "dobj")) for i in noun_toks
+    )
+
+
+def _private_sides(v: ParseView, c: Candidate) -> bool:
+    """'Poland's miners' union accepted the mediators' plan': every state side is
+    named only as the owner of a union, workers, a club or another private side of the
+    dispute (:data:`PRIVATE_DISPUTE`), so the mediation is a labour or private one."""
+    states = {a.id for a in c.roles.get("parties", []) if a.kind in ("country", "igo")}
+    if not states or any(a.kind in ("country", "igo") for a in c.roles.get("mediator", [])):
+        return False
+    owners = [i for i, m in v.mention_of.items() if m.actor.id in states]
+    return {v.mention_of[i].actor.id for i in owners} == states and all(
+        _owner_of_private(v, i) for i in owners
+    )
+
+
+def _owner_of_private(v: ParseView, i: int) -> bool:
+    """The mention at ``i`` is the possessor or modifier of a common private-dispute noun."""
+    j = i
+    for _ in range(3):
+        if v.toks[j].dep not in ("poss", "compound", "amod") or v.head(j) == j:
+            return False
+        j = v.head(j)
+        if v.toks[j].pos == "NOUN" and PRIVATE_DISPUTE.fullmatch(v.words[j]):
+            return True
+    return False
+
+
 def _biography(v: ParseView) -> bool:
-    """'X, the Finnish diplomat who mediated in Namibia, died on Friday': the only mediation
-    word is a past relative clause describing a person (a CV or an obituary), no event."""
+    """'X, the Finnish diplomat who mediated in Namibia, died on Friday', 'a former EU
+    mediator in the talks published a memoir': the only mediation word is a past relative
+    clause or a former role describing a person (a CV or an obituary), no event."""
     words = [i for i, t in enumerate(v.toks) if MEDIATION_RE.match(v.words[i].lower())]
-    return bool(words) and all(_past_relative(v, _verb_up(v, i)) for i in words)
+    return bool(words) and all(
+        _past_relative(v, _verb_up(v, i)) or _former_role(v, i) for i in words
+    )
+
+
+def _former_role(v: ParseView, i: int) -> bool:
+    """A mediator noun with "former" or "ex-" before it: the person once held the role."""
+    if v.toks[i].pos not in ("NOUN", "PROPN"):
+        return False
+    ex = i >= 2 and v.words[i - 1] == "-" and v.words[i - 2].lower() == "ex"
+    return ex or any(v.lemma(k) == "former" for k in v.kids(i, "amod"))
 
 
 def _verb_up(v: ParseView, i: int) -> int:

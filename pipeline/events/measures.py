@@ -122,6 +122,8 @@ PLACE_NOUNS = {
 # a state restricting its own exports for its home market is no sanction, even with a
 # destination named ("its ban on poultry exports to Singapore, as domestic supplies recovered")
 HOME_MARKET = {"domestic", "shortage", "shortages", "inflation"}
+# a supplier halting deliveries over unpaid bills is a commercial dispute, not a sanction
+UNPAID = {"unpaid", "arrears", "nonpayment", "non-payment"}
 # health and safety bans are not sanctions (EVENTS-DEV.md: "sanitary or pandemic bans")
 SANITARY = {
     "bse", "disease", "flu", "outbreak", "pandemic", "covid", "virus", "safety", "hygiene",
@@ -136,6 +138,8 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
     out: list[Candidate] = []
     if any(w.lower() in SANITARY and not _inquired(v, k) for k, w in enumerate(v.words)):
         return []
+    if any(w.lower() in UNPAID for w in v.words):
+        return []  # "halted gas exports to Iran in a dispute over unpaid bills"
     home = any(w.lower() in HOME_MARKET for w in v.words)
     for i, t in enumerate(v.toks):
         lem = v.lemma(i)
@@ -387,6 +391,10 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     )
     olem = v.lemma(o)
     if olem in NOT_TARGET_OBJECTS or _background(v, i):
+        return []
+    if olem == "contact" and lem != "boycott":
+        # "suspended contacts with the EU delegation" is diplomatic (like breaking relations);
+        # a state's boycott of all contact with another state is a sanction
         return []
     if olem in ("border", "frontier") and any(
         _is_cut_object(v, k) for p in attach if v.lemma(p) == "to" for k in v.kids(p, "pobj")

@@ -1,0 +1,80 @@
+"""Sanctions guards of round 9b, on invented sentences (not from any labelled set): calls for
+sanctions that someone dismisses, a sanction noun that only names an enforcement mission,
+suspended contacts (diplomatic, unlike a state's boycott of all contact), and deliveries
+halted over unpaid bills (a commercial dispute); each with a near miss that stays an event."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp.parser import SentenceParser, load_parser
+from tests.unit.test_events_sanctions_s8 import only, sanctions
+
+
+@pytest.fixture(scope="module")
+def parser() -> SentenceParser:
+    return load_parser("en_core_web_sm")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a dismissed call: the callers are unnamed, the one who dismisses is no sender
+        "Sudan's foreign ministry rejected calls for sanctions as interference on Monday.",
+        "Belarus's president brushed aside calls for new sanctions, his spokesman said.",
+        # the sanction noun only modifies an enforcement mission
+        "NATO extended its arms embargo enforcement mission in the Adriatic by six months.",
+        "The bloc renewed its embargo patrols off the Somali coast for another year.",
+        # contacts suspended: diplomatic, like breaking relations
+        "Algeria suspended contacts with the French embassy over a row about a journalist.",
+        "Niger halted contacts with Benin's mission in Niamey, state television said.",
+        # deliveries halted over unpaid bills: a commercial dispute
+        "Uzbekistan cut gas supplies to Tajikistan on Monday in a row over unpaid bills.",
+        "Russia's Gazprom halted gas exports to Moldova, citing arrears of $700 million.",
+    ],
+)
+def test_no_sanction(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "sender", "target"),
+    [
+        # the call itself, not dismissed, stays a call
+        (
+            "Kenya's foreign minister called for sanctions on Eritrea on Monday.",
+            "call",
+            ["KEN"],
+            ["ERI"],
+        ),
+        # the embargo itself renewed is an extension
+        (
+            "NATO extended its arms embargo on Libya by six months.",
+            "extend",
+            ["IGO:NATO"],
+            ["LBY"],
+        ),
+        # a state's boycott of all contact with another state is a sanction
+        (
+            "Azerbaijan boycotted all official contact with Armenia on Tuesday.",
+            "impose",
+            ["AZE"],
+            ["ARM"],
+        ),
+        # a halt named as punishment, with no payment dispute, stays a sanction
+        (
+            "Uzbekistan cut gas supplies to Tajikistan on Monday in retaliation for the border "
+            "closure.",
+            "impose",
+            ["UZB"],
+            ["TJK"],
+        ),
+    ],
+)
+def test_near_misses_still_events(
+    parser: SentenceParser, text: str, action: str, sender: list[str], target: list[str]
+) -> None:
+    e = only(text, parser)
+    assert e["action"] == action
+    assert sorted(a["id"] for a in e["roles"]["sender"]) == sender
+    assert sorted(a["id"] for a in e["roles"]["target"]) == target

@@ -1065,6 +1065,7 @@ TRADE_WORDS = {
     "arm", "weapon", "remittance", "tourism", "tourist", "fishing", "seafood", "food", "grain",
     "wheat", "beef", "timber", "mineral", "metal", "aluminium", "aluminum", "commodity",
     "official", "enterprise", "exporter", "importer", "crude", "coal", "potash", "diamond",
+    "fertiliser", "fertilizer",
     "port", "airspace", "financing", "loan", "credit", "transaction", "truck", "lorry",
     "vehicle", "car", "tanker", "harbour", "harbor", "cargo", "freight",
 }  # fmt: skip

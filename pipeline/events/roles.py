@@ -479,6 +479,9 @@ COMMODITY = {
     "luxury",
     "energy",
     "gas",
+    "liquefied",  # "an embargo on Russian liquefied natural gas"
+    "natural",
+    "lng",
     "coal",
     "steel",
     "items",

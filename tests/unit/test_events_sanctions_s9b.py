@@ -78,3 +78,36 @@ def test_near_misses_still_events(
     assert e["action"] == action
     assert sorted(a["id"] for a in e["roles"]["sender"]) == sender
     assert sorted(a["id"] for a in e["roles"]["target"]) == target
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "sender", "target"),
+    [
+        # a demonym before goods stands for the state: liquefied natural gas, fertiliser
+        (
+            "Latvia urged its NATO allies on Friday to ban imports of Russian liquefied "
+            "natural gas.",
+            "call",
+            ["LVA"],
+            ["RUS"],
+        ),
+        (
+            "Canada lifted its curbs on Belarusian fertilizer on Wednesday.",
+            "lift",
+            ["CAN"],
+            ["BLR"],
+        ),
+    ],
+)
+def test_goods_of_a_state(
+    parser: SentenceParser, text: str, action: str, sender: list[str], target: list[str]
+) -> None:
+    e = only(text, parser)
+    assert e["action"] == action
+    assert sorted(a["id"] for a in e["roles"]["sender"]) == sender
+    assert sorted(a["id"] for a in e["roles"]["target"]) == target
+
+
+def test_goods_near_miss(parser: SentenceParser) -> None:
+    # restrictions on what crosses no border stay domestic
+    assert sanctions("Canada lifted its curbs on Belarusian protest groups on Wednesday.", parser) == []

@@ -160,7 +160,10 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
         elif t.pos == "NOUN" and lem in LICENCES:
             out += _licensing(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem == "suspension":
-            out += _suspension_lifted(v, i, n_sent, linker)
+            # "announced the suspension of coal exports to X" reads as "a halt to" them
+            out += _suspension_lifted(v, i, n_sent, linker) or (
+                _measure_noun(v, i, n_sent, linker) if _trade_words(v, i) else []
+            )
         elif t.pos == "VERB" and lem in ("put", "place"):
             out += _on_hold(v, i, n_sent, linker)
     return out[:1] if out else []
@@ -339,8 +342,10 @@ def held_off(v: ParseView, j: int) -> bool:
 
 def _sender(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
     h = v.head(verb)
-    if v.toks[verb].dep == "acl" and v.toks[h].dep == "dobj" and v.head(h) != h:
-        verb = v.head(h)  # "had no plans to cut its aid", "took the decision to suspend"
+    if v.toks[verb].dep == "acl" and v.toks[h].dep in ("dobj", "attr") and v.head(h) != h:
+        # "had no plans to cut its aid", "took the decision to suspend", and "there were no
+        # plans to lift ..., X said" (no subject: the speaker)
+        verb = v.head(h)
     elif v.toks[verb].dep == "xcomp" and v.toks[h].dep == "acomp" and v.head(h) != h:
         verb = v.head(h)  # "the EU is ready to adopt", "Ankara is prepared to close"
     if v.toks[verb].dep == "xcomp" and v.lemma(h := v.head(verb)) in AUTHORISING:
@@ -785,6 +790,12 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
         return _governed(v, n, v.head(h), n_sent, linker, "call")
     if verb is not None:
         return _governed(v, n, verb, n_sent, linker)
+    if dep == "pobj" and v.lemma(h) == "on" and held_off(v, v.head(h)):
+        # "held off on retaliatory tariffs against X": the measure, withheld (negated)
+        held = _governed(v, n, v.head(h), n_sent, linker, "impose")
+        for c in held:
+            c.negated, c.hypothetical = True, False
+        return held
     if dep == "pobj" and v.lemma(h) == "include" and _left_open(v, clause_of(v, v.head(h))):
         # "Nothing is ruled out, including measures against X, Y's minister said"
         return _option(v, n, clause_of(v, v.head(h)), n_sent, linker)

@@ -110,4 +110,65 @@ def test_goods_of_a_state(
 
 def test_goods_near_miss(parser: SentenceParser) -> None:
     # restrictions on what crosses no border stay domestic
-    assert sanctions("Canada lifted its curbs on Belarusian protest groups on Wednesday.", parser) == []
+    assert (
+        sanctions("Canada lifted its curbs on Belarusian protest groups on Wednesday.", parser)
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "sender", "target", "negated"),
+    [
+        # "there were no plans to lift ...": no subject, the speaker is the sender
+        (
+            "There are no plans to ease the curbs on Iranian shipping, Canada's foreign "
+            "minister said on Monday.",
+            "ease",
+            ["CAN"],
+            ["IRN"],
+            True,
+        ),
+        # "held off on" a measure: the measure, negated
+        (
+            "Ottawa held off on counter-tariffs against American aluminium on Friday.",
+            "impose",
+            ["CAN"],
+            ["USA"],
+            True,
+        ),
+        # "the suspension of X exports to Y" announced: a halt to them
+        (
+            "Peru's government announced the suspension of copper shipments to Bolivia on Tuesday.",
+            "impose",
+            ["PER"],
+            ["BOL"],
+            False,
+        ),
+    ],
+)
+def test_withheld_and_nominal_measures(
+    parser: SentenceParser,
+    text: str,
+    action: str,
+    sender: list[str],
+    target: list[str],
+    negated: bool,
+) -> None:
+    e = only(text, parser)
+    assert e["action"] == action
+    assert sorted(a["id"] for a in e["roles"]["sender"]) == sender
+    assert sorted(a["id"] for a in e["roles"]["target"]) == target
+    assert e["negated"] is negated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There are no plans to ease the curbs on street protests, Canada's minister said.",
+        "The central bank held off on rate cuts on Friday.",  # no measure on a state
+        "Peru's league announced the suspension of two Bolivian players on Tuesday.",
+        "The airline announced the suspension of flights to Lagos for maintenance.",
+    ],
+)
+def test_withheld_and_nominal_near_misses(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []

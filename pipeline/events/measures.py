@@ -566,9 +566,12 @@ def _igo_in(v: ParseView, head: int, preps: tuple[str, ...], linker: ActorLinker
 
 def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'The Arab League readmitted Syria', 'the AU reinstated Mali': an IGO lifts the
-    suspension of a member state."""
+    suspension of a member state; passive, 'Syria was readmitted to the Arab League' (the
+    body named by "to"/"into", as in :func:`_suspended_from`)."""
     sender = [a for a in subject(v, i, linker) if a.kind == "igo"]
     objs = v.kids(i, "dobj")
+    if not objs and v.kids(i, "nsubjpass"):
+        sender, objs = _igo_in(v, i, ("to", "into"), linker), v.kids(i, "nsubjpass")
     if not sender or not objs or _background(v, i):
         return []
     target = [a for a in np_actors(v, objs[0], linker, others=False) if a.kind == "country"]

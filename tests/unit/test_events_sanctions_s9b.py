@@ -172,3 +172,34 @@ def test_withheld_and_nominal_measures(
 )
 def test_withheld_and_nominal_near_misses(parser: SentenceParser, text: str) -> None:
     assert sanctions(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sender", "target"),
+    [
+        # a passive readmission: the body named by "to"/"into" lifts the suspension
+        ("Mali was readmitted to the African Union on Friday after the vote.", "IGO:AU", "MLI"),
+        ("Egypt was reinstated into the African Union in June.", "IGO:AU", "EGY"),
+    ],
+)
+def test_passive_readmission(parser: SentenceParser, text: str, sender: str, target: str) -> None:
+    e = only(text, parser)
+    assert e["action"] == "lift"
+    assert e["ids"] == {"sender": [sender], "target": [target]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The midfielder was readmitted to the national squad on Friday.",
+        "Chad's former leader was readmitted to hospital on Friday.",
+    ],
+)
+def test_passive_readmission_near_misses(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []
+
+
+def test_name_beginning_with_former(parser: SentenceParser) -> None:
+    # a name that begins with "former" is the state, unlike "a former Greek official"
+    e = only("Athens imposed a trade embargo on the former Yugoslav Republic of Macedonia.", parser)
+    assert e["ids"] == {"sender": ["GRC"], "target": ["MKD"]}

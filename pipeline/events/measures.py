@@ -509,6 +509,13 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
     the state entered (or the passive agent) on the state of those barred."""
     if v.lemma(i) == "suspend" and v.kids(i, "nsubjpass") and not _background(v, i):
         return _suspended_from(v, i, n_sent, linker)
+    passive = v.kids(i, "nsubjpass")
+    if (
+        v.lemma(i) in ("ban", "prohibit", "halt", "stop")
+        and passive
+        and _is_cut_object(v, passive[0])
+    ):
+        return _cut_passive(v, i, n_sent, linker)
     if v.lemma(i) not in ("bar", "ban") or not v.kids(i, "nsubjpass") or _background(v, i):
         return []
     entered = [
@@ -530,6 +537,22 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
     target = [a for a in np_actors(v, barred, linker, others=False) if a.kind == "country"]
     target = [a for a in target or _targets(v, [barred], linker, ids) if a.id not in ids]
     if not target:
+        return []
+    negated, hyp = _flags(v, i, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _cut_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'Shipments of gallium to American buyers are now prohibited, X's ministry said': the
+    halt of what crosses a border, in the passive; the agent or the speaker is the sender (with
+    neither, nobody named acts and nothing is reported)."""
+    goods = v.kids(i, "nsubjpass")[0]
+    if _background(v, i):
+        return []
+    sender = _sender(v, i, linker)
+    ids = {a.id for a in sender}
+    target = [a for a in _targets(v, [goods], linker, ids) if a.id not in ids]
+    if not sender or not target:
         return []
     negated, hyp = _flags(v, i, "impose")
     return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]

@@ -203,3 +203,34 @@ def test_name_beginning_with_former(parser: SentenceParser) -> None:
     # a name that begins with "former" is the state, unlike "a former Greek official"
     e = only("Athens imposed a trade embargo on the former Yugoslav Republic of Macedonia.", parser)
     assert e["ids"] == {"sender": ["GRC"], "target": ["MKD"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "sender", "target"),
+    [
+        # a passive halt of what crosses a border: the speaker or the agent is the sender
+        (
+            "Sales of rare earth magnets to Japanese buyers are now banned, China's commerce "
+            "ministry said on Monday.",
+            "CHN",
+            "JPN",
+        ),
+        ("Flights to Minsk were halted by Lithuania on Sunday.", "LTU", "BLR"),
+    ],
+)
+def test_passive_halt(parser: SentenceParser, text: str, sender: str, target: str) -> None:
+    e = only(text, parser)
+    assert e["action"] == "impose"
+    assert e["ids"] == {"sender": [sender], "target": [target]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Exports of maize to Zambia were halted, traders said.",  # nobody named acts
+        "Smoking in restaurants is now banned, Ireland's health ministry said.",
+        "Exports of rice to Nepal were banned by India to curb domestic inflation.",
+    ],
+)
+def test_passive_halt_near_misses(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []

@@ -272,8 +272,9 @@ def _targets(
             return [other_actor(v.words[v.head(h)])]
         g = v.head(h)
         group = {v.lemma(k) for k in [g, *v.kids(g, "compound", "amod")]}
-        if v.toks[h].dep == "poss" and group & ARMED:
-            return [other_actor(v.words[g])]  # "Sierra Leone's RUF rebel movement": the group
+        if v.toks[h].dep in ("poss", "amod", "compound") and group & ARMED:
+            # "Sierra Leone's RUF rebel movement", "a Libyan militia leader": the group
+            return [other_actor(v.words[g])]
         got = np_actors(v, j, linker, conj=False, others=False)
         for a in got:
             if a.kind in ("country", "igo") and a.id not in exclude:

@@ -234,3 +234,18 @@ def test_passive_halt(parser: SentenceParser, text: str, sender: str, target: st
 )
 def test_passive_halt_near_misses(parser: SentenceParser, text: str) -> None:
     assert sanctions(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        # a demonym before an armed group's member only locates the group: it is the target
+        ("Spain froze the assets of a Malian militia commander on Monday.", "OTHER"),
+        ("Britain froze the assets of two Chadian rebel leaders on Monday.", "OTHER"),
+        # near miss: a state's officials stand for the state
+        ("Britain froze the assets of two Chadian ministers on Monday.", "TCD"),
+    ],
+)
+def test_armed_group_members(parser: SentenceParser, text: str, target: str) -> None:
+    e = only(text, parser)
+    assert [a["id"].split(":")[0] for a in e["roles"]["target"]] == [target]

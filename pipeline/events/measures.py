@@ -121,6 +121,8 @@ PLACE_NOUNS = {
     "town", "city", "village", "camp", "area", "region", "district", "province", "street",
     "neighbourhood", "neighborhood", "enclave", "settlement", "suburb",
 }  # fmt: skip
+# a supplier halting deliveries over unpaid bills is a commercial dispute, not a sanction
+UNPAID = {"unpaid", "arrears", "nonpayment", "non-payment"}
 # health and safety bans are not sanctions (EVENTS-DEV.md: "sanitary or pandemic bans")
 SANITARY = {
     "bse", "disease", "flu", "outbreak", "pandemic", "covid", "virus", "safety", "hygiene",
@@ -143,6 +145,8 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
     out: list[Candidate] = []
     if any(w.lower() in SANITARY and not _inquired(v, k) for k, w in enumerate(v.words)):
         return []
+    if any(w.lower() in UNPAID for w in v.words):
+        return []  # "halted gas exports to Iran in a dispute over unpaid bills"
     home = bool(HOME_MARKET.search(v.sent.text))
     for i, t in enumerate(v.toks):
         lem = v.lemma(i)
@@ -163,7 +167,10 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
         elif t.pos == "NOUN" and lem in LICENCES:
             out += _licensing(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem == "suspension":
-            out += _suspension_lifted(v, i, n_sent, linker)
+            # "announced the suspension of coal exports to X" reads as "a halt to" them
+            out += _suspension_lifted(v, i, n_sent, linker) or (
+                _measure_noun(v, i, n_sent, linker) if _trade_words(v, i) else []
+            )
         elif t.pos == "VERB" and lem in ("put", "place"):
             out += _on_hold(v, i, n_sent, linker)
     return out[:1] if out else []
@@ -272,8 +279,9 @@ def _targets(
             return [other_actor(v.words[v.head(h)])]
         g = v.head(h)
         group = {v.lemma(k) for k in [g, *v.kids(g, "compound", "amod")]}
-        if v.toks[h].dep == "poss" and group & ARMED:
-            return [other_actor(v.words[g])]  # "Sierra Leone's RUF rebel movement": the group
+        if v.toks[h].dep in ("poss", "amod", "compound") and group & ARMED:
+            # "Sierra Leone's RUF rebel movement", "a Libyan militia leader": the group
+            return [other_actor(v.words[g])]
         got = np_actors(v, j, linker, conj=False, others=False)
         for a in got:
             if a.kind in ("country", "igo") and a.id not in exclude:
@@ -342,8 +350,10 @@ def held_off(v: ParseView, j: int) -> bool:
 
 def _sender(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
     h = v.head(verb)
-    if v.toks[verb].dep == "acl" and v.toks[h].dep == "dobj" and v.head(h) != h:
-        verb = v.head(h)  # "had no plans to cut its aid", "took the decision to suspend"
+    if v.toks[verb].dep == "acl" and v.toks[h].dep in ("dobj", "attr") and v.head(h) != h:
+        # "had no plans to cut its aid", "took the decision to suspend", and "there were no
+        # plans to lift ..., X said" (no subject: the speaker)
+        verb = v.head(h)
     elif v.toks[verb].dep == "xcomp" and v.toks[h].dep == "acomp" and v.head(h) != h:
         verb = v.head(h)  # "the EU is ready to adopt", "Ankara is prepared to close"
     if v.toks[verb].dep == "xcomp" and v.lemma(h := v.head(verb)) in AUTHORISING:
@@ -394,6 +404,10 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     )
     olem = v.lemma(o)
     if olem in NOT_TARGET_OBJECTS or _background(v, i):
+        return []
+    if olem == "contact" and lem != "boycott":
+        # "suspended contacts with the EU delegation" is diplomatic (like breaking relations);
+        # a state's boycott of all contact with another state is a sanction
         return []
     if olem in ("border", "frontier") and any(
         _is_cut_object(v, k) for p in attach if v.lemma(p) == "to" for k in v.kids(p, "pobj")
@@ -503,6 +517,13 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
     the state entered (or the passive agent) on the state of those barred."""
     if v.lemma(i) == "suspend" and v.kids(i, "nsubjpass") and not _background(v, i):
         return _suspended_from(v, i, n_sent, linker)
+    passive = v.kids(i, "nsubjpass")
+    if (
+        v.lemma(i) in ("ban", "prohibit", "halt", "stop")
+        and passive
+        and _is_cut_object(v, passive[0])
+    ):
+        return _cut_passive(v, i, n_sent, linker)
     if v.lemma(i) not in ("bar", "ban") or not v.kids(i, "nsubjpass") or _background(v, i):
         return []
     entered = [
@@ -524,6 +545,22 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
     target = [a for a in np_actors(v, barred, linker, others=False) if a.kind == "country"]
     target = [a for a in target or _targets(v, [barred], linker, ids) if a.id not in ids]
     if not target:
+        return []
+    negated, hyp = _flags(v, i, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _cut_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'Shipments of gallium to American buyers are now prohibited, X's ministry said': the
+    halt of what crosses a border, in the passive; the agent or the speaker is the sender (with
+    neither, nobody named acts and nothing is reported)."""
+    goods = v.kids(i, "nsubjpass")[0]
+    if _background(v, i):
+        return []
+    sender = _sender(v, i, linker)
+    ids = {a.id for a in sender}
+    target = [a for a in _targets(v, [goods], linker, ids) if a.id not in ids]
+    if not sender or not target:
         return []
     negated, hyp = _flags(v, i, "impose")
     return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
@@ -560,9 +597,12 @@ def _igo_in(v: ParseView, head: int, preps: tuple[str, ...], linker: ActorLinker
 
 def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'The Arab League readmitted Syria', 'the AU reinstated Mali': an IGO lifts the
-    suspension of a member state."""
+    suspension of a member state; passive, 'Syria was readmitted to the Arab League' (the
+    body named by "to"/"into", as in :func:`_suspended_from`)."""
     sender = [a for a in subject(v, i, linker) if a.kind == "igo"]
     objs = v.kids(i, "dobj")
+    if not objs and v.kids(i, "nsubjpass"):
+        sender, objs = _igo_in(v, i, ("to", "into"), linker), v.kids(i, "nsubjpass")
     if not sender or not objs or _background(v, i):
         return []
     target = [a for a in np_actors(v, objs[0], linker, others=False) if a.kind == "country"]
@@ -784,6 +824,12 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
         return _governed(v, n, v.head(h), n_sent, linker, "call")
     if verb is not None:
         return _governed(v, n, verb, n_sent, linker)
+    if dep == "pobj" and v.lemma(h) == "on" and held_off(v, v.head(h)):
+        # "held off on retaliatory tariffs against X": the measure, withheld (negated)
+        held = _governed(v, n, v.head(h), n_sent, linker, "impose")
+        for c in held:
+            c.negated, c.hypothetical = True, False
+        return held
     if dep == "pobj" and v.lemma(h) == "include" and _left_open(v, clause_of(v, v.head(h))):
         # "Nothing is ruled out, including measures against X, Y's minister said"
         return _option(v, n, clause_of(v, v.head(h)), n_sent, linker)
@@ -1064,6 +1110,7 @@ TRADE_WORDS = {
     "arm", "weapon", "remittance", "tourism", "tourist", "fishing", "seafood", "food", "grain",
     "wheat", "beef", "timber", "mineral", "metal", "aluminium", "aluminum", "commodity",
     "official", "enterprise", "exporter", "importer", "crude", "coal", "potash", "diamond",
+    "fertiliser", "fertilizer",
     "port", "airspace", "financing", "loan", "credit", "transaction", "truck", "lorry",
     "vehicle", "car", "tanker", "harbour", "harbor", "cargo", "freight",
 }  # fmt: skip

@@ -479,6 +479,9 @@ COMMODITY = {
     "luxury",
     "energy",
     "gas",
+    "liquefied",  # "an embargo on Russian liquefied natural gas"
+    "natural",
+    "lng",
     "coal",
     "steel",
     "items",
@@ -720,7 +723,9 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
     while j < end:
         w = s.low[j]
         m = s.mention_at(j)
-        if w in ("former", "ex", "exiled", "late"):
+        # "a former official"; not a name that begins with it ("the former Yugoslav Republic
+        # of Macedonia")
+        if w in ("former", "ex", "exiled", "late") and m is None:
             former = True
         if m is not None:
             nxt = s.low[m.last + 1 : m.last + 3]

@@ -129,6 +129,16 @@ _URGE_GLUE = {
     "quickly",
     "swiftly",
 }
+# verbs that turn down a call ("dismissed calls for sanctions"): no call is reported
+_DISMISSING = {
+    "dismissed", "dismiss", "dismisses", "dismissing", "rejected", "reject", "rejects",
+    "rejecting", "rebuffed", "rebuffs", "brushed", "ignored", "ignores", "shrugged",
+}  # fmt: skip
+# a sanction noun that only modifies one of these names its enforcement, not a new measure
+_ENFORCEMENT_HEADS = {
+    "monitoring", "monitor", "monitors", "enforcement", "operation", "mission", "patrol",
+    "patrols", "inspection", "inspections", "inspectors", "compliance", "evasion", "busting",
+}  # fmt: skip
 _PLANNING_WORDS = {"consider", "weigh", "discuss", "study", "examine", "mull"}
 _THREAT_BEFORE_TO = {
     "ready",
@@ -353,6 +363,10 @@ def _find_action(s: Sentence, n: int) -> tuple[str | None, int | None, bool, boo
         if w in T.BACKGROUND_WORDS:
             return None, None, True, new_cue
         if w == "for" and i > 0 and s.low[i - 1] in T.CALL_FOR_VERBS:
+            if any(x in _DISMISSING for x in s.low[max(0, i - 5) : i - 1]):
+                # "dismissed calls for sanctions as baseless": the callers are unnamed and
+                # the one who dismisses them is no sender (often the would-be target)
+                return None, None, True, new_cue
             return "call", i - 1, False, new_cue
         if w in T.ACTION_WORDS:
             prev = s.low[i - 1] if i > 0 else ""
@@ -402,6 +416,8 @@ def _passive_action(s: Sentence, n: int) -> tuple[str | None, int | None]:
 def _sanction_noun(
     s: Sentence, n: int, n_sent: int, linker: ActorLinker, weak_noun: bool
 ) -> list[Candidate]:
+    if n + 1 < len(s.low) and s.low[n + 1] in _ENFORCEMENT_HEADS:
+        return []  # "renewed its arms embargo monitoring operation": enforcement, not a measure
     action, v, background, new_cue = _find_action(s, n)
     if background:
         return []

@@ -156,8 +156,8 @@ def mediation_candidates(s: Sentence, n_sent: int, linker: ActorLinker) -> list[
     out: list[Candidate] = []
     for t in range(len(s.toks)):
         ok, strong = _is_mediation_trigger(s, t)
-        if ok and t > 0 and s.low[t - 1] in ("without", "no") and s.low[t] != "offices":
-            continue  # "met without mediators"
+        if ok and _absent(s, t):
+            continue  # "met without (formal outside) mediators"
         if ok and s.low[t + 1 : t + 2] and s.low[t + 1] in _MEDIATION_INSTITUTIONS:
             continue  # "the mediation center", "a mediation clause": an institution
         if ok and _former(s, t):
@@ -165,6 +165,22 @@ def mediation_candidates(s: Sentence, n_sent: int, linker: ActorLinker) -> list[
         if ok:
             out += _mediation_at(s, t, n_sent, linker, strong)
     return out
+
+
+# modifiers between "without"/"no" and the trigger: "without formal outside mediators"
+_ABSENT_MODS = {"outside", "formal", "foreign", "external", "international", "any", "third", "-"}
+_ABSENT_MODS |= {"party", "official", "direct"}
+
+
+def _absent(s: Sentence, t: int) -> bool:
+    """The text says there was no mediation ("met without outside mediators", "no foreign
+    mediation"): an absence is no event (not even a negated one); "no good offices" aside."""
+    if s.low[t] == "offices":
+        return False
+    k = t - 1
+    while k >= 0 and t - k <= 3 and s.low[k] in _ABSENT_MODS:
+        k -= 1
+    return k >= 0 and s.low[k] in ("without", "no")
 
 
 _FORMER = {"former", "ex", "ex-", "onetime", "one-time", "erstwhile", "retired"}
@@ -238,7 +254,13 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
         offer = t
     if halt is not None:
         return "halt", halt, False
+    # "a proposal for French mediation" is someone's suggestion: it states no offer by France
+    offer_too = offer is not None and s.low[offer + 1 : offer + 2] != ["for"]
+    # the offer noun carries the answer to it: "rejected on Friday an offer by X to mediate"
+    offered = offer if offer is not None and offer < t and s.low[offer] in _OFFER_NOUNS else None
     reject = _cue(s, t, T.REJECT_CUES, 8)
+    if reject is None and offered is not None:
+        reject = _cue(s, offered, T.REJECT_CUES, 6)
     if reject is None:
         down = _cue(s, t, {"down"}, 8)
         if (
@@ -248,8 +270,10 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
         ):
             reject = down - 1
     if reject is not None:
-        return "reject", reject, offer is not None
+        return "reject", reject, offer_too
     accept = _cue(s, t, T.ACCEPT_CUES, 8)
+    if accept is None and offered is not None:
+        accept = _cue(s, offered, T.ACCEPT_CUES, 6)  # "accepted on Tuesday the offer of X"
     before = s.low[max(0, accept - 2) : accept] if accept is not None else []
     if accept is not None and (
         "no" in s.low[accept + 1 : t]  # "would accept no further mediation"
@@ -259,7 +283,7 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     if accept is not None:  # "agreed to U.S.-mediated talks": a party accepts
         if s.low[accept].startswith("agree") and not noun and t == t0 and offer is None:
             return "offer", accept, False  # "Qatar agreed to mediate": the mediator commits
-        return "accept", accept, offer is not None
+        return "accept", accept, offer_too
     # "asked the U.N. secretary-general on Monday to appoint a mediator": the asked and the
     # adjuncts stand between the request verb and its infinitive
     request = _cue(s, t, T.REQUEST_CUES, 16 if "to" in s.low[max(0, t - 4) : t] else 10)

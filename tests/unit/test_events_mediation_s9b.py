@@ -1,0 +1,92 @@
+"""Mediation rules of session 9b, on own invented paraphrases (not from any labelled set): an
+absence of mediators is no event, an answer to an offer may stand several words before the offer
+noun, and a "proposal for X mediation" states no offer by X. Each rule has a near miss.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipeline.nlp.parser import SentenceParser, load_parser
+from tests.unit.test_events_parse import events
+
+
+@pytest.fixture(scope="module")
+def parser() -> SentenceParser:
+    return load_parser("en_core_web_sm")
+
+
+def mediations(text: str, parser: SentenceParser) -> list[dict[str, Any]]:
+    return [e for e in events(text, parser) if e["type"] == "mediation"]
+
+
+def ids(e: dict[str, Any], role: str) -> list[str]:
+    return sorted(a["id"] for a in e["roles"][role])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chile and Bolivia opened direct talks in La Paz without any outside mediators, "
+        "officials said.",
+        "Serbia and Montenegro settled the border question last week with no foreign mediation.",
+    ],
+)
+def test_an_absence_of_mediators_is_no_event(text: str, parser: SentenceParser) -> None:
+    assert mediations(text, parser) == []
+
+
+def test_mediators_present_after_without_elsewhere_still_count(parser: SentenceParser) -> None:
+    # near miss: "without" governs another noun, the mediation is real
+    got = mediations(
+        "Norway mediated talks between Colombia and the rebels without a break on Sunday.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["mediate"]
+    assert ids(got[0], "mediator") == ["NOR"]
+
+
+def test_a_rejection_several_words_before_the_offer_noun(parser: SentenceParser) -> None:
+    got = mediations(
+        "Peru's foreign minister rejected on Thursday a fresh offer by Brazil to mediate "
+        "with Ecuador.",
+        parser,
+    )
+    actions = sorted(e["action"] for e in got)
+    assert "reject" in actions
+    rej = next(e for e in got if e["action"] == "reject")
+    assert ids(rej, "mediator") == ["BRA"]
+    assert "PER" in ids(rej, "parties") and not rej["negated"]
+
+
+def test_an_acceptance_several_words_before_the_offer_noun(parser: SentenceParser) -> None:
+    got = mediations(
+        "Ethiopia accepted late on Monday the offer of Kenya's president to mediate with Eritrea.",
+        parser,
+    )
+    assert "accept" in [e["action"] for e in got]
+
+
+def test_an_offer_far_from_any_answer_stays_an_offer(parser: SentenceParser) -> None:
+    # near miss: no rejection or acceptance verb before the offer noun
+    got = mediations(
+        "Brazil renewed on Thursday its offer to mediate between Peru and Ecuador.", parser
+    )
+    assert [e["action"] for e in got] == ["offer"]
+
+
+def test_a_proposal_for_mediation_states_no_offer(parser: SentenceParser) -> None:
+    got = mediations(
+        "Croatia's government turned down a proposal for Austrian mediation with Slovenia.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["reject"]
+    assert ids(got[0], "mediator") == ["AUT"]
+
+
+def test_a_rejected_offer_to_mediate_still_reports_the_offer(parser: SentenceParser) -> None:
+    # near miss (the events-dev convention): the mediator's own offer is stated
+    got = mediations("Croatia rejected Austria's offer to mediate with Slovenia.", parser)
+    assert sorted(e["action"] for e in got) == ["offer", "reject"]

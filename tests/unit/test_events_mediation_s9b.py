@@ -90,3 +90,30 @@ def test_a_rejected_offer_to_mediate_still_reports_the_offer(parser: SentencePar
     # near miss (the events-dev convention): the mediator's own offer is stated
     got = mediations("Croatia rejected Austria's offer to mediate with Slovenia.", parser)
     assert sorted(e["action"] for e in got) == ["offer", "reject"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The talks in Doha were suspended on Sunday, the Qatari and Egyptian mediators said.",
+        "Talks between Ethiopia and Egypt, brokered by the United Arab Emirates, have collapsed.",
+        "Oman has put its go-between role in the Yemen negotiations on hold, a spokesman said.",
+    ],
+)
+def test_mediated_talks_that_stop_are_a_halt(text: str, parser: SentenceParser) -> None:
+    got = mediations(text, parser)
+    assert [e["action"] for e in got] == ["halt"]
+    assert not got[0]["negated"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # near misses: the talks go on, or a round ends (dev-8's convention: still mediation)
+        "The talks in Doha resumed on Sunday, the Qatari and Egyptian mediators said.",
+        "Talks between Ethiopia and Egypt, brokered by the United Arab Emirates, ended without "
+        "agreement on Monday.",
+    ],
+)
+def test_mediated_talks_that_go_on_stay_mediation(text: str, parser: SentenceParser) -> None:
+    assert [e["action"] for e in mediations(text, parser)] == ["mediate"]

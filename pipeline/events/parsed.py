@@ -48,7 +48,7 @@ def parsed_candidates(
                 continue
             _repair_sanctions(v, c, noun_toks, linker)
         else:
-            if _biography(v):
+            if _biography(v) or _dated_past(v):
                 continue
             _repair_mediation(v, c, linker)
             halt = _talks_halted(v) if c.action == "mediate" else None
@@ -472,6 +472,36 @@ def _talks_halted(v: ParseView) -> int | None:
             if any(_mediating(v, v.subtree(k)) for j in says for k in v.kids(j, "nsubj")):
                 return h  # "the talks were suspended, the mediators said"
     return None
+
+
+_CLAUSE_HEADS = ("ROOT", "relcl", "ccomp", "advcl", "parataxis")
+
+
+def _clause_head(v: ParseView, i: int) -> int:
+    """The head of the finite clause ``i`` sits in (through participles and objects)."""
+    for _ in range(20):
+        if v.toks[i].dep in _CLAUSE_HEADS or v.head(i) == i:
+            break
+        i = v.head(i)
+    return i
+
+
+def _dated_past(v: ParseView) -> bool:
+    """Every mediation word sits in a clause dated "in 2019", "in January 2021", "during the
+    1990s": history told as background ("restored ties in 2023 after talks brokered by
+    China"), not news. "since 2022" goes on, and a year in another clause ("Trump in 2019
+    failed ..., in which Moon had offered to mediate") dates something else."""
+    words = [k for k in range(len(v.toks)) if _mediating(v, [k]) or v.lemma(k) == "auspices"]
+    dated = set()
+    for y in range(len(v.toks)):
+        w = v.words[y]
+        if len(w) in (4, 5) and w[:2] in ("19", "20") and w[2:4].isdigit() and w[4:] in ("", "s"):
+            p = v.head(y)
+            if v.toks[p].pos == "PROPN" or v.lemma(p) in ("late", "early", "mid"):
+                p = v.head(p)  # "in January 2021"
+            if v.lemma(p) in ("in", "during"):
+                dated.add(_clause_head(v, p))
+    return bool(words) and all(_clause_head(v, k) in dated for k in words)
 
 
 def _signatories(v: ParseView, noun: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:

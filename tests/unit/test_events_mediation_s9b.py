@@ -117,3 +117,30 @@ def test_mediated_talks_that_stop_are_a_halt(text: str, parser: SentenceParser) 
 )
 def test_mediated_talks_that_go_on_stay_mediation(text: str, parser: SentenceParser) -> None:
     assert [e["action"] for e in mediations(text, parser)] == ["mediate"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eritrea and Djibouti reopened their embassies in 2019 after talks brokered by Qatar.",
+        "The Swedish prime minister mediated between Iraq and Iran during the 1980s before "
+        "returning to domestic politics.",
+        "Georgian leaders turned down a Turkish offer to mediate with Moscow in 2008.",
+    ],
+)
+def test_mediation_dated_in_a_past_year_is_background(text: str, parser: SentenceParser) -> None:
+    assert mediations(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # near misses: an ongoing role since a year, and the same story without a date
+        "Qatar has been mediating between Chad's government and the rebels since 2021.",
+        "Eritrea and Djibouti reopened their embassies on Monday after talks brokered by Qatar.",
+    ],
+)
+def test_ongoing_or_undated_mediation_still_counts(text: str, parser: SentenceParser) -> None:
+    got = mediations(text, parser)
+    assert [e["action"] for e in got] == ["mediate"]
+    assert ids(got[0], "mediator") == ["QAT"]

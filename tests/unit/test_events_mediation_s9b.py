@@ -144,3 +144,23 @@ def test_ongoing_or_undated_mediation_still_counts(text: str, parser: SentencePa
     got = mediations(text, parser)
     assert [e["action"] for e in got] == ["mediate"]
     assert ids(got[0], "mediator") == ["QAT"]
+
+
+def test_a_state_government_and_rebels_are_both_sides(parser: SentenceParser) -> None:
+    got = mediations(
+        "Gabon's president offered to mediate between the Chad government and rebels who "
+        "had taken the town of Abeche.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["offer"]
+    assert ids(got[0], "parties") == ["OTHER", "TCD"]
+
+
+def test_a_government_noun_without_a_second_side_adds_nobody(parser: SentenceParser) -> None:
+    # near miss: nothing coordinated after "government"
+    got = mediations(
+        "Gabon's president offered to mediate between the Chad government ministers in a "
+        "cabinet row.",
+        parser,
+    )
+    assert all("OTHER" not in ids(e, "parties") for e in got)

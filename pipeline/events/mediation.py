@@ -3,7 +3,8 @@ mediator(s) and the parties.
 
 Why these rules: triggers are the mediat- words, "X-brokered"/"broker a deal", "good offices",
 "go-between"/"intermediary", "facilitate talks" (or contacts between named sides), "X-sponsored
-talks", talks "under the auspices of" X, and a host of talks (a meeting, a round) between two
+talks", talks "under the auspices of" X or "under X facilitation" (the sides are the subject, also
+unnamed ones: "the Maoist rebels"), and a host of talks (a meeting, a round) between two
 sides it names (the labelling convention: the host mediates, a mere venue does not); a "broker"
 without a deal, truce or talks next to it (a stock broker) is not one, nor is an institution
 ("the mediation centre") or a person's past role ("a former EU mediator"). The action comes
@@ -12,7 +13,8 @@ mediate), or a halt verb after the named sides; welcoming or rejecting someone's
 reports the offer, and an offer turned down later in the sentence adds the rejection. Mediation
 may name only some of its actors (local disputes); one that names nobody (no actor, or only
 plain descriptions such as "the shipbuilder") is kept below the default confidence threshold,
-since nobody could act on it. A dateline's place is no side.
+since nobody could act on it. A dateline's place is no side. An absence ("met without outside
+mediators") is no event.
 """
 
 from __future__ import annotations
@@ -92,6 +94,8 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return True, False  # "X hosted talks between A and B": the host mediates
     if w == "auspices" and s.low[t + 1 : t + 2] == ["of"] and _TALKED & set(s.low):
         return True, False  # "resumed talks under the auspices of the AU" (with two sides)
+    if w == "facilitation" and "under" in s.low[max(0, t - 4) : t] and _TALKED & set(s.low):
+        return True, False  # "resumed talks under Norwegian facilitation": as for auspices
     if w in T.TALKS and t > 2 and s.low[t - 1] in ("sponsored", "hosted") and s.low[t - 2] == "-":
         return True, False  # "U.N.-sponsored talks"
     return False, False
@@ -482,7 +486,8 @@ def _mediation_at(
     parties = [a for a in parties if a.id not in dateline]
     if action == "request" and "whether" in s.low[max(0, cue - 6) : cue]:
         return []  # "a hearing on whether the U.N. should appoint a mediator": a question
-    if s.low[t] == "auspices" and len(parties) < 2:
+    under = s.low[t] == "auspices" or s.low[t] == "facilitation"
+    if under and len(parties) < 2:
         # "Ethiopian and Eritrean delegates resumed talks under the auspices of": the subject
         c = clause_start(s, t, split_and=False)
         subj = [
@@ -490,8 +495,10 @@ def _mediation_at(
             for m in s.mentions
             if c <= m.first < t and (m.first == 0 or s.low[m.first - 1] not in NON_SUBJECT_PREPS)
         ]  # the named sides before it, not a venue ("met in Vienna")
+        if s.mention_at(c) is not None:  # "Nepal's government and the Maoist rebels resumed"
+            subj += [a for a in phrase_actors(s, c, linker) if a.kind == "other"]
         parties = [a for a in dedupe(parties + subj) if a.id not in med_ids]
-    if (s.low[t] in _HOST or s.low[t] == "auspices") and len(parties) < 2:
+    if (s.low[t] in _HOST or under) and len(parties) < 2:
         return []  # a host of talks mediates only between two sides it names
     if not parties and _FICTION & set(s.low):
         return []  # "her novel follows a U.N. mediator": a story, not an event

@@ -164,3 +164,26 @@ def test_a_government_noun_without_a_second_side_adds_nobody(parser: SentencePar
         parser,
     )
     assert all("OTHER" not in ids(e, "parties") for e in got)
+
+
+def test_talks_under_a_states_facilitation_are_mediation(parser: SentenceParser) -> None:
+    got = mediations(
+        "Nepal's government and the Maoist rebels resumed negotiations in Geneva on Monday "
+        "under Swiss facilitation.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["mediate"]
+    assert ids(got[0], "mediator") == ["CHE"]
+    assert "NPL" in ids(got[0], "parties") and len(got[0]["roles"]["parties"]) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # near misses: a facilitation that is no third party's role in talks between two sides
+        "The ministry promised faster facilitation of visa applications for Indian students.",
+        "Exporters resumed shipments on Monday under the new customs facilitation rules.",
+    ],
+)
+def test_other_facilitation_is_no_mediation(text: str, parser: SentenceParser) -> None:
+    assert mediations(text, parser) == []

@@ -297,9 +297,19 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
             request = c
     if request is not None:
         return "request", request, False
+    if (
+        offer is not None
+        and s.low[offer + 1 : offer + 2] == ["to"]
+        and _JOIN & set(s.low[offer + 2 : offer + 3])
+    ):
+        return "accept", offer, False  # "ready to join talks mediated by X": a party
     if offer is not None:
         return "offer", offer, False
     return "mediate", t, False
+
+
+# "ready to <join> talks mediated by X" is a side's readiness to take part, not an offer
+_JOIN = {"join", "attend", "resume", "enter", "rejoin"}
 
 
 _OFFER_NOUNS = {

@@ -187,3 +187,24 @@ def test_talks_under_a_states_facilitation_are_mediation(parser: SentenceParser)
 )
 def test_other_facilitation_is_no_mediation(text: str, parser: SentenceParser) -> None:
     assert mediations(text, parser) == []
+
+
+def test_a_side_ready_to_join_mediated_talks_accepts(parser: SentenceParser) -> None:
+    got = mediations(
+        "Armenia said on Monday it was ready to join talks in Vienna mediated by the OSCE "
+        "with Azerbaijan.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["accept"]
+    assert ids(got[0], "mediator") == ["IGO:OSCE"]
+    assert ids(got[0], "parties") == ["ARM", "AZE"]
+
+
+def test_a_state_ready_to_mediate_still_offers(parser: SentenceParser) -> None:
+    # near miss: the readiness is to mediate itself
+    got = mediations(
+        "Oman said it was willing to mediate talks in Muscat between Saudi Arabia and Iran.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["offer"]
+    assert ids(got[0], "mediator") == ["OMN"]

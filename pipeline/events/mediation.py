@@ -3,7 +3,8 @@ mediator(s) and the parties.
 
 Why these rules: triggers are the mediat- words, "X-brokered"/"broker a deal", "good offices",
 "go-between"/"intermediary", "facilitate talks" (or contacts between named sides), "X-sponsored
-talks", talks "under the auspices of" X, and a host of talks (a meeting, a round) between two
+talks", talks "under the auspices of" X or "under X facilitation" (the sides are the subject, also
+unnamed ones: "the Maoist rebels"), and a host of talks (a meeting, a round) between two
 sides it names (the labelling convention: the host mediates, a mere venue does not); a "broker"
 without a deal, truce or talks next to it (a stock broker) is not one, nor is an institution
 ("the mediation centre") or a person's past role ("a former EU mediator"). The action comes
@@ -12,7 +13,8 @@ mediate), or a halt verb after the named sides; welcoming or rejecting someone's
 reports the offer, and an offer turned down later in the sentence adds the rejection. Mediation
 may name only some of its actors (local disputes); one that names nobody (no actor, or only
 plain descriptions such as "the shipbuilder") is kept below the default confidence threshold,
-since nobody could act on it. A dateline's place is no side.
+since nobody could act on it. A dateline's place is no side. An absence ("met without outside
+mediators") is no event.
 """
 
 from __future__ import annotations
@@ -92,6 +94,8 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return True, False  # "X hosted talks between A and B": the host mediates
     if w == "auspices" and s.low[t + 1 : t + 2] == ["of"] and _TALKED & set(s.low):
         return True, False  # "resumed talks under the auspices of the AU" (with two sides)
+    if w == "facilitation" and "under" in s.low[max(0, t - 4) : t] and _TALKED & set(s.low):
+        return True, False  # "resumed talks under Norwegian facilitation": as for auspices
     if w in T.TALKS and t > 2 and s.low[t - 1] in ("sponsored", "hosted") and s.low[t - 2] == "-":
         return True, False  # "U.N.-sponsored talks"
     return False, False
@@ -156,8 +160,8 @@ def mediation_candidates(s: Sentence, n_sent: int, linker: ActorLinker) -> list[
     out: list[Candidate] = []
     for t in range(len(s.toks)):
         ok, strong = _is_mediation_trigger(s, t)
-        if ok and t > 0 and s.low[t - 1] in ("without", "no") and s.low[t] != "offices":
-            continue  # "met without mediators"
+        if ok and _absent(s, t):
+            continue  # "met without (formal outside) mediators"
         if ok and s.low[t + 1 : t + 2] and s.low[t + 1] in _MEDIATION_INSTITUTIONS:
             continue  # "the mediation center", "a mediation clause": an institution
         if ok and _former(s, t):
@@ -165,6 +169,22 @@ def mediation_candidates(s: Sentence, n_sent: int, linker: ActorLinker) -> list[
         if ok:
             out += _mediation_at(s, t, n_sent, linker, strong)
     return out
+
+
+# modifiers between "without"/"no" and the trigger: "without formal outside mediators"
+_ABSENT_MODS = {"outside", "formal", "foreign", "external", "international", "any", "third", "-"}
+_ABSENT_MODS |= {"party", "official", "direct"}
+
+
+def _absent(s: Sentence, t: int) -> bool:
+    """The text says there was no mediation ("met without outside mediators", "no foreign
+    mediation"): an absence is no event (not even a negated one); "no good offices" aside."""
+    if s.low[t] == "offices":
+        return False
+    k = t - 1
+    while k >= 0 and t - k <= 3 and s.low[k] in _ABSENT_MODS:
+        k -= 1
+    return k >= 0 and s.low[k] in ("without", "no")
 
 
 _FORMER = {"former", "ex", "ex-", "onetime", "one-time", "erstwhile", "retired"}
@@ -238,7 +258,13 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
         offer = t
     if halt is not None:
         return "halt", halt, False
+    # "a proposal for French mediation" is someone's suggestion: it states no offer by France
+    offer_too = offer is not None and s.low[offer + 1 : offer + 2] != ["for"]
+    # the offer noun carries the answer to it: "rejected on Friday an offer by X to mediate"
+    offered = offer if offer is not None and offer < t and s.low[offer] in _OFFER_NOUNS else None
     reject = _cue(s, t, T.REJECT_CUES, 8)
+    if reject is None and offered is not None:
+        reject = _cue(s, offered, T.REJECT_CUES, 6)
     if reject is None:
         down = _cue(s, t, {"down"}, 8)
         if (
@@ -248,8 +274,10 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
         ):
             reject = down - 1
     if reject is not None:
-        return "reject", reject, offer is not None
+        return "reject", reject, offer_too
     accept = _cue(s, t, T.ACCEPT_CUES, 8)
+    if accept is None and offered is not None:
+        accept = _cue(s, offered, T.ACCEPT_CUES, 6)  # "accepted on Tuesday the offer of X"
     before = s.low[max(0, accept - 2) : accept] if accept is not None else []
     if accept is not None and (
         "no" in s.low[accept + 1 : t]  # "would accept no further mediation"
@@ -259,7 +287,7 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     if accept is not None:  # "agreed to U.S.-mediated talks": a party accepts
         if s.low[accept].startswith("agree") and not noun and t == t0 and offer is None:
             return "offer", accept, False  # "Qatar agreed to mediate": the mediator commits
-        return "accept", accept, offer is not None
+        return "accept", accept, offer_too
     # "asked the U.N. secretary-general on Monday to appoint a mediator": the asked and the
     # adjuncts stand between the request verb and its infinitive
     request = _cue(s, t, T.REQUEST_CUES, 16 if "to" in s.low[max(0, t - 4) : t] else 10)
@@ -269,9 +297,19 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
             request = c
     if request is not None:
         return "request", request, False
+    if (
+        offer is not None
+        and s.low[offer + 1 : offer + 2] == ["to"]
+        and _JOIN & set(s.low[offer + 2 : offer + 3])
+    ):
+        return "accept", offer, False  # "ready to join talks mediated by X": a party
     if offer is not None:
         return "offer", offer, False
     return "mediate", t, False
+
+
+# "ready to <join> talks mediated by X" is a side's readiness to take part, not an offer
+_JOIN = {"join", "attend", "resume", "enter", "rejoin"}
 
 
 _OFFER_NOUNS = {
@@ -458,7 +496,8 @@ def _mediation_at(
     parties = [a for a in parties if a.id not in dateline]
     if action == "request" and "whether" in s.low[max(0, cue - 6) : cue]:
         return []  # "a hearing on whether the U.N. should appoint a mediator": a question
-    if s.low[t] == "auspices" and len(parties) < 2:
+    under = s.low[t] == "auspices" or s.low[t] == "facilitation"
+    if under and len(parties) < 2:
         # "Ethiopian and Eritrean delegates resumed talks under the auspices of": the subject
         c = clause_start(s, t, split_and=False)
         subj = [
@@ -466,8 +505,10 @@ def _mediation_at(
             for m in s.mentions
             if c <= m.first < t and (m.first == 0 or s.low[m.first - 1] not in NON_SUBJECT_PREPS)
         ]  # the named sides before it, not a venue ("met in Vienna")
+        if s.mention_at(c) is not None:  # "Nepal's government and the Maoist rebels resumed"
+            subj += [a for a in phrase_actors(s, c, linker) if a.kind == "other"]
         parties = [a for a in dedupe(parties + subj) if a.id not in med_ids]
-    if (s.low[t] in _HOST or s.low[t] == "auspices") and len(parties) < 2:
+    if (s.low[t] in _HOST or under) and len(parties) < 2:
         return []  # a host of talks mediates only between two sides it names
     if not parties and _FICTION & set(s.low):
         return []  # "her novel follows a U.N. mediator": a story, not an event

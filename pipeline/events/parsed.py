@@ -49,9 +49,13 @@ def parsed_candidates(
                 continue
             _repair_sanctions(v, c, noun_toks, linker)
         else:
-            if _biography(v) or _private_sides(v, c):
+            if _biography(v) or _private_sides(v, c) or _dated_past(v):
                 continue
             _repair_mediation(v, c, linker)
+            halt = _talks_halted(v) if c.action == "mediate" else None
+            if halt is not None:
+                c.action, c.weak = "halt", False
+                c.negated, c.hypothetical = modality(v.sent, v.rule_index.get(halt, 0), "offer")
         out.append(c)
     if not background and not any(c.type == "sanctions" for c in out):
         out += measure_candidates(v, n_sent, linker)
@@ -472,6 +476,79 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
     c.roles["mediator"] = mediators
     skip = _ids(mediators) | dateline_place(v.sent, linker)  # a dateline parsed as a subject
     c.roles["parties"] = [a for a in parties if a.id not in skip]
+
+
+# not "end": a round that "ended without agreement" is still mediation (dev-8's convention)
+_HALT_LEMMAS = {"suspend", "collapse", "fail", "stall", "halt", "abandon", "freeze"}
+_MEDIATING = ("mediat", "broker", "facilitat", "sponsor")
+
+
+def _mediating(v: ParseView, toks: list[int]) -> bool:
+    """A mediation word among ``toks`` ("mediated", "brokers", "go-between")."""
+    return any(
+        v.lemma(k).startswith(_MEDIATING) or v.words[k - 2 : k + 1] == ["go", "-", "between"]
+        for k in toks
+    )
+
+
+def _talks_halted(v: ParseView) -> int | None:
+    """The verb that stops the mediated talks themselves, when the mediation word only
+    describes them: "talks in Istanbul, mediated by Turkey, have collapsed", "the
+    talks were suspended, the Saudi and U.S. mediators said", "Doha put its go-between role on
+    hold"."""
+    for h in range(len(v.toks)):
+        lem = v.lemma(h)
+        if v.toks[h].pos not in ("VERB", "AUX"):
+            continue
+        on_hold = [k for k in v.subtree(h) if v.lemma(k) == "hold" and v.words[k - 1] == "on"]
+        if lem == "put" and on_hold:  # (spaCy may hang "on hold" under the object's noun)
+            held = v.kids(h, "dobj")  # "put its go-between role on hold"
+            if any(_mediating(v, v.subtree(k)) for k in held):
+                return h
+            continue
+        if lem not in _HALT_LEMMAS and not (lem == "break" and "down" in v.words[h + 1 : h + 2]):
+            continue
+        for n in v.kids(h, "nsubj", "nsubjpass"):
+            if v.lemma(n) not in _TALK_LEMMAS:
+                continue
+            if _mediating(v, v.subtree(n)):
+                return h  # "talks mediated by X collapsed"
+            says = [j for j in v.kids(h, "parataxis", "ccomp") if v.lemma(j) in REPORTING]
+            if v.toks[h].dep in ("ccomp", "parataxis") and v.lemma(v.head(h)) in REPORTING:
+                says.append(v.head(h))
+            if any(_mediating(v, v.subtree(k)) for j in says for k in v.kids(j, "nsubj")):
+                return h  # "the talks were suspended, the mediators said"
+    return None
+
+
+_CLAUSE_HEADS = ("ROOT", "relcl", "ccomp", "advcl", "parataxis")
+
+
+def _clause_head(v: ParseView, i: int) -> int:
+    """The head of the finite clause ``i`` sits in (through participles and objects)."""
+    for _ in range(20):
+        if v.toks[i].dep in _CLAUSE_HEADS or v.head(i) == i:
+            break
+        i = v.head(i)
+    return i
+
+
+def _dated_past(v: ParseView) -> bool:
+    """Every mediation word sits in a clause dated "in 2019", "in January 2021", "during the
+    1990s": history told as background ("restored ties in 2023 after talks brokered by
+    China"), not news. "since 2022" goes on, and a year in another clause ("Trump in 2019
+    failed ..., in which Moon had offered to mediate") dates something else."""
+    words = [k for k in range(len(v.toks)) if _mediating(v, [k]) or v.lemma(k) == "auspices"]
+    dated = set()
+    for y in range(len(v.toks)):
+        w = v.words[y]
+        if len(w) in (4, 5) and w[:2] in ("19", "20") and w[2:4].isdigit() and w[4:] in ("", "s"):
+            p = v.head(y)
+            if v.toks[p].pos == "PROPN" or v.lemma(p) in ("late", "early", "mid"):
+                p = v.head(p)  # "in January 2021"
+            if v.lemma(p) in ("in", "during"):
+                dated.add(_clause_head(v, p))
+    return bool(words) and all(_clause_head(v, k) in dated for k in words)
 
 
 def _signatories(v: ParseView, noun: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:

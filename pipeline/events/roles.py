@@ -759,6 +759,12 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                 if m.possessive:  # "Mali's government and Tuareg rebels": on to the next side
                     while j < end and s.low[j] in ("'s", "’s", "'", "’", *GOV_NOUNS):
                         j += 1
+                else:  # "the Central African Republic government and rebels": likewise
+                    k = j
+                    while k < end and s.low[k] in GOV_NOUNS:
+                        k += 1
+                    if k > j and s.low[k : k + 1] in (["and"], ["or"]):
+                        j = k
                 # "the Central African Republic (CAR)": skip a parenthesised short form
                 if j < end and s.low[j] == "(":
                     k = j

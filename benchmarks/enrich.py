@@ -6,12 +6,11 @@ the limit on this machine), (2) the stage one article at a time, (3) the stage b
 batch size), and the ratios. Acceptance: batched >= 0.8 x raw and batched > one-at-a-time.
 
 With a parser (``models.parser``) it also prints the stage's articles/s without and with the
-parser and their ratio (target >= 0.8), the stage with the parse after the forward instead of
-beside it (``models.parse_beside_forward: false``), and where the parser's time goes. The
-ratio is measured robust to other processes on a shared machine: each batch of articles goes
-through the three configurations back to back (about a second each, the order rotating from
-batch to batch and round to round, so a burst of load hits them alike), over
-``--parser-rounds`` rounds. The rate printed for each is from
+parser and their ratio (target >= 0.8), and where the parser's time goes. That ratio is
+measured in pairs, robust to other processes on a shared machine: each batch of articles
+goes through the stage without and with the parser back to back (about a second each, the
+order alternating from batch to batch and round to round, so a burst of load hits both
+configurations alike), over ``--parser-rounds`` rounds. The rate printed for each is from
 the best time of every batch over the rounds, summed (each batch's least disturbed run);
 the median and range of the rounds' own ratios and the load average are printed beside it.
 ``--parser-only`` runs just that part.
@@ -261,12 +260,11 @@ def run_benchmark(args: argparse.Namespace, settings: Any) -> int:
     load_at_start = _loadavg()  # other processes on a shared machine skew every figure
     bat_size = max(b for b in sizes if b > 1) if any(b > 1 for b in sizes) else 1
     bare = Enricher(settings.model_copy(update={"parser": None}))
-    after = Enricher(settings.model_copy(update={"parse_beside_forward": False}))
     if args.parser_only:
         if enricher.parser is None:
             print("no parser configured (models.parser)")
             return 1
-        ratio_parser, _ = measure_parser(args, enricher, bare, after, articles, texts, bat_size)
+        ratio_parser, _ = measure_parser(args, enricher, bare, articles, texts, bat_size)
         return 0 if ratio_parser >= 0.8 else 1
 
     # Every configuration runs once per round, rounds interleaved, best round kept: a burst
@@ -312,9 +310,7 @@ def run_benchmark(args: argparse.Namespace, settings: Any) -> int:
     ratio_one = batched[bat_bs] / one
     ratio_parser = 1.0
     if enricher.parser is not None:
-        ratio_parser, bare_rate = measure_parser(
-            args, enricher, bare, after, articles, texts, bat_size
-        )
+        ratio_parser, bare_rate = measure_parser(args, enricher, bare, articles, texts, bat_size)
         # the stage's own overhead over the raw forward is judged without the parser
         ratio_raw = bare_rate / raw[raw_bs]
     else:
@@ -329,13 +325,12 @@ def measure_parser(
     args: argparse.Namespace,
     enricher: Enricher,
     bare: Enricher,
-    after: Enricher,
     articles: list[Article],
     texts: list[str],
     bs: int,
 ) -> tuple[float, float]:
-    """The stage without and with the parser (and with it after the forward), batch by batch
-    (see the module docstring); returns (with / without parser, without-parser articles/s), best of each."""
+    """The stage without and with the parser, batch by batch in pairs (see the module
+    docstring); returns (with / without parser, without-parser articles/s), best of each."""
     parser = enricher.parser
     assert parser is not None
     n = len(articles)
@@ -345,22 +340,20 @@ def measure_parser(
     batches = [articles[k : k + bs] for k in range(0, n, bs)]
     load_at_start = _loadavg()
     # seconds per batch and configuration, one entry per round
-    times: dict[str, list[list[float]]] = {"with": [], "without": [], "after": []}
+    times: dict[str, list[list[float]]] = {"with": [], "without": []}
     parse_times = []
     for r in range(args.parser_rounds):
         for name in times:
             times[name].append([])
         for k, batch in enumerate(batches):
-            trio = [("with", enricher), ("without", bare), ("after", after)]
-            shift = (r + k) % 3  # each configuration goes first, second and third in turn
-            for name, e in trio[shift:] + trio[:shift]:
+            pair = [("with", enricher), ("without", bare)]
+            for name, e in pair if (r + k) % 2 == 0 else pair[::-1]:
                 times[name][r].append(best_of(1, lambda e=e, batch=batch: e.enrich_batch(batch)))
         parse_times.append(best_of(1, lambda: parser.parse(texts, titles, covered)))
     # best of each batch over the rounds, summed: the least disturbed run of every batch
     best = {name: sum(min(col) for col in zip(*rows, strict=True)) for name, rows in times.items()}
     bare_rate = n / best["without"]
     with_rate = n / best["with"]
-    after_rate = n / best["after"]
     ratio = with_rate / bare_rate
     pairs = zip(times["with"], times["without"], strict=True)
     rounds = sorted(sum(b) / sum(w) for w, b in pairs)
@@ -369,10 +362,7 @@ def measure_parser(
     print(f"load average {_loadavg()} on {os.cpu_count()} cores (at start: {load_at_start})")
     print(f"enrich bs{bs} without parser       {bare_rate:8.1f} articles/s (best of {len(rounds)})")
     print(f"enrich bs{bs} with parser          {with_rate:8.1f} articles/s (best of {len(rounds)})")
-    print(f"enrich bs{bs} parse after forward  {after_rate:8.1f} articles/s "
-          "(models.parse_beside_forward: false)")
     print(f"with / without parser           {ratio:8.2f}   (target >= 0.80)")
-    print(f"parse after forward / without   {after_rate / bare_rate:8.2f}")
     print(
         f"  per-round ratios: median {statistics.median(rounds):.2f}, "
         f"range {rounds[0]:.2f}-{rounds[-1]:.2f}"

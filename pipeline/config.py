@@ -159,9 +159,6 @@ class ModelSettings(_Section):
     # spaCy NER spans of parsed sentences feed the actor linker (its NER runs only on sentences
     # with a capitalised name no linked entity covers: pipeline.nlp.entity_gate)
     parser_entities: bool = True
-    # The parse of a batch runs on its own thread beside the encoder's forward (torch leaves
-    # part of a core idle); false runs it after the forward on the same thread (one core)
-    parse_beside_forward: bool = True
     device: str = "cpu"
     max_length: int = Field(256, ge=16)
     batch_size: int = Field(16, ge=1)

@@ -242,7 +242,7 @@ class Enricher:
         texts = [article_text(a) for a in articles]
         begun = (
             self._parse_thread.submit(begin_parse, self.parser, articles, texts)
-            if self.parser is not None and self.settings.parse_beside_forward
+            if self.parser is not None
             else None
         )
         try:

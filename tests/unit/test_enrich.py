@@ -193,22 +193,3 @@ def test_a_failing_parse_fails_the_batch_instead_of_hanging(
         offline_enricher.enrich_batch([_article("EU sanctions", "The EU imposed sanctions.")])
     monkeypatch.undo()
     assert offline_enricher.enrich_batch([_article("Calm", "Nothing happened.")])[0].parses == []
-
-
-def test_parse_beside_the_forward_or_after_it_gives_the_same_records(
-    offline_enricher: Enricher, tmp_path: Path
-) -> None:
-    """``models.parse_beside_forward`` only moves the parse to its own thread: an operator on a
-    single core who turns it off gets the same records."""
-    after = Enricher(
-        ModelSettings(ner=str(tmp_path / "no-ner"), parse_beside_forward=False)
-    )
-    articles = [
-        _article("Qatar offers to mediate", "Qatar offered to mediate between Sudan and Chad."),
-        _article("EU sanctions", "The EU froze the assets of ten Belarusian officials.", 1),
-    ]
-    beside = [e.to_dict() for e in offline_enricher.enrich_batch(articles)]
-    sequential = [e.to_dict() for e in after.enrich_batch(articles)]
-    assert [b["parses"] for b in beside] == [s["parses"] for s in sequential]
-    assert [b["entities"] for b in beside] == [s["entities"] for s in sequential]
-    assert beside[0]["parses"] and beside[1]["parses"]

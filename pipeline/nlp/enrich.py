@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,7 +22,7 @@ from pipeline.config import ModelSettings
 from pipeline.logs import get_logger, log_event
 from pipeline.nlp.models import fallback_status, load_or_fallback, set_omp_wait_policy
 from pipeline.nlp.ner import NerTagger
-from pipeline.nlp.parsed_entities import begin_parse, parse_articles
+from pipeline.nlp.parsed_entities import parse_articles
 from pipeline.nlp.parser import load_parser_or_fallback
 from pipeline.nlp.topic_head import with_head
 from pipeline.nlp.topics import (
@@ -188,10 +187,6 @@ class Enricher:
             fallback = True
             self.models[f"ner:{settings.ner}"] = "unavailable; fallback: actor dictionary"
         self.parser = load_parser_or_fallback(settings.parser, settings.parser_entities)
-        # The parse of a batch runs here while the encoder's forward runs on the caller's
-        # thread: torch's threads leave part of a core idle, and the parse (spaCy, mostly
-        # outside the GIL) fills it (benchmarks/enrich.py: with / without parser).
-        self._parse_thread = ThreadPoolExecutor(1, thread_name_prefix="newsmon-parse")
         if self.parser is not None:
             self.models[f"parser:{self.parser.name}"] = self.parser.version
         elif settings.parser:
@@ -240,17 +235,9 @@ class Enricher:
     def enrich_batch(self, articles: Sequence[Article]) -> list[EnrichedArticle]:
         """One :class:`EnrichedArticle` per article, in order; pure and thread-safe."""
         texts = [article_text(a) for a in articles]
-        begun = (
-            self._parse_thread.submit(begin_parse, self.parser, articles, texts)
-            if self.parser is not None
-            else None
-        )
-        try:
-            analyses = self.analyze_texts(texts)
-        finally:  # the parse thread is done with this batch before it returns, even on error
-            pending = begun.result() if begun is not None else None
+        analyses = self.analyze_texts(texts)
         parsed = parse_articles(
-            self.parser, articles, texts, self.linker, [an.entities for an in analyses], pending
+            self.parser, articles, texts, self.linker, [an.entities for an in analyses]
         )
         return [
             EnrichedArticle(

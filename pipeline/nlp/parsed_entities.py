@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.schema import Actor, Article, Entity, ParsedSentence
 
 if TYPE_CHECKING:
-    from pipeline.nlp.parser import PendingParse, SentenceParser
+    from pipeline.nlp.parser import SentenceParser
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 # spans that are titles or generic words, not names, when spaCy tags them
@@ -92,36 +92,25 @@ def linked_spans(entities: Sequence[Entity]) -> list[tuple[int, int]]:
     return [(e.start, e.end) for e in entities if e.actor is not None]
 
 
-def begin_parse(
-    parser: SentenceParser | None, articles: Sequence[Article], texts: Sequence[str]
-) -> PendingParse | None:
-    """The part of :func:`parse_articles` that needs no entities (the enricher runs it beside
-    the encoder's forward); None without a parser."""
-    if parser is None:
-        return None
-    return parser.begin(texts, [len((a.title or "").strip()) for a in articles])
-
-
 def parse_articles(
     parser: SentenceParser | None,
     articles: Sequence[Article],
     texts: Sequence[str],
     linker: Any | None,
     known: Sequence[Sequence[Entity]] | None = None,
-    begun: PendingParse | None = None,
 ) -> list[tuple[list[ParsedSentence], list[Entity]]]:
     """Per article: the parsed event-bearing sentences and the spaCy entities found there.
 
     ``known[i]`` are article i's entities so far: where linked ones cover every name of a
     sentence, spaCy's entities could not be kept beside them and are not looked for.
-    ``begun`` is :func:`begin_parse`'s result for the same texts, when it ran already.
     """
-    pending = begun if begun is not None else begin_parse(parser, articles, texts)
-    if pending is None:
+    if parser is None:
         return [([], []) for _ in texts]
+    titles = [len((a.title or "").strip()) for a in articles]
     covered = [linked_spans(ents) for ents in known] if known is not None else None
     out = []
-    for text, (parses, spans) in zip(texts, pending.finish(covered), strict=True):
+    parsed = parser.parse(texts, titles, covered)
+    for text, (parses, spans) in zip(texts, parsed, strict=True):
         ents = [spacy_entity(text, sp.start, sp.end, sp.label, linker) for sp in spans]
         out.append((parses, [e for e in ents if e is not None]))
     return out

@@ -121,19 +121,13 @@ class _Pipeline:
     ) -> list[_Parsed]:
         """Parses of ``chunks``; ``covered[i]`` holds chunk i's linked entities (offsets into
         it) and spaCy's NER runs on the chunk only where a gap is left, always when None."""
-        docs, out = self.tokens(chunks, batch_size)
-        self.add_entities(docs, out, batch_size, covered)
-        return out
-
-    def tokens(self, chunks: Sequence[str], batch_size: int) -> tuple[list[Any], list[_Parsed]]:
-        """The docs and token rows of ``chunks``, no entities yet (nothing here depends on
-        the enricher's entities, so it can run beside the encoder's forward)."""
         from spacy.attrs import HEAD, IDX, LENGTH
 
         out: list[_Parsed] = []
         with self.lock:
             docs = list(self.nlp.pipe(chunks, batch_size=batch_size, disable=self.disable))
-            for doc in docs:
+            need: list[int] = []
+            for k, doc in enumerate(docs):
                 if self.attrs is not None:
                     values = self.attrs.annotate(doc)
                 else:
@@ -146,29 +140,14 @@ class _Pipeline:
                     )
                 ]
                 out.append((toks, []))
-        return docs, out
-
-    def add_entities(
-        self,
-        docs: Sequence[Any],
-        parsed: list[_Parsed],
-        batch_size: int,
-        covered: Sequence[Sequence[tuple[int, int]] | None] | None,
-    ) -> None:
-        """spaCy's entity spans into ``parsed[i][1]``, for the docs where ``covered`` (the
-        linked entities per chunk, None: unknown) leaves a gap."""
-        need: list[int] = []
-        for k, doc in enumerate(docs):
-            toks = parsed[k][0]
-            known = covered[k] if covered is not None else None
-            if self.wants_entities(doc.text, [(s, e, p) for s, e, _, p, _, _ in toks], known):
-                need.append(k)
-        if not need or self.ner is None:
-            return
-        with self.lock:
-            tagged = self.ner.pipe([docs[i] for i in need], batch_size=batch_size)
-            for i, doc in zip(need, tagged, strict=True):
-                parsed[i][1].extend((e.start_char, e.end_char, e.label_) for e in doc.ents)
+                known = covered[k] if covered is not None else None
+                if self.wants_entities(doc.text, [(s, e, p) for s, e, _, p, _, _ in toks], known):
+                    need.append(k)
+            if need and self.ner is not None:
+                tagged = self.ner.pipe([docs[i] for i in need], batch_size=batch_size)
+                for i, doc in zip(need, tagged, strict=True):
+                    out[i][1].extend((e.start_char, e.end_char, e.label_) for e in doc.ents)
+        return out
 
     def wants_entities(
         self,
@@ -257,46 +236,17 @@ class SentenceParser:
         text i's linked entities: spaCy's entity spans are looked for only in sentences where
         they could add one (:mod:`pipeline.nlp.entity_gate`); without it, in every sentence.
         """
-        return self.begin(texts, titles).finish(covered)
-
-    def begin(self, texts: Sequence[str], titles: Sequence[int] | None = None) -> PendingParse:
-        """The first part of :meth:`parse`, everything that needs no entities: the sentence
-        filter and the parse. The enricher runs it beside the encoder's forward (torch leaves
-        part of a core idle) and calls :meth:`PendingParse.finish` with the linked entities."""
         jobs = self.select(texts, titles)
-        distinct = list(dict.fromkeys(texts[ti][a:b] for ti, a, b in jobs))
-        docs, parsed = self.pipeline.tokens(distinct, self.batch_size) if jobs else ([], [])
-        return PendingParse(self, list(texts), jobs, distinct, docs, parsed)
-
-
-@dataclass
-class PendingParse:
-    """Parsed sentences of a batch of texts whose spaCy entities are not looked for yet."""
-
-    parser: SentenceParser
-    texts: list[str]
-    jobs: list[tuple[int, int, int]]
-    distinct: list[str]
-    docs: list[Any]
-    parsed: list[_Parsed]
-
-    def finish(
-        self, covered: Sequence[Sequence[tuple[int, int]]] | None = None
-    ) -> list[tuple[list[ParsedSentence], list[SpanLabel]]]:
-        """:meth:`SentenceParser.parse`'s result: spaCy's NER runs where ``covered`` (text
-        i's linked entities) leaves a gap, and every offset is mapped into its text."""
-        texts, jobs = self.texts, self.jobs
         out: list[tuple[list[ParsedSentence], list[SpanLabel]]] = [([], []) for _ in texts]
         if not jobs:
             return out
-        known = self.parser.chunk_coverage(texts, jobs, covered)
-        pipe = self.parser.pipeline
-        pipe.add_entities(
-            self.docs, self.parsed, self.parser.batch_size, [known[c] for c in self.distinct]
-        )
-        parsed = dict(zip(self.distinct, self.parsed, strict=True))
-        for ti, a, b in jobs:
-            toks, ents = parsed[texts[ti][a:b]]
+        chunks = [texts[ti][a:b] for ti, a, b in jobs]
+        known = self.chunk_coverage(texts, jobs, covered)
+        distinct = list(known)
+        found = self.parse_chunks(distinct, [known[c] for c in distinct])
+        parsed = dict(zip(distinct, found, strict=True))
+        for (ti, a, b), chunk in zip(jobs, chunks, strict=True):
+            toks, ents = parsed[chunk]
             tokens = [ParsedToken(a + s, a + e, lm, p, d, h) for s, e, lm, p, d, h in toks]
             out[ti][0].append(ParsedSentence(a, b, tokens))
             for s, e, label in ents:

@@ -158,38 +158,3 @@ def test_without_linker_entities_come_from_ner_only(tmp_path: Path) -> None:
     e = Enricher(ModelSettings(ner=None), use_default_linker=False)
     assert e.linker is None and e.fallback_active is False
     assert e.analyze_texts(["Russia and the UN Security Council."])[0].entities == []
-
-
-def test_parses_made_beside_the_forward_are_the_parsers_own(offline_enricher: Enricher) -> None:
-    """The parse runs on its own thread while the encoder works; what reaches the record is
-    exactly what the parser gives for the same texts, in the article's own offsets."""
-    parser = offline_enricher.parser
-    assert parser is not None
-    articles = [
-        _article("EU tightens sanctions on Belarus", "Brussels froze the assets of ten officials."),
-        _article("Weather", "Rain is expected across the north on Sunday."),
-        _article("Qatar offers to mediate", "Qatar offered to mediate between Sudan and Chad."),
-    ]
-    enriched = offline_enricher.enrich_batch(articles)
-    texts = [article_text(a) for a in articles]
-    direct = parser.parse(texts, [len(a.title) for a in articles])
-    assert [e.parses for e in enriched] == [parses for parses, _ in direct]
-    assert enriched[0].parses and not enriched[1].parses and enriched[2].parses
-
-
-def test_a_failing_parse_fails_the_batch_instead_of_hanging(
-    offline_enricher: Enricher, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The enrich agent isolates a failing batch article by article (and dead-letters the one
-    that fails alone); that needs the parse thread's error raised in the caller."""
-    parser = offline_enricher.parser
-    assert parser is not None
-
-    def broken(*args: object) -> None:
-        raise RuntimeError("spaCy pipeline broke")
-
-    monkeypatch.setattr(parser, "begin", broken)
-    with pytest.raises(RuntimeError, match="spaCy pipeline broke"):
-        offline_enricher.enrich_batch([_article("EU sanctions", "The EU imposed sanctions.")])
-    monkeypatch.undo()
-    assert offline_enricher.enrich_batch([_article("Calm", "Nothing happened.")])[0].parses == []

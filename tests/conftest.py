@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from pipeline.nlp.parser import SentenceParser
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -31,6 +35,14 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED_FILE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def parser() -> SentenceParser:
+    """The real spaCy pipeline the event tests parse with (loaded once per session)."""
+    from pipeline.nlp.parser import load_parser
+
+    return load_parser("en_core_web_sm")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -5,25 +5,11 @@ noun, and a "proposal for X mediation" states no offer by X. Each rule has a nea
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from pipeline.nlp.parser import SentenceParser, load_parser
-from tests.unit.test_events_parse import events
-
-
-@pytest.fixture(scope="module")
-def parser() -> SentenceParser:
-    return load_parser("en_core_web_sm")
-
-
-def mediations(text: str, parser: SentenceParser) -> list[dict[str, Any]]:
-    return [e for e in events(text, parser) if e["type"] == "mediation"]
-
-
-def ids(e: dict[str, Any], role: str) -> list[str]:
-    return sorted(a["id"] for a in e["roles"][role])
+from pipeline.nlp.parser import SentenceParser
+from tests.unit.test_events_mediation_s8 import mediations
+from tests.unit.test_events_mediation_s9 import ids
 
 
 @pytest.mark.parametrize(

@@ -97,3 +97,13 @@ PRIVATE_DISPUTE = re.compile(
     r"|contracts?|acquisitions?|mergers?|takeovers?|investment banks?)\b",
     re.I,
 )
+
+# trade remedies ("provisional anti-dumping duties on Chinese plywood", "countervailing duties
+# after a complaint by domestic producers") answer unfair pricing or subsidies: the contract
+# counts only punitive tariffs, so they are a sanction only where the sentence frames them as
+# one ("duties ... in what Canberra called economic coercion", "retaliatory anti-dumping duties")
+TRADE_REMEDY = re.compile(r"\banti-?dumping\b|\bcountervailing\b|\banti-?subsidy\b", re.I)
+PUNITIVE_FRAME = re.compile(
+    r"sanction|embargo|punitive|punish|retaliat|reprisal|coerci|countermeasure|in response to",
+    re.I,
+)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from pipeline.config import EventSettings
 from pipeline.events.candidate import Candidate
-from pipeline.events.cues import PRIVATE_DISPUTE, TOKEN_READ
+from pipeline.events.cues import PRIVATE_DISPUTE, PUNITIVE_FRAME, TOKEN_READ, TRADE_REMEDY
 from pipeline.events.mediation import mediation_candidates
 from pipeline.events.merge import apply_topics, merge_candidates
 from pipeline.events.parse_view import build_view
@@ -101,6 +101,8 @@ def detect_candidates(
         if any(c.type == "mediation" for c in found):
             unnamed = _blank_names(chunk, ents)
             found = [c for c in found if not _private_mediation(c, unnamed)]
+        if TRADE_REMEDY.search(chunk) and not PUNITIVE_FRAME.search(chunk):
+            found = [c for c in found if not _imposes(c)]
         out += found
     return out
 
@@ -129,6 +131,13 @@ def _private_mediation(c: Candidate, sentence: str) -> bool:
     if not parties and any(a.kind in state for role in c.roles.values() for a in role):
         return False
     return bool(PRIVATE_DISPUTE.search(sentence))
+
+
+def _imposes(c: Candidate) -> bool:
+    """A new or threatened measure: in a sentence of trade remedies (anti-dumping or
+    countervailing duties) with no punitive framing, that measure is the remedy, no sanction.
+    Removing such duties stays an event (labels count the lift of duties once imposed)."""
+    return c.type == "sanctions" and c.action in ("impose", "threaten", "extend", "call")
 
 
 MAX_SENTENCE_CHARS = 1500

@@ -81,12 +81,12 @@ class _ParseRead:
 PARSE_READ = _ParseRead()
 
 # Private disputes: labour, tenancy, family, households and court-annexed mediation, business
-# deals and contracts, and sport. A mediation whose roles name no state or IGO in a sentence
-# with one of these words is a domestic, civil or commercial mediation ("a state mediator was
-# called in to resolve the pay dispute between the union and the railway", "coach and players
-# agreed to mediation", "a court-appointed mediator settled the feud between two households",
-# "the takeover, brokered by an investment bank", "the firm and its supplier agreed to
-# commercial mediation"), which the contract does not count.
+# deals and contracts, sport and its broadcasting or sponsorship deals. A mediation whose roles
+# name no state or IGO in a sentence with one of these words is a domestic, civil or commercial
+# mediation ("a state mediator was called in to resolve the pay dispute between the union and
+# the railway", "coach and players agreed to mediation", "a court-appointed mediator settled the
+# feud between two households", "the takeover, brokered by an investment bank", "the firm and
+# its supplier agreed to commercial mediation"), which the contract does not count.
 PRIVATE_DISPUTE = re.compile(
     # a labour union, not the African or European Union (the flags are scoped: "Union" of an
     # IGO's name is no private word)
@@ -94,7 +94,7 @@ PRIVATE_DISPUTE = re.compile(
     r"|employers?|landlords?|tenants?|patents?|divorc\w*|custody|couples?|shareholders"
     r"|insurers?|lawsuits?|plaintiffs?|coach(?:es)?|players|club|clubs|fans"
     r"|households?|court-appointed|court-ordered|court mediation|commercial|suppliers?"
-    r"|contracts?|acquisitions?|mergers?|takeovers?|investment banks?)\b",
+    r"|contracts?|acquisitions?|mergers?|takeovers?|investment banks?|broadcasters?|sponsors?)\b",
     re.I,
 )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.nlp.parser import SentenceParser
+from tests.unit.test_events_mediation_s8 import mediations
 from tests.unit.test_events_precision_s9 import sanctions
 
 
@@ -49,3 +50,18 @@ def test_punitive_duties_stay(
     assert len(got) == 1, got
     assert [a["id"] for a in got[0]["roles"]["sender"]] == sender
     assert [a["id"] for a in got[0]["roles"]["target"]] == target
+
+
+def test_a_broadcast_rights_dispute_is_commercial(parser: SentenceParser) -> None:
+    text = "A mediator was named in the row between La Liga and a broadcaster over TV rights."
+    assert mediations(text, parser) == []
+
+
+def test_a_state_mediation_with_a_broadcaster_word_stays(parser: SentenceParser) -> None:
+    text = (
+        "Qatar agreed to mediate between Ethiopia and Egypt, state broadcaster Al Jazeera reported."
+    )
+    got = mediations(text, parser)
+    assert len(got) == 1, got
+    assert got[0]["ids"]["mediator"] == ["QAT"]
+    assert got[0]["ids"]["parties"] == ["EGY", "ETH"]

@@ -205,7 +205,7 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
         ]
         mediators = [a for a in own + mediators if a.kind in ("country", "igo")][:1]
         for_state = [v.mention_of[k].actor for k in topic if k in v.mention_of][:1]
-        in_subj = set(v.subtree(subj[0]))
+        in_subj = set(v.subtree(subj[0])) | _unmet(v, i)
         heads = [
             k
             for k in range(i + 1, len(v.toks))
@@ -222,6 +222,23 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
         if mediators and len(parties) >= 2:
             return [_mediate(v, i, n_sent, mediators, parties)]
     return []
+
+
+_BARRED = {"deny", "refuse", "bar", "prevent", "block"}
+
+
+def _unmet(v: ParseView, i: int) -> set[int]:
+    """Tokens of a clause joined to the meeting that says a side was not met ("met the junta's
+    foreign minister but was not allowed to meet / was denied access to the detained leaders"):
+    a side the envoy could not see is no side of a mediation."""
+    out: set[int] = set()
+    for c in v.kids(i, "conj"):
+        if v.toks[c].pos not in ("VERB", "AUX"):
+            continue
+        clause = v.subtree(c)
+        if any(v.toks[k].dep == "neg" or v.lemma(k) in _BARRED for k in clause):
+            out.update(clause)
+    return out
 
 
 def _meeting_side(v: ParseView, k: int, for_state: list[Actor], linker: ActorLinker) -> list[Actor]:

@@ -65,3 +65,28 @@ def test_a_state_mediation_with_a_broadcaster_word_stays(parser: SentenceParser)
     assert len(got) == 1, got
     assert got[0]["ids"]["mediator"] == ["QAT"]
     assert got[0]["ids"]["parties"] == ["EGY", "ETH"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The AU envoy for Sudan met the army chief in Port Sudan on Friday but was not allowed "
+        "to meet jailed opposition leaders.",
+        "The UN envoy for Yemen met government officials in Aden on Monday but was denied "
+        "access to Houthi negotiators.",
+    ],
+)
+def test_an_envoy_who_meets_one_side_only_is_no_mediation(
+    text: str, parser: SentenceParser
+) -> None:
+    assert mediations(text, parser) == []
+
+
+def test_an_envoy_who_meets_both_sides_stays(parser: SentenceParser) -> None:
+    text = (
+        "The UN envoy for Yemen met government officials in Aden on Monday and then met Houthi "
+        "negotiators in Muscat."
+    )
+    got = mediations(text, parser)
+    assert len(got) == 1, got
+    assert got[0]["ids"]["mediator"] == ["IGO:UN"]

@@ -14,7 +14,7 @@ from pipeline.nlp.actors import default_linker
 from pipeline.nlp.enrich import merge_entities
 from pipeline.nlp.entity_gate import entity_gaps
 from pipeline.nlp.parsed_entities import parse_articles
-from pipeline.nlp.parser import SentenceParser, load_parser
+from pipeline.nlp.parser import SentenceParser
 from pipeline.schema import Article
 
 SENTENCES = [
@@ -27,11 +27,6 @@ SENTENCES = [
     "May said Britain would impose sanctions on Russian banks.",
     "Acme Logistics halted its flights to Libya after the embargo.",
 ]
-
-
-@pytest.fixture(scope="module")
-def parser() -> SentenceParser:
-    return load_parser("en_core_web_sm")
 
 
 def tok(text: str, word: str, pos: str) -> tuple[int, int, str, str]:

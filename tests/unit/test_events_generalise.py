@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.nlp.parser import SentenceParser
-from tests.unit.test_events_parse import events, one, parser  # noqa: F401  (parser: fixture)
+from tests.unit.test_events_parse import events, one
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ from tests.unit.test_events_parse import events, one, parser  # noqa: F401  (par
     ],
 )  # fmt: skip
 def test_measures_read_by_the_parse(
-    parser: SentenceParser,  # noqa: F811
+    parser: SentenceParser,
     text: str,
     action: str,
     sender: list[str],
@@ -60,40 +60,40 @@ def test_measures_read_by_the_parse(
     assert not e["negated"]
 
 
-def test_a_measure_ruled_out_is_negated(parser: SentenceParser) -> None:  # noqa: F811
+def test_a_measure_ruled_out_is_negated(parser: SentenceParser) -> None:
     e = one("Italy's trade minister ruled out retaliatory tariffs on Chinese goods.", parser)
     assert (e["action"], e["ids"]) == ("impose", {"sender": ["ITA"], "target": ["CHN"]})
     assert e["negated"] and not e["hypothetical"]
 
 
-def test_a_measure_urged_on_someone_else_is_a_call(parser: SentenceParser) -> None:  # noqa: F811
+def test_a_measure_urged_on_someone_else_is_a_call(parser: SentenceParser) -> None:
     e = one("Estonia called on its allies to ban all imports of Russian fertiliser.", parser)
     assert (e["action"], e["ids"]) == ("call", {"sender": ["EST"], "target": ["RUS"]})
 
 
-def test_a_demanded_embargo_is_a_call(parser: SentenceParser) -> None:  # noqa: F811
+def test_a_demanded_embargo_is_a_call(parser: SentenceParser) -> None:
     e = one("Latvia's prime minister called on Monday for a full embargo on Belarusian "
             "potash, saying the bloc had waited too long.", parser)  # fmt: skip
     assert (e["action"], e["ids"]) == ("call", {"sender": ["LVA"], "target": ["BLR"]})
 
 
-def test_rolled_over_sanctions_are_extended(parser: SentenceParser) -> None:  # noqa: F811
+def test_rolled_over_sanctions_are_extended(parser: SentenceParser) -> None:
     e = one("EU ministers agreed to roll over their sanctions on Syria for another year.", parser)
     assert (e["action"], e["ids"]) == ("extend", {"sender": ["IGO:EU"], "target": ["SYR"]})
 
 
-def test_said_it_would_announces_a_decision(parser: SentenceParser) -> None:  # noqa: F811
+def test_said_it_would_announces_a_decision(parser: SentenceParser) -> None:
     e = one("India said on Monday it would lift its ban on Malaysian palm oil from March.", parser)
     assert (e["action"], e["ids"]) == ("lift", {"sender": ["IND"], "target": ["MYS"]})
     assert not e["hypothetical"]
 
 
-def test_a_condition_stays_hypothetical(parser: SentenceParser) -> None:  # noqa: F811
+def test_a_condition_stays_hypothetical(parser: SentenceParser) -> None:
     e = one("India could lift its ban on Malaysian palm oil if the dispute is settled.", parser)
     assert e["action"] == "lift" and e["hypothetical"]
 
 
-def test_could_face_is_a_hedged_threat(parser: SentenceParser) -> None:  # noqa: F811
+def test_could_face_is_a_hedged_threat(parser: SentenceParser) -> None:
     text = "Nairobi could face curbs on arms purchases, a British minister said on Friday."
     e = one(text, parser)
     assert (e["action"], e["ids"]) == ("threaten", {"sender": ["GBR"], "target": ["KEN"]})
@@ -113,39 +113,39 @@ def test_could_face_is_a_hedged_threat(parser: SentenceParser) -> None:  # noqa:
     ],
 )
 def test_negatives_next_to_the_new_frames(
-    parser: SentenceParser,  # noqa: F811
+    parser: SentenceParser,
     text: str,
 ) -> None:
     assert events(text, parser) == []
 
 
-def test_called_off_mediation_is_a_halt(parser: SentenceParser) -> None:  # noqa: F811
+def test_called_off_mediation_is_a_halt(parser: SentenceParser) -> None:
     e = one("Kuwait called off its mediation between Bahrain and Qatar on Tuesday.", parser)
     assert (e["type"], e["action"]) == ("mediation", "halt")
     assert e["ids"]["mediator"] == ["KWT"]
 
 
-def test_a_possessed_measure_reported_as_new(parser: SentenceParser) -> None:  # noqa: F811
+def test_a_possessed_measure_reported_as_new(parser: SentenceParser) -> None:
     e = one("Russia's latest restrictions on Finnish trucks took effect on Monday.", parser)
     assert (e["action"], e["ids"]) == ("impose", {"sender": ["RUS"], "target": ["FIN"]})
 
 
 def test_a_possessed_measure_without_news_or_target_is_silent(
-    parser: SentenceParser,  # noqa: F811
+    parser: SentenceParser,
 ) -> None:
     assert events("Spain's new tariffs on electricity will raise household bills.", parser) == []
     text = "The Kenyan government's latest restrictions on public gatherings were challenged."
     assert events(text, parser) == []
 
 
-def test_readiness_with_a_condition_is_a_threat(parser: SentenceParser) -> None:  # noqa: F811
+def test_readiness_with_a_condition_is_a_threat(parser: SentenceParser) -> None:
     text = "Canada is prepared to impose punitive duties on Chinese steel if talks fail."
     e = one(text, parser)
     assert (e["action"], e["ids"]) == ("threaten", {"sender": ["CAN"], "target": ["CHN"]})
     assert not e["hypothetical"]
 
 
-def test_a_truce_brokered_by_a_state_after_its_parties(parser: SentenceParser) -> None:  # noqa: F811
+def test_a_truce_brokered_by_a_state_after_its_parties(parser: SentenceParser) -> None:
     text = "The truce between Israel and Hezbollah, brokered by the United States and France, held."
     e = one(text, parser)
     assert (e["type"], e["action"]) == ("mediation", "mediate")
@@ -153,13 +153,13 @@ def test_a_truce_brokered_by_a_state_after_its_parties(parser: SentenceParser) -
 
 
 def test_a_business_deal_brokered_by_a_bank_is_no_mediation(
-    parser: SentenceParser,  # noqa: F811
+    parser: SentenceParser,
 ) -> None:
     text = "The deal between the two carmakers, brokered by a Japanese bank, was signed in Tokyo."
     assert events(text, parser) == []
 
 
-def test_a_designation_of_state_qualified_entities(parser: SentenceParser) -> None:  # noqa: F811
+def test_a_designation_of_state_qualified_entities(parser: SentenceParser) -> None:
     text = "Britain designated five Iranian officials under its human rights regime."
     e = one(text, parser)
     assert (e["action"], e["ids"]) == ("impose", {"sender": ["GBR"], "target": ["IRN"]})
@@ -167,17 +167,17 @@ def test_a_designation_of_state_qualified_entities(parser: SentenceParser) -> No
     assert events("Russia designated three German NGOs undesirable organisations.", parser) == []
 
 
-def test_adopting_another_blocs_package_of_measures(parser: SentenceParser) -> None:  # noqa: F811
+def test_adopting_another_blocs_package_of_measures(parser: SentenceParser) -> None:
     e = one("Norway will adopt the EU's latest package of measures against Belarus.", parser)
     assert (e["action"], e["ids"]) == ("impose", {"sender": ["NOR"], "target": ["BLR"]})
 
 
-def test_urged_to_stop_buying_is_a_call(parser: SentenceParser) -> None:  # noqa: F811
+def test_urged_to_stop_buying_is_a_call(parser: SentenceParser) -> None:
     e = one("Warsaw urged Rome to stop buying Russian oil without delay.", parser)
     assert (e["action"], e["ids"]) == ("call", {"sender": ["POL"], "target": ["RUS"]})
 
 
-def test_a_hedged_offer_a_few_words_before_the_trigger(parser: SentenceParser) -> None:  # noqa: F811
+def test_a_hedged_offer_a_few_words_before_the_trigger(parser: SentenceParser) -> None:
     text = "Ghana could play a mediating role between Mali and Niger, its president said."
     e = one(text, parser)
     assert e["type"] == "mediation" and e["action"] in ("offer", "mediate")

@@ -10,13 +10,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.nlp.parser import SentenceParser, load_parser
+from pipeline.nlp.parser import SentenceParser
 from tests.unit.test_events_parse import events
-
-
-@pytest.fixture(scope="module")
-def parser() -> SentenceParser:
-    return load_parser("en_core_web_sm")
 
 
 def mediations(text: str, parser: SentenceParser) -> list[dict[str, Any]]:

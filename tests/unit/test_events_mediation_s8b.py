@@ -11,13 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.nlp.parser import SentenceParser, load_parser
+from pipeline.nlp.parser import SentenceParser
 from tests.unit.test_events_mediation_s8 import mediations
-
-
-@pytest.fixture(scope="module")
-def parser() -> SentenceParser:
-    return load_parser("en_core_web_sm")
 
 
 @pytest.mark.parametrize(

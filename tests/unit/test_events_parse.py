@@ -25,11 +25,6 @@ from pipeline.nlp.parser import (
 from pipeline.schema import Article, EnrichedArticle, ParsedSentence, ParsedToken
 
 
-@pytest.fixture(scope="module")
-def parser() -> SentenceParser:
-    return load_parser("en_core_web_sm")
-
-
 def enrich(text: str, parser: SentenceParser | None, title: str = "") -> EnrichedArticle:
     """What the enrich stage hands to event detection, without the transformer models."""
     linker = default_linker()

@@ -6,13 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.nlp.parser import SentenceParser, load_parser
+from pipeline.nlp.parser import SentenceParser
 from tests.unit.test_events_sanctions_s8 import only, sanctions
-
-
-@pytest.fixture(scope="module")
-def parser() -> SentenceParser:
-    return load_parser("en_core_web_sm")
 
 
 @pytest.mark.parametrize(

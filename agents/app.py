@@ -8,16 +8,30 @@ failing record goes to the dead-letter topic instead of stopping the stream.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import faust
 
 from agents.consumer import NewsmonApp
 from pipeline.config import Settings, resolve_path
 from pipeline.kafka.security import faust_credentials
-from pipeline.nlp.enrich import Enricher
+from pipeline.schema import Article
+
+
+class BatchEnricher(Protocol):
+    """What the enrich agent needs: ``pipeline.nlp.enrich.Enricher`` in this process, or
+    ``pipeline.nlp.lanes.InferenceLanes`` handing batches to child processes."""
+
+    @property
+    def models(self) -> dict[str, str]: ...
+
+    @property
+    def fallback_active(self) -> bool: ...
+
+    def enrich_encoded(self, articles: Sequence[Article]) -> list[bytes]: ...
 
 
 @dataclass
@@ -30,14 +44,14 @@ class WorkerContext:
     inference thread touches ``enricher``, so its first batch simply waits for the load."""
 
     settings: Settings
-    loading_models: Future[Enricher]
+    loading_models: Future[BatchEnricher]
     executor: ThreadPoolExecutor  # the inference thread, the one ``loading_models`` runs in
     events_executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="events")
     )
 
     @property
-    def enricher(self) -> Enricher:
+    def enricher(self) -> BatchEnricher:
         """Blocks until the models are loaded; call it off the event loop only."""
         return self.loading_models.result()
 

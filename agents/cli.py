@@ -15,8 +15,8 @@ from pipeline.config import ConfigError, Settings
 from pipeline.logs import get_logger, log_event
 
 if TYPE_CHECKING:
+    from agents.app import BatchEnricher
     from pipeline.health import Health
-    from pipeline.nlp.enrich import Enricher
 
 log = get_logger("newsmon.worker")
 
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def _models_done(done: Future[Enricher], health: Health) -> None:
+def _models_done(done: Future[BatchEnricher], health: Health) -> None:
     """Readiness once the models are in. A load that raised (not a model falling back, which
     the Enricher handles, but e.g. a broken taxonomy file) ends the worker at once, before the
     inference thread takes its first batch: nothing was processed or committed, so nothing is
@@ -46,14 +46,28 @@ def _models_done(done: Future[Enricher], health: Health) -> None:
     log_event(log, "models_loaded", models=enricher.models, fallback=enricher.fallback_active)
 
 
+def _load_inference(settings: Settings) -> BatchEnricher:
+    """The models, in this process or in ``worker.inference_processes`` child processes."""
+    processes = settings.worker.inference_processes
+    if not processes:
+        from pipeline.nlp.enrich import Enricher
+
+        return Enricher(settings.models)
+    from pipeline.nlp.lanes import InferenceLanes
+
+    lanes = InferenceLanes(
+        settings.models, processes, settings.logging.level, settings.logging.format
+    )
+    lanes.start()
+    return lanes
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from agents.app import WorkerContext, create_app
     from agents.shutdown import DeadlineWorker
     from agents.topology import build_topology
     from pipeline.health import start_service_health
     from pipeline.kafka.admin import ensure_topics
-    from pipeline.nlp.enrich import Enricher
-
     if settings.kafka.security_protocol != "PLAINTEXT":
         from pipeline.kafka.admin import preflight
 
@@ -75,7 +89,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # its tables: a restarted worker's partitions wait for the longer of the two, not for
         # their sum (benchmarks/crash_soak.py).
         infer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="infer")
-        loading = infer.submit(Enricher, settings.models)
+        loading = infer.submit(_load_inference, settings)
         loading.add_done_callback(lambda done: _models_done(done, service.health))
         app = create_app(settings)
         ctx = WorkerContext(settings=settings, loading_models=loading, executor=infer)

@@ -13,7 +13,7 @@ from agents.deadletters import DeadLetters
 from agents.delivery import acknowledged
 from pipeline.logs import get_logger, log_event
 from pipeline.metrics import INFERENCE_DURATION, record_stage
-from pipeline.schema import Article, EnrichedArticle, SchemaError, dumps, loads
+from pipeline.schema import Article, SchemaError, loads
 
 log = get_logger("newsmon.agents.enrich")
 STAGE = "enrich"
@@ -31,17 +31,14 @@ def register_enrich_agent(
     async def dead(raw: bytes | None, exc: BaseException, key: str | None = None) -> None:
         await deadletters.send(STAGE, source, raw, exc, key)
 
-    def enrich_and_encode(articles: list[Article]) -> list[tuple[EnrichedArticle, bytes]]:
-        """Inference *and* the JSON encoding of its results (each carries the whole text
-        twice, ~12 KB for a full-length article) in the inference thread: on the event loop
-        the encoding of a batch of long articles took tens of milliseconds, stalling every
-        agent's sends and fetches meanwhile (benchmarks/pipeline.py)."""
-        return [(e, dumps(e)) for e in ctx.enricher.enrich_batch(articles)]
-
-    async def enrich_in_executor(articles: list[Article]) -> list[tuple[EnrichedArticle, bytes]]:
+    async def enrich_in_executor(articles: list[Article]) -> list[bytes]:
+        """Inference and the JSON encoding of its results, off the event loop (in the
+        inference thread, or in the inference lanes it hands the batch to)."""
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
-        result = await loop.run_in_executor(ctx.executor, enrich_and_encode, articles)
+        result = await loop.run_in_executor(
+            ctx.executor, lambda: ctx.enricher.enrich_encoded(articles)
+        )
         INFERENCE_DURATION.labels(model="encoder").observe(time.perf_counter() - started)
         return result
 
@@ -70,7 +67,7 @@ def register_enrich_agent(
                         await dead(raw, exc, article.id)
             pending = [
                 await sink.send(key=article.id.encode(), value=payload)
-                for (article, _), (_, payload) in pairs
+                for (article, _), payload in pairs
             ]
             await acknowledged(pending, STAGE)  # before take() acks the batch
             record_stage(STAGE, len(batch), len(pairs))

@@ -177,11 +177,23 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def with_children(pid: int) -> list[int]:
+    """``pid`` and its child processes (a worker's inference lanes, if it has any)."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):  # a child belongs to the thread that made it
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return [pid, *children]
+
+
 def cpu_by_process(broker_pid: int, procs: list[WorkerProcess]) -> dict[str, float]:
-    """Where the machine's CPU goes: the workers, the broker, and this process (its producer
-    and the collector that decodes every enriched record and alert)."""
+    """Where the machine's CPU goes: the workers (with their inference lanes), the broker, and
+    this process (its producer and the collector that decodes every enriched record and
+    alert)."""
     return {
-        "workers": sum(cpu_seconds(p.pid) for p in procs),
+        "workers": sum(cpu_seconds(pid) for p in procs for pid in with_children(p.pid)),
         "broker": cpu_seconds(broker_pid),
         "benchmark": cpu_seconds(os.getpid()),
     }

@@ -207,6 +207,9 @@ class WorkerSettings(_Section):
     # from the event loop and the event-detection thread each time (benchmarks/pipeline.py
     # --variants compares values).
     gil_switch_interval_ms: float = Field(5.0, gt=0, le=100)
+    # Enrichment in this many child processes, each with its own models, the parts of a batch
+    # at the same time (pipeline.nlp.lanes says why); 0: in the worker's own inference thread.
+    inference_processes: int = Field(2, ge=0, le=32)
     # Read-ahead per agent and per partition. Faust's defaults (4,096 records queued per agent,
     # 1 MiB fetched per partition) let one partition's backlog fill the queue after a restart,
     # so the other partitions wait minutes behind it; small values keep partitions interleaved

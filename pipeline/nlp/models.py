@@ -108,6 +108,12 @@ def clear_fallback(setting: str) -> None:
     _FALLBACKS.pop(setting, None)
 
 
+def adopt_fallbacks(status: dict[str, str]) -> None:
+    """Take over another process's fallbacks (an inference lane's, already logged there), so
+    this process's metrics say which models run on their fallback."""
+    _FALLBACKS.update(status)
+
+
 def set_omp_wait_policy(settings: ModelSettings) -> str | None:
     """Put ``models.omp_wait_policy`` into ``OMP_WAIT_POLICY`` while torch is not loaded yet
     (its OpenMP runtime reads it once, at load); returns the policy in effect (None: the

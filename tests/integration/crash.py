@@ -44,6 +44,9 @@ class CrashReport:
     kill_times: list[float] = field(default_factory=list)
     recovery_s: list[float] = field(default_factory=list)  # kill -> next new id enriched
     term_exits: list[tuple[float, int]] = field(default_factory=list)  # SIGTERM: (s, status)
+    # child processes (inference lanes) of stopped workers still alive when the run ended
+    orphans: list[int] = field(default_factory=list)
+    lanes_stopped: int = 0  # child processes the stopped workers had
     wall_s: float = 0.0
 
     @property
@@ -173,6 +176,7 @@ def run_crash(
     kills = sorted(kill_at)
     terms = sorted(sigterm_at)
     kill_times: list[float] = []
+    stopped_children: list[int] = []
     recovery: list[float] = []
     term_exits: list[tuple[float, int]] = []
     waiting: set[int] = set()  # partitions not yet resumed since the last kill
@@ -225,6 +229,7 @@ def run_crash(
             if kills and len(seen) >= kills[0]:
                 kills.pop(0)
                 victim = len(kill_times) % len(pool)
+                stopped_children += child_pids(pool[victim].proc.pid)
                 pool[victim].stop(signal.SIGKILL)
                 kill_times.append(time.monotonic() - started)
                 killed_at = time.time()  # the clock of the records' timestamps
@@ -233,6 +238,7 @@ def run_crash(
             elif terms and len(seen) >= terms[0]:
                 terms.pop(0)
                 t0 = time.monotonic()
+                stopped_children += child_pids(pool[0].proc.pid)
                 status = pool[0].stop(signal.SIGTERM, timeout=60)
                 term_exits.append((time.monotonic() - t0, status))
                 pool[0] = start()
@@ -282,7 +288,29 @@ def run_crash(
         recovery_s=recovery,
         term_exits=term_exits,
         wall_s=time.monotonic() - started,
+        orphans=[pid for pid in stopped_children if alive(pid)],
+        lanes_stopped=len(stopped_children),
     )
+
+
+def child_pids(pid: int) -> list[int]:
+    """The child processes of ``pid`` (a worker's inference lanes), from /proc."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting to be reaped counts as gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def generated(count: int, seed: int, pad: int = 0) -> list[Article]:

@@ -52,6 +52,9 @@ def test_worker_killed_twice_mid_batch_loses_nothing_and_repeats_no_alert(
     assert report.duplicate_new_alerts == 0, report.summary()
     assert report.alert_set == expected_alerts(settings, articles), report.summary()
     assert report.stuck_lag == 0, report.summary()
+    # the killed workers' inference lanes went with them (no models left in memory)
+    assert report.lanes_stopped >= 3 * settings.worker.inference_processes, report.lanes_stopped
+    assert report.orphans == [], report.orphans
     # SIGTERM mid-run: an orderly exit (neither the deadline's hard exit nor the harness's
     # SIGKILL) well within the shutdown deadline, plus a margin
     [(exit_s, status)] = report.term_exits

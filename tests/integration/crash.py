@@ -27,6 +27,7 @@ from pipeline.health import consumer_lag
 from pipeline.kafka.producer import make_producer
 from pipeline.schema import Article, dumps
 from tests.integration.procs import NewsmonProcess
+from tests.procinfo import alive, child_pids
 
 
 @dataclass
@@ -291,26 +292,6 @@ def run_crash(
         orphans=[pid for pid in stopped_children if alive(pid)],
         lanes_stopped=len(stopped_children),
     )
-
-
-def child_pids(pid: int) -> list[int]:
-    """The child processes of ``pid`` (a worker's inference lanes), from /proc."""
-    out: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            out += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return out
-
-
-def alive(pid: int) -> bool:
-    """Running (a zombie waiting to be reaped counts as gone)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def generated(count: int, seed: int, pad: int = 0) -> list[Article]:

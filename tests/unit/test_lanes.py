@@ -24,6 +24,7 @@ from pipeline.config import ModelSettings
 from pipeline.nlp.enrich import Enricher
 from pipeline.nlp.lanes import InferenceLanes, LaneError, lane_settings, split_by_length
 from pipeline.schema import Article
+from tests.procinfo import alive
 
 REPO = Path(__file__).resolve().parents[2]
 LIGHT = ModelSettings(encoder="", ner=None, parser=None, embedding_cache_dir=None)
@@ -96,14 +97,6 @@ def test_a_killed_lane_is_restarted_and_its_batch_retried(lanes: InferenceLanes)
     assert lanes.lanes[0].proc.pid != victim.pid
 
 
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
 def test_lanes_exit_when_their_worker_is_killed(tmp_path: Path) -> None:
     """``kill -9`` of the worker must not leave lanes holding models in memory."""
     script = tmp_path / "parent.py"
@@ -124,13 +117,13 @@ def test_lanes_exit_when_their_worker_is_killed(tmp_path: Path) -> None:
     try:
         assert parent.stdout is not None
         pids = [int(p) for p in parent.stdout.readline().split()]
-        assert len(pids) == 2 and all(_alive(p) for p in pids)
+        assert len(pids) == 2 and all(alive(p) for p in pids)
         parent.kill()
         parent.wait(10)
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        while time.monotonic() < deadline and any(alive(p) for p in pids):
             time.sleep(0.2)
-        assert not any(_alive(p) for p in pids)
+        assert not any(alive(p) for p in pids)
     finally:
         if parent.poll() is None:
             parent.kill()

@@ -8,12 +8,15 @@ record only if it starts at a capitalised token that no linked entity overlaps; 
 whose capitalised tokens are all inside linked entities gets nothing from the NER and it is
 not run there.
 
-Two kinds of capitalised token are not counted as gaps: closed-class words (a sentence's "The",
-"In", "But", the pronoun "I") and the names of days and months (spaCy labels them DATE, which
-is not an actor label). A span starting with such a word still needs a capitalised name after
-it to be an actor ("The Hague"), and that name is checked itself. This is the one judgement in
-the rule; ``tests/unit/test_entity_gate.py`` and the before/after comparison in the closing
-note of #10 hold it to the output.
+Three kinds of capitalised token are not counted as gaps: closed-class words (a sentence's
+"The", "In", "But", the pronoun "I"), the names of days and months (spaCy labels them DATE,
+which is not an actor label), and a sentence's first word when the tagger reads it as a common
+noun or verb ("Officials said", "Talks resumed", "Fighting spread"): capitalised by its place,
+not as a name (an adjective opening a sentence may be a people's name: "Caribbean leaders"). A
+span starting with such a word still needs a capitalised name after it to be an actor ("The
+Hague"), and that name is checked itself. These are the judgements in the rule;
+``tests/unit/test_entity_gate.py`` and the before/after comparisons in the closing notes of #10
+hold it to the output.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ DATE_WORDS = frozenset(
      "february", "march", "april", "june", "july", "august", "september", "october",
      "november", "december"}
 )  # fmt: skip  (not "May": a name too)
+#: Tags of a sentence's first word that mean it is capitalised by its place only.
+COMMON_OPENERS = frozenset({"NOUN", "VERB"})
 
 
 def entity_gaps(
@@ -37,12 +42,15 @@ def entity_gaps(
 ) -> list[tuple[int, int]]:
     """The capitalised tokens, as (start, end), where a spaCy span could still become an entity.
 
-    ``tokens`` are (start, end, text, pos) and ``covered`` the linked entities' (start, end),
+    ``tokens`` are one sentence's (start, end, text, pos) in order, the first its first word,
+    and ``covered`` the linked entities' (start, end),
     in the same offsets.
     """
     gaps = []
-    for start, end, text, pos in tokens:
+    for i, (start, end, text, pos) in enumerate(tokens):
         if not text[:1].isupper() or pos in CLOSED_CLASS or text.lower() in DATE_WORDS:
+            continue
+        if i == 0 and pos in COMMON_OPENERS:
             continue
         if any(s < end and start < e for s, e in covered):
             continue

@@ -51,6 +51,19 @@ def test_a_capitalised_name_no_linked_entity_covers_is_a_gap() -> None:
     assert entity_gaps(tokens, [iran, person]) == []
 
 
+def test_a_common_word_opening_a_sentence_is_no_gap_but_a_name_there_is() -> None:
+    text = "Officials in Qatar said Zubair Trading had halted its flights."
+    tokens = [tok(text, "Officials", "NOUN"), tok(text, "Qatar", "PROPN"),
+              tok(text, "Zubair", "PROPN"), tok(text, "Trading", "PROPN")]
+    qatar = (text.index("Qatar"), text.index("Qatar") + 5)
+    firm = (text.index("Zubair"), text.index("Trading") + len("Trading"))
+    assert entity_gaps(tokens, [qatar, firm]) == []  # "Officials" is capitalised by its place
+    named = "Hamas said Talks would resume."
+    tokens = [tok(named, "Hamas", "PROPN"), tok(named, "Talks", "NOUN")]
+    # a name opening the sentence is still a gap; so is a common word capitalised mid-sentence
+    assert [named[s:e] for s, e in entity_gaps(tokens, [])] == ["Hamas", "Talks"]
+
+
 def test_may_is_a_name_as_well_as_a_month() -> None:
     text = "May said so."
     assert entity_gaps([tok(text, "May", "PROPN")], []) == [(0, 3)]

@@ -403,8 +403,8 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         for p in v.kids(i, "prep") + [p for a in v.kids(o, "acl") for p in v.kids(a, "prep")]
     )
     olem = v.lemma(o)
-    if olem in NOT_TARGET_OBJECTS or _background(v, i):
-        return []
+    if olem in NOT_TARGET_OBJECTS or olem in MEASURE_NOUNS or _background(v, i):
+        return []  # "cut its import tariffs on X", "suspended the duties": less of a measure
     if olem == "contact" and lem != "boycott":
         # "suspended contacts with the EU delegation" is diplomatic (like breaking relations);
         # a state's boycott of all contact with another state is a sanction

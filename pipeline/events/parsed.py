@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from pipeline.events.candidate import Candidate
 from pipeline.events.cues import PRIVATE_DISPUTE
-from pipeline.events.measures import _background, _sender, held_off, measure_candidates
+from pipeline.events.measures import ARMED, _background, _sender, held_off, measure_candidates
 from pipeline.events.mediation import dateline_place
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
+    GROUP_HEADS,
     REPORTING,
     STATE_HEADS,
     ParseView,
@@ -49,7 +50,12 @@ def parsed_candidates(
                 continue
             _repair_sanctions(v, c, noun_toks, linker)
         else:
-            if _biography(v) or _private_sides(v, c) or _dated_past(v):
+            if (
+                _biography(v)
+                or _private_sides(v, c)
+                or _private_between(v, linker)
+                or _dated_past(v)
+            ):
                 continue
             _repair_mediation(v, c, linker)
             halt = _talks_halted(v) if c.action == "mediate" else None
@@ -314,6 +320,33 @@ def _private_sides(v: ParseView, c: Candidate) -> bool:
     owners = [i for i, m in v.mention_of.items() if m.actor.id in states]
     return {v.mention_of[i].actor.id for i in owners} == states and all(
         _owner_of_private(v, i) for i in owners
+    )
+
+
+# unnamed sides of a conflict: "between the government and the rebels", "the warring factions"
+_CONFLICT_SIDES = STATE_HEADS | GROUP_HEADS | ARMED | {
+    "opposition", "faction", "party", "camp", "movement", "group", "clan", "tribe", "troop",
+    "soldier", "police", "junta", "country", "bloc", "coalition", "alliance",
+}  # fmt: skip
+
+
+def _private_between(v: ParseView, linker: ActorLinker) -> bool:
+    """'mediated between residents and a wind farm developer', 'a dispute between a Greek
+    shipowner and a Chinese shipyard', 'between bus drivers and the city's bus company': the
+    sides named with "between" include a common noun, and none is a state, an IGO, or a
+    conflict side ("the government", "the rebels", "Bosnian Serb commanders"): a private or
+    local dispute, whoever mediates it."""
+    sides = [
+        k
+        for p in range(len(v.toks))
+        if v.lemma(p) == "between"
+        for o in v.kids(p, "pobj")
+        for k in [o, *_conjuncts(v, o)]
+    ]
+    return any(v.toks[k].pos == "NOUN" for k in sides) and not any(
+        v.lemma(k) in _CONFLICT_SIDES
+        or any(a.kind in ("country", "igo") for a in np_actors(v, k, linker, conj=False))
+        for k in sides
     )
 
 

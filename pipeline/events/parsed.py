@@ -364,9 +364,10 @@ def _owner_of_private(v: ParseView, i: int) -> bool:
 
 def _biography(v: ParseView) -> bool:
     """'X, the Finnish diplomat who mediated in Namibia, died on Friday', 'a former EU
-    mediator in the talks published a memoir': the only mediation word is a past relative
-    clause or a former role describing a person (a CV or an obituary), no event."""
-    words = [i for i, t in enumerate(v.toks) if MEDIATION_RE.match(v.words[i].lower())]
+    mediator in the talks published a memoir', 'Norway, which brokered the Oslo accords,
+    said ...': the only mediation word is a past relative clause or a former role describing
+    a person or a state (a CV, an obituary, background), no event."""
+    words = [i for i in range(len(v.toks)) if _mediating(v, [i])]
     return bool(words) and all(
         _past_relative(v, _verb_up(v, i)) or _former_role(v, i) for i in words
     )
@@ -382,10 +383,11 @@ def _former_role(v: ParseView, i: int) -> bool:
 
 def _verb_up(v: ParseView, i: int) -> int:
     """The verb a mediation word is the complement of: "who spent years mediating", "who
-    helped mediate" (up through xcomp and the like), else the word itself."""
+    helped mediate", "who served as a mediator" (up through xcomp and the like), else the
+    word itself."""
     j = i
     for _ in range(3):
-        if v.toks[j].dep not in ("xcomp", "advcl", "pcomp") or v.head(j) == j:
+        if v.toks[j].dep not in ("xcomp", "advcl", "pcomp", "pobj", "prep") or v.head(j) == j:
             break
         j = v.head(j)
     return j
@@ -398,7 +400,7 @@ def _past_relative(v: ParseView, i: int) -> bool:
     return (
         v.toks[i].dep == "relcl"
         and (v.words[i].lower().endswith("ed") or v.words[i].lower() in _IRREGULAR_PAST)
-        and any(v.lemma(k) == "who" for k in v.kids(i, "nsubj"))
+        and any(v.lemma(k) in ("who", "which") for k in v.kids(i, "nsubj"))
     )
 
 

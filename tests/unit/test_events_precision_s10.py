@@ -107,3 +107,32 @@ def test_cutting_imports_from_a_state_still_fires(parser: SentenceParser) -> Non
     assert [(e["action"], e["ids"]["sender"], e["ids"]["target"]) for e in got] == [
         ("impose", ["VNM"], ["USA"])
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a past relative clause describes who someone is: background, not this report
+        "Turkey, which brokered the grain corridor deal, said it would expand its navy.",
+        "A Dutch diplomat who served for a decade as a U.N. mediator in Cyprus has died at 79.",
+    ],
+)
+def test_a_past_mediation_in_a_relative_clause_is_background(
+    text: str, parser: SentenceParser
+) -> None:
+    assert mediations(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "mediator"),
+    [
+        ("Turkey, which is mediating between Russia and Ukraine, said talks would resume.", "TUR"),
+        ("Egypt brokered a truce between Israel and Hamas on Sunday.", "EGY"),
+    ],
+)
+def test_a_mediation_reported_as_news_stays(
+    text: str, mediator: str, parser: SentenceParser
+) -> None:
+    got = mediations(text, parser)
+    assert len(got) == 1, got
+    assert got[0]["ids"]["mediator"] == [mediator]

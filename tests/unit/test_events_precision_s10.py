@@ -136,3 +136,35 @@ def test_a_mediation_reported_as_news_stays(
     got = mediations(text, parser)
     assert len(got) == 1, got
     assert got[0]["ids"]["mediator"] == [mediator]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an airline named after its state is no state
+        "Air Canada halted its flights to Tel Aviv until the end of June.",
+        # an entry measure on one private person is an immigration decision
+        "The Mexican government denied a visa to a Cuban dissident blogger.",
+        "Turkish authorities barred a Swedish reporter from entering the country.",
+        "Britain cancelled the visa of a Serbian tennis player before the tournament.",
+    ],
+)
+def test_an_airline_or_one_private_person_makes_no_sanction(
+    text: str, parser: SentenceParser
+) -> None:
+    assert sanctions(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sender", "target"),
+    [
+        ("Canada halted all flights to and from Iran on Friday.", ["CAN"], ["IRN"]),
+        ("Turkey barred 30 Swedish officials from entering the country.", ["TUR"], ["SWE"]),
+        ("Mexico will deny visas to Cuban officials, its foreign minister said.", ["MEX"], ["CUB"]),
+    ],
+)
+def test_a_state_measure_on_a_state_or_its_officials_stays(
+    text: str, sender: list[str], target: list[str], parser: SentenceParser
+) -> None:
+    got = sanctions(text, parser)
+    assert [(e["ids"]["sender"], e["ids"]["target"]) for e in got] == [(sender, target)]

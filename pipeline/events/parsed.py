@@ -186,7 +186,7 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
         if not subj:
             continue
         topic = _topic_tokens(v, subj[0])
-        if not any(v.lemma(k) in _ENVOYS and k not in topic for k in v.subtree(subj[0])):
+        if not any(_conflict_envoy(v, k) and k not in topic for k in v.subtree(subj[0])):
             continue
         mediators = [
             role_actor(v.mention_of[k], linker)
@@ -228,6 +228,13 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
         if mediators and len(parties) >= 2:
             return [_mediate(v, i, n_sent, mediators, parties)]
     return []
+
+
+def _conflict_envoy(v: ParseView, k: int) -> bool:
+    """An envoy or mediator noun with no other remit named before it: a "climate envoy" or a
+    "trade envoy" meeting two sides negotiates for its own state, it mediates nothing."""
+    remit = [j for j in v.kids(k, "compound") if v.toks[j].pos == "NOUN" and j not in v.mention_of]
+    return v.lemma(k) in _ENVOYS and all(v.lemma(j) == "peace" for j in remit)
 
 
 _BARRED = {"deny", "refuse", "bar", "prevent", "block"}

@@ -168,3 +168,29 @@ def test_a_state_measure_on_a_state_or_its_officials_stays(
 ) -> None:
     got = sanctions(text, parser)
     assert [(e["ids"]["sender"], e["ids"]["target"]) for e in got] == [(sender, target)]
+
+
+def test_a_climate_or_energy_envoy_meeting_two_sides_mediates_nothing(
+    parser: SentenceParser,
+) -> None:
+    for text in (
+        "Japan's climate envoy met Indian and Brazilian negotiators in Bonn to narrow gaps on "
+        "finance.",
+        "Germany's energy envoy met Qatari and Algerian negotiators in Doha on gas supplies.",
+    ):
+        assert mediations(text, parser) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "mediator"),
+    [
+        ("Norway's peace envoy met Colombian government and ELN negotiators in Havana.", "NOR"),
+        ("The U.N. envoy met Sudanese government and rebel negotiators in Jeddah.", "IGO:UN"),
+    ],
+)
+def test_a_peace_envoy_meeting_two_sides_mediates(
+    text: str, mediator: str, parser: SentenceParser
+) -> None:
+    got = mediations(text, parser)
+    assert len(got) == 1, got
+    assert got[0]["ids"]["mediator"] == [mediator]

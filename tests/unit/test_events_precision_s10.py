@@ -194,3 +194,17 @@ def test_a_peace_envoy_meeting_two_sides_mediates(
     got = mediations(text, parser)
     assert len(got) == 1, got
     assert got[0]["ids"]["mediator"] == [mediator]
+
+
+def test_a_call_on_an_abbreviated_body_is_read_as_a_call(parser: SentenceParser) -> None:
+    # the dots of "U.N." do not end the clause of the urging verb
+    got = sanctions(
+        "France called on the U.N. Security Council on Monday to impose an arms embargo on "
+        "South Sudan.",
+        parser,
+    )
+    assert ("call", ["FRA"], ["SSD"]) in [
+        (e["action"], e["ids"]["sender"], e["ids"]["target"]) for e in got
+    ]
+    near = "France called on the U.N. to investigate abuses in South Sudan."
+    assert sanctions(near, parser) == []

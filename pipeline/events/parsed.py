@@ -50,12 +50,7 @@ def parsed_candidates(
                 continue
             _repair_sanctions(v, c, noun_toks, linker)
         else:
-            if (
-                _biography(v)
-                or _private_sides(v, c)
-                or _private_between(v, linker)
-                or _dated_past(v)
-            ):
+            if _biography(v) or _private_sides(v, c, linker) or _dated_past(v):
                 continue
             _repair_mediation(v, c, linker)
             halt = _talks_halted(v) if c.action == "mediate" else None
@@ -317,10 +312,13 @@ def _sanctions_act(v: ParseView, noun_toks: list[int]) -> bool:
     )
 
 
-def _private_sides(v: ParseView, c: Candidate) -> bool:
+def _private_sides(v: ParseView, c: Candidate, linker: ActorLinker) -> bool:
     """'Poland's miners' union accepted the mediators' plan': every state side is
     named only as the owner of a union, workers, a club or another private side of the
-    dispute (:data:`PRIVATE_DISPUTE`), so the mediation is a labour or private one."""
+    dispute (:data:`PRIVATE_DISPUTE`), or the sides named with "between" are private
+    (:func:`_private_between`), so the mediation is a labour or private one."""
+    if _private_between(v, linker):
+        return True
     states = {a.id for a in c.roles.get("parties", []) if a.kind in ("country", "igo")}
     if not states or any(a.kind in ("country", "igo") for a in c.roles.get("mediator", [])):
         return False
@@ -343,13 +341,8 @@ def _private_between(v: ParseView, linker: ActorLinker) -> bool:
     sides named with "between" include a common noun, and none is a state, an IGO, or a
     conflict side ("the government", "the rebels", "Bosnian Serb commanders"): a private or
     local dispute, whoever mediates it."""
-    sides = [
-        k
-        for p in range(len(v.toks))
-        if v.lemma(p) == "between"
-        for o in v.kids(p, "pobj")
-        for k in [o, *_conjuncts(v, o)]
-    ]
+    pobjs = [o for p in range(len(v.toks)) if v.lemma(p) == "between" for o in v.kids(p, "pobj")]
+    sides = pobjs + [k for o in pobjs for k in _conjuncts(v, o)]
     return any(v.toks[k].pos == "NOUN" for k in sides) and not any(
         v.lemma(k) in _CONFLICT_SIDES
         or any(a.kind in ("country", "igo") for a in np_actors(v, k, linker, conj=False))

@@ -119,16 +119,12 @@ def _private_mediation(c: Candidate, sentence: str) -> bool:
     """A mediation between private sides (labour, tenancy, family, business, sport) in a
     sentence with a private-dispute word (``sentence`` blanked by :func:`_blank_names`, so "the
     African Union" is no union): no state or IGO among the sides it names ("a labour court
-    appointed a mediator between the oil firm and striking workers"), or none in any role
-    when it names no side. A state mediator with no side named keeps the event (the sides may
-    be states left unnamed), as does a state side that rejects mediation in a row with another."""
+    appointed a mediator between the oil firm and striking workers"). A state mediator alone
+    does not make it a state's dispute ("the government sent mediators to end a doctors'
+    strike"); a state side that rejects mediation in a row with another keeps the event."""
     if c.type != "mediation":
         return False
-    state = ("country", "igo")
-    parties = c.roles.get("parties", [])
-    if parties and any(a.kind in state for a in parties):
-        return False
-    if not parties and any(a.kind in state for role in c.roles.values() for a in role):
+    if any(a.kind in ("country", "igo") for a in c.roles.get("parties", [])):
         return False
     return bool(PRIVATE_DISPUTE.search(sentence))
 

@@ -23,6 +23,7 @@ from pipeline.events.parse_view import (
     PRONOUNS,
     REPORTING,
     RULERS,
+    STATE_HEADS,
     ParseView,
     clause_of,
     is_locative,
@@ -403,8 +404,8 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         for p in v.kids(i, "prep") + [p for a in v.kids(o, "acl") for p in v.kids(a, "prep")]
     )
     olem = v.lemma(o)
-    if olem in NOT_TARGET_OBJECTS or _background(v, i):
-        return []
+    if olem in NOT_TARGET_OBJECTS or olem in MEASURE_NOUNS or _background(v, i):
+        return []  # "cut its import tariffs on X", "suspended the duties": less of a measure
     if olem == "contact" and lem != "boycott":
         # "suspended contacts with the EU delegation" is diplomatic (like breaking relations);
         # a state's boycott of all contact with another state is a sanction
@@ -450,6 +451,8 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     else:
         return []
     target = [a for a in target if a.id not in ids]
+    if (olem in ("entry", "visa") or (lem in ("bar", "ban") and entering)) and _one_person(v, i, o):
+        return []
     if not target and olem in ("entry", "visa"):
         # "will deny entry to officials who undermine the accord": a visa ban on persons
         target = [
@@ -482,6 +485,20 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     if _urged(v, i):
         action, hyp = "call", False
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _one_person(v: ParseView, i: int, o: int) -> bool:
+    """'denied entry to a Russian pianist', 'cancelled the visa of a Serbian player', 'barred
+    Swedish journalist from entering': an entry measure on one private person, named by
+    nationality and trade, is an immigration decision, no measure against that state."""
+    held = [k for p in v.kids(i, "prep", "dative") + v.kids(o, "prep") if v.lemma(p) in ("to", "of")
+            for k in v.kids(p, "pobj")] if v.lemma(o) in ("entry", "visa") else [o]  # fmt: skip
+    return bool(held) and all(
+        v.toks[k].pos == "NOUN"
+        and v.words[k].lower() == v.lemma(k)  # singular
+        and v.lemma(k) not in STATE_HEADS | HOLDERS | {"ambassador"}
+        for k in held
+    )
 
 
 # "called on the West to ban", "urged Washington to halt": a demand by the subject

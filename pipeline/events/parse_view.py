@@ -164,6 +164,9 @@ def _state(v: ParseView, i: int) -> bool:
 
 def _one_np(v: ParseView, h: int, linker: ActorLinker, others: bool) -> Actor | None:
     m = v.mention_of.get(h)
+    country = m is not None and m.actor.kind == "country"
+    if country and any(_name_part(v, j) for j in v.kids(h, "compound")):
+        return None  # "Air Canada", "Air France": a firm named after its state
     if m is not None and not (m.category == "demonyms" and v.toks[h].pos == "ADJ"):
         appos = _appos_actor(v, h, linker)
         if m.actor.kind == "person" and appos is not None:
@@ -203,6 +206,12 @@ def _one_np(v: ParseView, h: int, linker: ActorLinker, others: bool) -> Actor | 
     if others and (v.lemma(h) in OTHER_NOUNS or v.words[h].lower() in OTHER_NOUNS):
         return other_actor(v.words[h])
     return None
+
+
+def _name_part(v: ParseView, j: int) -> bool:
+    """A capitalised word of a longer name that is no actor of its own ("Air" in "Air
+    France")."""
+    return v.toks[j].pos == "PROPN" and v.words[j].istitle() and j not in v.mention_of
 
 
 def _appos_actor(v: ParseView, h: int, linker: ActorLinker) -> Actor | None:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from pipeline.events.candidate import Candidate
 from pipeline.events.cues import PRIVATE_DISPUTE
-from pipeline.events.measures import _background, _sender, held_off, measure_candidates
+from pipeline.events.measures import ARMED, _background, _sender, held_off, measure_candidates
 from pipeline.events.mediation import dateline_place
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
+    GROUP_HEADS,
     REPORTING,
     STATE_HEADS,
     ParseView,
@@ -49,7 +50,7 @@ def parsed_candidates(
                 continue
             _repair_sanctions(v, c, noun_toks, linker)
         else:
-            if _biography(v) or _private_sides(v, c) or _dated_past(v):
+            if _biography(v) or _private_sides(v, c, linker) or _dated_past(v):
                 continue
             _repair_mediation(v, c, linker)
             halt = _talks_halted(v) if c.action == "mediate" else None
@@ -180,7 +181,7 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
         if not subj:
             continue
         topic = _topic_tokens(v, subj[0])
-        if not any(v.lemma(k) in _ENVOYS and k not in topic for k in v.subtree(subj[0])):
+        if not any(_conflict_envoy(v, k) and k not in topic for k in v.subtree(subj[0])):
             continue
         mediators = [
             role_actor(v.mention_of[k], linker)
@@ -222,6 +223,13 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
         if mediators and len(parties) >= 2:
             return [_mediate(v, i, n_sent, mediators, parties)]
     return []
+
+
+def _conflict_envoy(v: ParseView, k: int) -> bool:
+    """An envoy or mediator noun with no other remit named before it: a "climate envoy" or a
+    "trade envoy" meeting two sides negotiates for its own state, it mediates nothing."""
+    remit = [j for j in v.kids(k, "compound") if v.toks[j].pos == "NOUN" and j not in v.mention_of]
+    return v.lemma(k) in _ENVOYS and all(v.lemma(j) == "peace" for j in remit)
 
 
 _BARRED = {"deny", "refuse", "bar", "prevent", "block"}
@@ -304,16 +312,41 @@ def _sanctions_act(v: ParseView, noun_toks: list[int]) -> bool:
     )
 
 
-def _private_sides(v: ParseView, c: Candidate) -> bool:
+def _private_sides(v: ParseView, c: Candidate, linker: ActorLinker) -> bool:
     """'Poland's miners' union accepted the mediators' plan': every state side is
     named only as the owner of a union, workers, a club or another private side of the
-    dispute (:data:`PRIVATE_DISPUTE`), so the mediation is a labour or private one."""
+    dispute (:data:`PRIVATE_DISPUTE`), or the sides named with "between" are private
+    (:func:`_private_between`), so the mediation is a labour or private one."""
+    if _private_between(v, linker):
+        return True
     states = {a.id for a in c.roles.get("parties", []) if a.kind in ("country", "igo")}
     if not states or any(a.kind in ("country", "igo") for a in c.roles.get("mediator", [])):
         return False
     owners = [i for i, m in v.mention_of.items() if m.actor.id in states]
     return {v.mention_of[i].actor.id for i in owners} == states and all(
         _owner_of_private(v, i) for i in owners
+    )
+
+
+# unnamed sides of a conflict: "between the government and the rebels", "the warring factions"
+_CONFLICT_SIDES = STATE_HEADS | GROUP_HEADS | ARMED | {
+    "opposition", "faction", "party", "camp", "movement", "group", "clan", "tribe", "troop",
+    "soldier", "police", "junta", "country", "bloc", "coalition", "alliance",
+}  # fmt: skip
+
+
+def _private_between(v: ParseView, linker: ActorLinker) -> bool:
+    """'mediated between residents and a wind farm developer', 'a dispute between a Greek
+    shipowner and a Chinese shipyard', 'between bus drivers and the city's bus company': the
+    sides named with "between" include a common noun, and none is a state, an IGO, or a
+    conflict side ("the government", "the rebels", "Bosnian Serb commanders"): a private or
+    local dispute, whoever mediates it."""
+    pobjs = [o for p in range(len(v.toks)) if v.lemma(p) == "between" for o in v.kids(p, "pobj")]
+    sides = pobjs + [k for o in pobjs for k in _conjuncts(v, o)]
+    return any(v.toks[k].pos == "NOUN" for k in sides) and not any(
+        v.lemma(k) in _CONFLICT_SIDES
+        or any(a.kind in ("country", "igo") for a in np_actors(v, k, linker, conj=False))
+        for k in sides
     )
 
 
@@ -331,9 +364,10 @@ def _owner_of_private(v: ParseView, i: int) -> bool:
 
 def _biography(v: ParseView) -> bool:
     """'X, the Finnish diplomat who mediated in Namibia, died on Friday', 'a former EU
-    mediator in the talks published a memoir': the only mediation word is a past relative
-    clause or a former role describing a person (a CV or an obituary), no event."""
-    words = [i for i, t in enumerate(v.toks) if MEDIATION_RE.match(v.words[i].lower())]
+    mediator in the talks published a memoir', 'Norway, which brokered the Oslo accords,
+    said ...': the only mediation word is a past relative clause or a former role describing
+    a person or a state (a CV, an obituary, background), no event."""
+    words = [i for i in range(len(v.toks)) if _mediating(v, [i])]
     return bool(words) and all(
         _past_relative(v, _verb_up(v, i)) or _former_role(v, i) for i in words
     )
@@ -349,10 +383,11 @@ def _former_role(v: ParseView, i: int) -> bool:
 
 def _verb_up(v: ParseView, i: int) -> int:
     """The verb a mediation word is the complement of: "who spent years mediating", "who
-    helped mediate" (up through xcomp and the like), else the word itself."""
+    helped mediate", "who served as a mediator" (up through xcomp and the like), else the
+    word itself."""
     j = i
     for _ in range(3):
-        if v.toks[j].dep not in ("xcomp", "advcl", "pcomp") or v.head(j) == j:
+        if v.toks[j].dep not in ("xcomp", "advcl", "pcomp", "pobj", "prep") or v.head(j) == j:
             break
         j = v.head(j)
     return j
@@ -365,7 +400,7 @@ def _past_relative(v: ParseView, i: int) -> bool:
     return (
         v.toks[i].dep == "relcl"
         and (v.words[i].lower().endswith("ed") or v.words[i].lower() in _IRREGULAR_PAST)
-        and any(v.lemma(k) == "who" for k in v.kids(i, "nsubj"))
+        and any(v.lemma(k) in ("who", "which") for k in v.kids(i, "nsubj"))
     )
 
 

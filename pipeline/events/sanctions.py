@@ -632,7 +632,7 @@ def _urge_before(s: Sentence, v: int) -> int | None:
     """Index of an urging verb that governs the action at v ('call on X to', 'urged X to')."""
     for i in range(v - 1, max(-1, v - 14), -1):
         w = s.low[i]
-        if w in (".", ";"):
+        if w in (".", ";") and s.mention_at(i) is None:  # not the dots of "U.N."
             return None
         if w in T.URGE_WORDS:
             if w in ("call", "calls", "called", "calling"):

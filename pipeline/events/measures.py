@@ -173,7 +173,9 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             )
         elif t.pos == "VERB" and lem in ("put", "place"):
             out += _on_hold(v, i, n_sent, linker)
-    return out[:1] if out else []
+    # one event per action: "suspended Syria's membership and called for measures against
+    # Damascus" reports an imposition and a call
+    return list({c.action: c for c in reversed(out)}.values())
 
 
 def _inquired(v: ParseView, k: int) -> bool:

@@ -129,3 +129,22 @@ def test_sanction_read(
 )
 def test_no_sanction(parser: SentenceParser, text: str) -> None:
     assert sanctions(text, parser) == []
+
+
+def test_two_measures_of_one_sentence(parser: SentenceParser) -> None:
+    """A suspension and a call for measures in one sentence are two events."""
+    got = sanctions(
+        "The African Union suspended Mali's membership on Monday and called for targeted "
+        "measures against Bamako.",
+        parser,
+    )
+    assert sorted(e["action"] for e in got) == ["call", "impose"]
+    assert all(e["ids"] == {"sender": ["IGO:AU"], "target": ["MLI"]} for e in got)
+
+
+def test_one_measure_beside_a_call_for_calm(parser: SentenceParser) -> None:
+    e = only(
+        "The African Union suspended Mali's membership on Monday and called for calm in Bamako.",
+        parser,
+    )
+    assert e["action"] == "impose"

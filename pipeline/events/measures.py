@@ -174,7 +174,9 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             )
         elif t.pos == "VERB" and lem in ("put", "place"):
             out += _on_hold(v, i, n_sent, linker)
-    return out[:1] if out else []
+    # one event per action: "suspended Syria's membership and called for measures against
+    # Damascus" reports an imposition and a call
+    return list({c.action: c for c in reversed(out)}.values())
 
 
 def _inquired(v: ParseView, k: int) -> bool:
@@ -249,6 +251,10 @@ def _targets(
                     # "aid earmarked for Burkina Faso": the recipient of what is cut
                     todo += [o for p in v.kids(k, "prep") if v.lemma(p) in ("for", "to")
                              for o in v.kids(p, "pobj")]  # fmt: skip
+                    continue
+                if v.toks[k].dep == "acl" and v.lemma(k) in ("own", "control"):
+                    # "the assets of firms owned by Myanmar's military": whose firms they are
+                    todo += [o for p in v.kids(k, "agent") for o in v.kids(p, "pobj")]
                     continue
                 gerund = v.toks[k].dep == "nsubj" and v.toks[j].dep == "pcomp"
                 if v.toks[k].dep in ("advcl", "relcl", "acl", "nsubj", "punct", "cc", "mark") and (
@@ -389,7 +395,9 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     'suspended Niger from all its activities' (an IGO suspending a member)."""
     lem = v.lemma(i)
     objs = v.kids(i, "dobj")
-    attach = v.kids(i, "prep", "dative")
+    # "halted all exports to and imports from Israel": the parse hangs the second object on
+    # the verb as a conjunct
+    attach = v.kids(i, "prep", "dative") + [c for c in v.kids(i, "conj") if v.toks[c].pos == "NOUN"]
     giving: list[int] = []
     if not objs:
         giving = [k for k in v.kids(i, "xcomp", "pcomp") if v.lemma(k) in _GIVING]
@@ -440,12 +448,13 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     elif olem in ("membership", "participation") and all(a.kind == "igo" for a in sender):
         # "The Arab League suspended Syria's membership": an IGO suspends a member state
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
-    elif lem in ("suspend", "boycott", "blockade") and any(
+    elif lem in ("suspend", "bar", "boycott", "blockade") and any(
         a.kind == "country" for a in np_actors(v, o, linker, conj=False, others=False)
     ):
-        # an IGO suspends a member: "suspended Niger from its activities", "suspended Libya"
-        member = _from_prep(v, i) or o in v.mention_of
-        if lem == "suspend" and not (all(a.kind == "igo" for a in sender) and member):
+        # an IGO suspends a member: "suspended Niger from its activities", "suspended Libya",
+        # "voted to bar Honduras from the body"
+        member = _from_prep(v, i) or (o in v.mention_of and lem == "suspend")
+        if lem in ("suspend", "bar") and not (all(a.kind == "igo" for a in sender) and member):
             return []
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
     else:
@@ -508,8 +517,12 @@ URGING = {"urge", "call", "ask", "press", "push", "appeal", "pressure", "encoura
 
 def _urged(v: ParseView, verb: int) -> bool:
     """The measure is what the subject urges someone else to take: a call (whose sender is
-    the one who urges, the subject that :func:`_sender` climbs to)."""
-    return v.toks[verb].dep == "xcomp" and v.lemma(v.head(verb)) in URGING
+    the one who urges, the subject that :func:`_sender` climbs to). The parse also makes the
+    infinitive an adverbial clause ("urged the administration on Monday to impose")."""
+    infinitive = v.toks[verb].dep == "advcl" and any(
+        v.lemma(a) == "to" for a in v.kids(verb, "aux")
+    )
+    return (v.toks[verb].dep == "xcomp" or infinitive) and v.lemma(v.head(verb)) in URGING
 
 
 # non-state callers whose call on a state counts ("rights groups urged Washington to impose ...")
@@ -688,7 +701,7 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
     if v.toks[n].dep != "pobj" or v.lemma(p) not in ("to", "on") or v.lemma(verb) not in LISTING:
         return []
     kinds = {v.lemma(k) for k in v.subtree(n) if k < n} | {v.lemma(n)}
-    if not kinds & {"sanction", "blacklist", "export", "entity", "black", "embargo"}:
+    if not kinds & {"sanction", "blacklist", "export", "entity", "black", "embargo", "freeze"}:
         return []
     if _background(v, verb):
         return []
@@ -853,8 +866,9 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
     owned = _owned(v, n, n_sent, linker)
     if owned:
         return owned
-    if dep == "nsubj" and v.lemma(h) in MEASURE_NOUNS and v.toks[h].dep == "ccomp":
-        # "imposed travel bans and asset freezes on X": the tagger reads "freezes" as a verb
+    if dep in ("nsubj", "conj") and v.lemma(h) in MEASURE_NOUNS and v.toks[h].dep == "ccomp":
+        # "imposed travel bans and asset freezes on X", "announced asset freezes and travel
+        # bans on X": the tagger reads "freezes" as a verb
         g = v.head(h)
         return _governed(v, h, g, n_sent, linker) if _verb_action(v.lemma(g)) else []
     if dep == "nsubj" and _in_force(v, h):
@@ -1059,6 +1073,10 @@ def _governed(
         return []
     ids = {a.id for a in sender}
     roots = [n, *v.kids(verb, "prep"), *v.kids(verb, "oprd"), *against]
+    # "imposed travel bans and asset freezes on X": the tagger's verb "freezes" holds the "on"
+    roots += [
+        p for c in v.kids(verb, "conj") if v.lemma(c) in MEASURE_NOUNS for p in v.kids(c, "prep")
+    ]
     if v.lemma(verb) in WITH_VERBS:
         roots += v.kids(verb, "dobj")  # "hit Canadian steel with tariffs"
     target = _targets(v, roots, linker, ids, owned=n)

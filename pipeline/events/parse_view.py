@@ -31,7 +31,7 @@ STATE_HEADS = {
     "diplomat", "envoy", "negotiator", "delegation", "chief", "spokesman", "spokeswoman",
     "commander", "general", "citizen", "national", "emir", "king", "junta", "state",
     "side", "representative", "secretary", "premier", "chancellor", "mediator", "officer",
-    "council", "department", "custom", "customs",
+    "council", "department", "custom", "customs", "senator", "lawmaker", "legislator",
 }  # fmt: skip
 PRONOUNS = {"he", "she", "it", "they", "we", "i"}
 
@@ -265,7 +265,10 @@ def _reporting_head(v: ParseView, i: int) -> int | None:
 def speaker(v: ParseView, clause: int, linker: ActorLinker) -> list[Actor]:
     """Who announces or proposes the content of ``clause``: the subject of the reporting verb
     it depends on, or of a reporting verb hung under it (spaCy often makes the quoted clause
-    the root: "Sanctions ... are an option, X said")."""
+    the root: "Sanctions ... are an option, X said"); a coordinated clause shares the first
+    one's speaker ("Iran must free the crew or face sanctions, X said")."""
+    while v.toks[clause].dep == "conj" and v.head(clause) != clause:
+        clause = v.head(clause)
     up = _reporting_head(v, clause)
     if up is not None:
         return subject(v, up, linker)

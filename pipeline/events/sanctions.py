@@ -514,7 +514,8 @@ def _sanction_noun(
         elif not sender_actors:
             sender_actors = [pa]
     if not sender_actors:
-        by = _by_agent(s, n)
+        # the agent of a passive follows its verb ("were renewed for another year by the EU")
+        by = _by_agent(s, n) or (_by_agent(s, v) if v > n else None)
         if by is not None:
             sender_actors = [role_actor(by, linker)]
     sender_actors = [a for a in dedupe(sender_actors) if a.kind in ("country", "igo")]

@@ -459,6 +459,29 @@ def _later_rejection(s: Sentence, t: int) -> list[Mention] | None:
     return None
 
 
+def for_igo(s: Sentence, c: Candidate, linker: ActorLinker) -> None:
+    """A person acting for an IGO mediates for it, not for their own state, which is no side
+    either: "Algeria's president, on behalf of the OAU", "a Swiss diplomat working for the United
+    Nations", "acting as chairman of ECOWAS" (after the parse, which reads the person's state)."""
+    for i in range(len(s.toks) - 2):
+        if s.low[i : i + 3] == ["on", "behalf", "of"] or s.low[i : i + 2] in _ACTING:
+            igo = next((m for m in map(s.mention_at, range(i + 2, i + 7)) if m), None)
+            if igo is None or igo.actor.kind != "igo":
+                continue
+            own = {
+                role_actor(m, linker).id
+                for m in s.mentions
+                if i - 7 < m.last < i and (m.possessive or m.category == "demonyms")
+            }
+            if own and own >= {a.id for a in c.roles["mediator"]}:
+                c.roles["mediator"] = [role_actor(igo, linker)]
+            c.roles["parties"] = [a for a in c.roles["parties"] if a.id not in own]
+            return
+
+
+_ACTING = (["working", "for"], ["acting", "as"], ["acting", "for"])
+
+
 def _with_following(s: Sentence, m: Mention) -> list[Mention]:
     """``m`` and the states or IGOs coordinated after it: "a proposal by Brazil and China"."""
     out = [m]

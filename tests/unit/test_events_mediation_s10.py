@@ -102,3 +102,35 @@ def test_a_coordinated_passive_agent_all_mediate(parser: SentenceParser) -> None
         parser,
     )
     assert ids(got[0], "mediator") == ["SAU", "USA"]
+
+
+@pytest.mark.parametrize(
+    ("text", "mediator", "parties"),
+    [
+        (
+            "Talks between Sudan and South Sudan, chaired by Kenya's president on behalf of "
+            "IGAD, resumed in Nairobi.",
+            ["IGO:IGAD"],
+            ["SDN", "SSD"],
+        ),
+        (
+            "Senegal's foreign minister, acting as chairman of ECOWAS, mediated talks between "
+            "Guinea and Sierra Leone.",
+            ["IGO:ECOWAS"],
+            ["GIN", "SLE"],
+        ),
+        # near miss: acting for no IGO, the person's state mediates
+        (
+            "Kenya's president mediated between Ethiopia and Eritrea on behalf of the region.",
+            ["KEN"],
+            ["ERI", "ETH"],
+        ),
+    ],
+)
+def test_a_person_acting_for_an_igo_mediates_for_it(
+    text: str, mediator: list[str], parties: list[str], parser: SentenceParser
+) -> None:
+    got = mediations(text, parser)
+    assert [e["action"] for e in got] == ["mediate"]
+    assert ids(got[0], "mediator") == mediator
+    assert sides(got[0]) == parties

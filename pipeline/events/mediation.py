@@ -99,8 +99,7 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return True, False  # "resumed talks under Norwegian facilitation": as for auspices
     if w in _HOSTED_BY and _passive_of_deal(s, t, _TALKED):
         return True, False  # "talks hosted by Malaysia's prime minister": as for auspices
-    guarantor = w in ("guarantor", "guarantors") and "as" in s.low[max(0, t - 3) : t]
-    if guarantor and _TALKED & set(s.low):
+    if w in _GUARANTORS and "as" in s.low[max(0, t - 3) : t] and _TALKED & set(s.low):
         return True, False  # "resumed talks, with Cuba and Norway acting as guarantors"
     if w in T.TALKS and t > 2 and s.low[t - 1] in _HOSTED_BY | {"led"} and s.low[t - 2] == "-":
         return True, False  # "U.N.-sponsored talks", "African Union-led talks"
@@ -111,10 +110,10 @@ _TALKED = T.TALKS | {"ceasefire", "truce", "negotiators", "delegates", "delegati
 _HOST = {"host", "hosts", "hosted", "hosting"}
 _FICTION = {"novel", "novels", "film", "films", "movie", "thriller", "screenplay", "fiction"}
 _HOSTED = T.TALKS | {"meeting", "round"}
-# who hosts, sponsors or convenes the talks two named sides hold mediates, like "under the
-# auspices of" X; a guarantor of the talks too
+# who hosts, sponsors, convenes or guarantees the talks of two named sides mediates
 _HOSTED_BY = {"hosted", "sponsored", "convened", "chaired"}
 _UNDER_NOUNS = {"facilitation", "sponsorship"}
+_GUARANTORS = {"guarantor", "guarantors"}
 
 
 def _under(s: Sentence, t: int) -> bool:
@@ -126,8 +125,7 @@ def _under(s: Sentence, t: int) -> bool:
 
 
 def _side(s: Sentence, m: Mention) -> bool:
-    """A named side of the talks before their sponsor: a subject ("Nepal's government"), or
-    the sides' negotiators ("negotiators for Bogota"), not a venue ("met in Vienna")."""
+    """A side before the sponsor: no venue ("met in Vienna"), unless "negotiators for Bogota"."""
     if m.first == 0 or s.low[m.first - 1] not in NON_SUBJECT_PREPS:
         return True
     return m.first > 1 and s.low[m.first - 2] in _TALKED
@@ -302,12 +300,8 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     if reject is not None:
         return "reject", reject, offer_too
     accept = _cue(s, t, T.ACCEPT_CUES, 8)
-    agree = accept is not None and s.low[accept].startswith("agree")
-    if (
-        agree
-        and accept is not None
-        and (_AGREED_DEALS & set(s.low[accept:t]) or "to" not in s.low[accept:t])
-    ):
+    a = t if accept is None else accept
+    if s.low[a].startswith("agree") and (_AGREED_DEALS & set(s.low[a:t]) or "to" not in s.low[a:t]):
         accept = None  # "agreed to a ceasefire in talks hosted by X": the deal is agreed
     if accept is None and offered is not None:
         accept = _cue(s, offered, T.ACCEPT_CUES, 6)  # "accepted on Tuesday the offer of X"
@@ -318,7 +312,8 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     ):
         return "reject", accept, False  # ("has not yet accepted" is still open)
     if accept is not None:  # "agreed to U.S.-mediated talks": a party accepts
-        if agree and not noun and t == t0 and offer is None and s.low[t + 1 : t + 2] != ["by"]:
+        agreed = s.low[accept].startswith("agree") and s.low[t + 1 : t + 2] != ["by"]
+        if agreed and not noun and t == t0 and offer is None:
             return "offer", accept, False  # "Qatar agreed to mediate": the mediator commits
         return "accept", accept, offer_too
     # "asked the U.N. secretary-general on Monday to appoint a mediator": the asked and the
@@ -463,8 +458,9 @@ def for_igo(s: Sentence, c: Candidate, linker: ActorLinker) -> None:
     """A person acting for an IGO mediates for it, not for their own state, which is no side
     either: "Algeria's president, on behalf of the OAU", "a Swiss diplomat working for the United
     Nations", "acting as chairman of ECOWAS" (after the parse, which reads the person's state)."""
+    acting = (["working", "for"], ["acting", "as"], ["acting", "for"])
     for i in range(len(s.toks) - 2):
-        if s.low[i : i + 3] == ["on", "behalf", "of"] or s.low[i : i + 2] in _ACTING:
+        if s.low[i : i + 3] == ["on", "behalf", "of"] or s.low[i : i + 2] in acting:
             igo = next((m for m in map(s.mention_at, range(i + 2, i + 7)) if m), None)
             if igo is None or igo.actor.kind != "igo":
                 continue
@@ -477,9 +473,6 @@ def for_igo(s: Sentence, c: Candidate, linker: ActorLinker) -> None:
                 c.roles["mediator"] = [role_actor(igo, linker)]
             c.roles["parties"] = [a for a in c.roles["parties"] if a.id not in own]
             return
-
-
-_ACTING = (["working", "for"], ["acting", "as"], ["acting", "for"])
 
 
 def _with_following(s: Sentence, m: Mention) -> list[Mention]:
@@ -555,7 +548,7 @@ def _mediation_at(
     parties = [a for a in parties if a.id not in dateline]
     if action == "request" and "whether" in s.low[max(0, cue - 6) : cue]:
         return []  # "a hearing on whether the U.N. should appoint a mediator": a question
-    under = s.low[t] in {"auspices", "guarantor", "guarantors"} | _UNDER_NOUNS or (
+    under = s.low[t] in {"auspices"} | _GUARANTORS | _UNDER_NOUNS or (
         s.low[t] in _HOSTED_BY and s.low[t + 1 : t + 2] == ["by"]
     )
     if under and len(parties) < 2:

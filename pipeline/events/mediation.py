@@ -257,7 +257,7 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
         # "mediation between A's government and the rebel groups collapsed": the verb comes
         # after the sides; a subordinate clause ("after the talks failed") is another event
         for j in range(t0 + 1, min(len(s.toks), t0 + 13)):
-            if s.low[j] in T.HALT_AFTER:
+            if s.low[j] in T.HALT_AFTER or s.low[j - 1 : j + 1] == ["on", "hold"]:
                 halt = j
                 break
             if s.low[j] in BOUNDARY_PUNCT or s.low[j] in _SUBORDINATE:

@@ -134,3 +134,17 @@ def test_a_person_acting_for_an_igo_mediates_for_it(
     assert [e["action"] for e in got] == ["mediate"]
     assert ids(got[0], "mediator") == mediator
     assert sides(got[0]) == parties
+
+
+def test_mediation_put_on_hold_is_a_halt(parser: SentenceParser) -> None:
+    got = mediations(
+        "Mediation between Chad's government and the rebels has been put on hold after an "
+        "attack, Qatar's envoy said.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["halt"]
+    # near miss: a pause that is over, in a clause of its own
+    got = mediations(
+        "Norway's mediation between Colombia and the rebels resumed after months on hold.", parser
+    )
+    assert [e["action"] for e in got] == ["mediate"]

@@ -19,6 +19,12 @@ from __future__ import annotations
 
 import re
 
+# words that make a mediation only with two sides in the sentence: a host of talks between
+# them, "U.N.-sponsored talks" between them, talks "under the auspices of" a third party (or
+# sponsored, convened, chaired or led by it, with guarantors)
+_TWO_SIDED_WORDS = r"\bhost(?:s|ed|ing)?\b|sponsor(?:ed|ship)\b|\bauspices\b|-led\b|\bconvened\b"
+_TWO_SIDED_WORDS += r"|\bchaired\b|\bguarantors?\b"
+
 EVENT_CUE = re.compile(
     r"sanction|embargo|boycott|blacklist|blockad|mediat|broker|intermediar|good offices"
     r"|facilitat|go-between|shuttl|\bfr(?:o|ee)z|\bban(?:s|ned|ning)?\b|\bbar(?:s|red|ring)?\b"
@@ -29,9 +35,8 @@ EVENT_CUE = re.compile(
     r"|\bsuppl(?:y|ies)\b|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh(?:o|e)ld"
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermits?\b|\bauthori[sz]ation"
     r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b"
-    r"|\bhost(?:s|ed|ing)?\b|-sponsored|\bauspices\b|\benvoys?\b|\bmessages\b"
-    r"|\breadmit|\breinstat|\bsuspension"  # an IGO lifting a member's suspension
-    r"|\bon hold\b",  # "aid to X was put on hold"
+    r"|\benvoys?\b|\bmessages\b|" + _TWO_SIDED_WORDS + r"|\breadmit|\breinstat|\bsuspension"
+    r"|\bon hold\b",  # "aid to X was put on hold"; an IGO lifting a member's suspension
     re.I,
 )
 
@@ -41,9 +46,6 @@ _ONE_SIDED_TRIGGERS = (
     r"sanction|embargo|boycott|blacklist|mediat|broker|intermediar|good offices|facilitat"
     r"|go-between"
 )
-# words that make a mediation only with two sides in the sentence: a host of talks between
-# them, "U.N.-sponsored talks" between them, talks "under the auspices of" a third party
-_TWO_SIDED_WORDS = r"\bhost(?:s|ed|ing)?\b|-sponsored|\bauspices\b"
 TOKEN_TRIGGERS = _ONE_SIDED_TRIGGERS + "|" + _TWO_SIDED_WORDS
 TOKEN_READ = re.compile(TOKEN_TRIGGERS, re.I)
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pipeline.config import EventSettings
 from pipeline.events.candidate import Candidate
 from pipeline.events.cues import PRIVATE_DISPUTE, PUNITIVE_FRAME, TOKEN_READ, TRADE_REMEDY
-from pipeline.events.mediation import mediation_candidates
+from pipeline.events.mediation import for_igo, mediation_candidates
 from pipeline.events.merge import apply_topics, merge_candidates
 from pipeline.events.parse_view import build_view
 from pipeline.events.parsed import parsed_candidates
@@ -101,6 +101,9 @@ def detect_candidates(
         if any(c.type == "mediation" for c in found):
             unnamed = _blank_names(chunk, ents)
             found = [c for c in found if not _private_mediation(c, unnamed)]
+            for c in found:
+                if c.type == "mediation":
+                    for_igo(s, c, linker)
         if TRADE_REMEDY.search(chunk) and not PUNITIVE_FRAME.search(chunk):
             found = [c for c in found if not _imposes(c)]
         out += found

@@ -3,18 +3,19 @@ mediator(s) and the parties.
 
 Why these rules: triggers are the mediat- words, "X-brokered"/"broker a deal", "good offices",
 "go-between"/"intermediary", "facilitate talks" (or contacts between named sides), "X-sponsored
-talks", talks "under the auspices of" X or "under X facilitation" (the sides are the subject, also
-unnamed ones: "the Maoist rebels"), and a host of talks (a meeting, a round) between two
-sides it names (the labelling convention: the host mediates, a mere venue does not); a "broker"
-without a deal, truce or talks next to it (a stock broker) is not one, nor is an institution
-("the mediation centre") or a person's past role ("a former EU mediator"). The action comes
-from cue words before the trigger in its clause (halt > reject/accept > request > offer >
-mediate), or a halt verb after the named sides; welcoming or rejecting someone's offer also
-reports the offer, and an offer turned down later in the sentence adds the rejection. Mediation
-may name only some of its actors (local disputes); one that names nobody (no actor, or only
-plain descriptions such as "the shipbuilder") is kept below the default confidence threshold,
-since nobody could act on it. A dateline's place is no side. An absence ("met without outside
-mediators") is no event.
+talks" or "X-led talks", talks "under the auspices of" X, "under X facilitation/sponsorship",
+talks "hosted/sponsored/convened/chaired by" X, or X "acting as guarantor(s)" of talks (the
+sides are the subject, also unnamed ones: "the Maoist rebels"), and a host of talks (a meeting,
+a round) between two sides it names (the labelling convention: the host mediates, a mere venue
+does not); a "broker" without a deal, truce or talks next to it (a stock broker) is not one, nor
+is an institution ("the mediation centre") or a person's past role ("a former EU mediator"). The
+action comes from cue words before the trigger in its clause (halt > reject/accept > request >
+offer > mediate), or a halt verb after the named sides; welcoming or rejecting someone's offer
+also reports the offer, and an offer turned down later in the sentence adds the rejection.
+Mediation may name only some of its actors (local disputes); one that names nobody (no actor, or
+only plain descriptions such as "the shipbuilder") is kept below the default confidence
+threshold, since nobody could act on it. A dateline's place is no side. An absence ("met without
+outside mediators") is no event.
 """
 
 from __future__ import annotations
@@ -94,10 +95,14 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return True, False  # "X hosted talks between A and B": the host mediates
     if w == "auspices" and s.low[t + 1 : t + 2] == ["of"] and _TALKED & set(s.low):
         return True, False  # "resumed talks under the auspices of the AU" (with two sides)
-    if w == "facilitation" and "under" in s.low[max(0, t - 4) : t] and _TALKED & set(s.low):
+    if w in _UNDER_NOUNS and _under(s, t) and _TALKED & set(s.low):
         return True, False  # "resumed talks under Norwegian facilitation": as for auspices
-    if w in T.TALKS and t > 2 and s.low[t - 1] in ("sponsored", "hosted") and s.low[t - 2] == "-":
-        return True, False  # "U.N.-sponsored talks"
+    if w in _HOSTED_BY and _passive_of_deal(s, t, _TALKED):
+        return True, False  # "talks hosted by Malaysia's prime minister": as for auspices
+    if w in _GUARANTORS and "as" in s.low[max(0, t - 3) : t] and _TALKED & set(s.low):
+        return True, False  # "resumed talks, with Cuba and Norway acting as guarantors"
+    if w in T.TALKS and t > 2 and s.low[t - 1] in _HOSTED_BY | {"led"} and s.low[t - 2] == "-":
+        return True, False  # "U.N.-sponsored talks", "African Union-led talks"
     return False, False
 
 
@@ -105,13 +110,32 @@ _TALKED = T.TALKS | {"ceasefire", "truce", "negotiators", "delegates", "delegati
 _HOST = {"host", "hosts", "hosted", "hosting"}
 _FICTION = {"novel", "novels", "film", "films", "movie", "thriller", "screenplay", "fiction"}
 _HOSTED = T.TALKS | {"meeting", "round"}
+# who hosts, sponsors, convenes or guarantees the talks of two named sides mediates
+_HOSTED_BY = {"hosted", "sponsored", "convened", "chaired"}
+_UNDER_NOUNS = {"facilitation", "sponsorship"}
+_GUARANTORS = {"guarantor", "guarantors"}
+
+
+def _under(s: Sentence, t: int) -> bool:
+    """'under' before the trigger, past the named sponsors: "under Saudi and U.S. sponsorship"."""
+    k = t - 1
+    while k >= 0 and (s.mention_at(k) is not None or s.low[k] in ("and", "the", "joint")):
+        k -= 1
+    return k >= 0 and s.low[k] == "under"
+
+
+def _side(s: Sentence, m: Mention) -> bool:
+    """A side before the sponsor: no venue ("met in Vienna"), unless "negotiators for Bogota"."""
+    if m.first == 0 or s.low[m.first - 1] not in NON_SUBJECT_PREPS:
+        return True
+    return m.first > 1 and s.low[m.first - 2] in _TALKED
 
 
 def _talks_between(s: Sentence, t: int) -> bool:
     """Talks (a few words after ``t``) between named sides: not a venue ("talks in Riyadh")."""
     for j in range(t + 1, min(len(s.toks), t + 5)):
         if s.low[j] in _HOSTED:
-            k = next((k for k in range(j + 1, j + 3) if s.low[k : k + 1] == ["between"]), None)
+            k = next((k for k in range(j + 1, j + 4) if s.low[k : k + 1] == ["between"]), None)
             # "between his ministers", "between its ministry and a firm": the host's own
             return k is not None and s.low[k + 1 : k + 2] not in (["his"], ["her"], ["its"])
     return False
@@ -224,7 +248,7 @@ _SUBORDINATE = {"that", "which", "who", "after", "before", "when", "since", "unt
 
 def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     """(action, index of the cue or trigger, offer also stated)."""
-    noun = s.low[t].startswith("mediation") or s.low[t] in ("offices",)
+    noun = s.low[t].startswith("mediation") or s.low[t] in T.TALKS | {"offices"}
     t0 = t
     if t > 1 and s.low[t - 1] == "-" and s.mention_at(t - 2) is not None:
         t = s.mention_at(t - 2).first  # type: ignore[union-attr]  # cues before "U.S.-mediated"
@@ -233,7 +257,7 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
         # "mediation between A's government and the rebel groups collapsed": the verb comes
         # after the sides; a subordinate clause ("after the talks failed") is another event
         for j in range(t0 + 1, min(len(s.toks), t0 + 13)):
-            if s.low[j] in T.HALT_AFTER:
+            if s.low[j] in T.HALT_AFTER or s.low[j - 1 : j + 1] == ["on", "hold"]:
                 halt = j
                 break
             if s.low[j] in BOUNDARY_PUNCT or s.low[j] in _SUBORDINATE:
@@ -276,6 +300,9 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     if reject is not None:
         return "reject", reject, offer_too
     accept = _cue(s, t, T.ACCEPT_CUES, 8)
+    a = t if accept is None else accept
+    if s.low[a].startswith("agree") and (_AGREED_DEALS & set(s.low[a:t]) or "to" not in s.low[a:t]):
+        accept = None  # "agreed to a ceasefire in talks hosted by X": the deal is agreed
     if accept is None and offered is not None:
         accept = _cue(s, offered, T.ACCEPT_CUES, 6)  # "accepted on Tuesday the offer of X"
     before = s.low[max(0, accept - 2) : accept] if accept is not None else []
@@ -285,7 +312,8 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     ):
         return "reject", accept, False  # ("has not yet accepted" is still open)
     if accept is not None:  # "agreed to U.S.-mediated talks": a party accepts
-        if s.low[accept].startswith("agree") and not noun and t == t0 and offer is None:
+        agreed = s.low[accept].startswith("agree") and s.low[t + 1 : t + 2] != ["by"]
+        if agreed and not noun and t == t0 and offer is None:
             return "offer", accept, False  # "Qatar agreed to mediate": the mediator commits
         return "accept", accept, offer_too
     # "asked the U.N. secretary-general on Monday to appoint a mediator": the asked and the
@@ -308,6 +336,7 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     return "mediate", t, False
 
 
+_AGREED_DEALS = {"ceasefire", "truce", "accord", "armistice", "deal", "agreement"}
 # "ready to <join> talks mediated by X" is a side's readiness to take part, not an offer
 _JOIN = {"join", "attend", "resume", "enter", "rejoin"}
 
@@ -368,7 +397,7 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
             k += 1
         m = s.mention_at(k)
         if m is not None:
-            return [m]
+            return _with_following(s, m)  # "sponsored by Saudi Arabia and the United States"
     # "an Ethiopian mediator", "UN mediators", "Egyptian mediation", "Russia's mediation"
     k = t - 1
     while k >= 0 and s.low[k] in ("a", "an", "the", "chief", "top", "special", "lead"):
@@ -425,15 +454,38 @@ def _later_rejection(s: Sentence, t: int) -> list[Mention] | None:
     return None
 
 
+def for_igo(s: Sentence, c: Candidate, linker: ActorLinker) -> None:
+    """A person acting for an IGO mediates for it, not for their own state, which is no side
+    either: "Algeria's president, on behalf of the OAU", "a Swiss diplomat working for the United
+    Nations", "acting as chairman of ECOWAS" (after the parse, which reads the person's state)."""
+    acting = (["working", "for"], ["acting", "as"], ["acting", "for"])
+    for i in range(len(s.toks) - 2):
+        if s.low[i : i + 3] == ["on", "behalf", "of"] or s.low[i : i + 2] in acting:
+            igo = next((m for m in map(s.mention_at, range(i + 2, i + 7)) if m), None)
+            if igo is None or igo.actor.kind != "igo":
+                continue
+            own = {
+                role_actor(m, linker).id
+                for m in s.mentions
+                if i - 7 < m.last < i and (m.possessive or m.category == "demonyms")
+            }
+            if own and own >= {a.id for a in c.roles["mediator"]}:
+                c.roles["mediator"] = [role_actor(igo, linker)]
+            c.roles["parties"] = [a for a in c.roles["parties"] if a.id not in own]
+            return
+
+
 def _with_following(s: Sentence, m: Mention) -> list[Mention]:
     """``m`` and the states or IGOs coordinated after it: "a proposal by Brazil and China"."""
     out = [m]
     i = m.last + 1
     while i + 1 < len(s.toks) and s.low[i] in ("and", ","):
-        j = i + 1 + (s.low[i + 1] == "the")
+        j = i + 1 + (s.low[i + 1] == "the" and s.mention_at(i + 1) is None)
         nxt = s.mention_at(j)
         if nxt is None or nxt.first != j or nxt.actor.kind not in ("country", "igo"):
             break
+        if nxt.category == "demonyms":
+            break  # "brokered by Qatar and Egypt, the Sudanese army ...": the next clause
         out.append(nxt)
         i = nxt.last + 1
     return out
@@ -496,15 +548,17 @@ def _mediation_at(
     parties = [a for a in parties if a.id not in dateline]
     if action == "request" and "whether" in s.low[max(0, cue - 6) : cue]:
         return []  # "a hearing on whether the U.N. should appoint a mediator": a question
-    under = s.low[t] == "auspices" or s.low[t] == "facilitation"
+    under = s.low[t] in {"auspices"} | _GUARANTORS | _UNDER_NOUNS or (
+        s.low[t] in _HOSTED_BY and s.low[t + 1 : t + 2] == ["by"]
+    )
     if under and len(parties) < 2:
         # "Ethiopian and Eritrean delegates resumed talks under the auspices of": the subject
         c = clause_start(s, t, split_and=False)
-        subj = [
-            role_actor(m, linker)
-            for m in s.mentions
-            if c <= m.first < t and (m.first == 0 or s.low[m.first - 1] not in NON_SUBJECT_PREPS)
-        ]  # the named sides before it, not a venue ("met in Vienna")
+        while c > 1 and s.low[c - 1] == "," and s.mention_at(c - 2) is not None:
+            c = clause_start(s, c - 2, split_and=False)  # "with Cuba, Norway and Venezuela"
+        if s.low[c : c + 1] == ["with"] and c > 1:  # "..., with Norway acting as guarantor"
+            c = clause_start(s, c - 1, split_and=False)
+        subj = [role_actor(m, linker) for m in s.mentions if c <= m.first < t and _side(s, m)]
         if s.mention_at(c) is not None:  # "Nepal's government and the Maoist rebels resumed"
             subj += [a for a in phrase_actors(s, c, linker) if a.kind == "other"]
         parties = [a for a in dedupe(parties + subj) if a.id not in med_ids]

@@ -368,9 +368,26 @@ def _biography(v: ParseView) -> bool:
     said ...': the only mediation word is a past relative clause or a former role describing
     a person or a state (a CV, an obituary, background), no event."""
     words = [i for i in range(len(v.toks)) if _mediating(v, [i])]
-    return bool(words) and all(
-        _past_relative(v, _verb_up(v, i)) or _former_role(v, i) for i in words
-    )
+    return bool(words) and all(_looking_back(v, i) or _former_role(v, i) for i in words)
+
+
+_LOOKING_BACK = {"anniversary", "legacy", "memoir", "prize", "award", "tribute"}
+
+
+def _looking_back(v: ParseView, i: int) -> bool:
+    """The word at ``i`` hangs under a past relative clause ("who was elected after the talks
+    mediated by Norway collapsed") or a look back ("the anniversary of the accord brokered by
+    X", "won the Nobel prize for mediating an end to the war"): background, no event."""
+    j = i
+    for _ in range(8):
+        if _past_relative(v, j) or any(
+            v.lemma(k) in _LOOKING_BACK for k in [j, *v.kids(j, "dobj")]
+        ):
+            return True
+        if v.head(j) == j:
+            return False
+        j = v.head(j)
+    return False
 
 
 def _former_role(v: ParseView, i: int) -> bool:
@@ -381,18 +398,6 @@ def _former_role(v: ParseView, i: int) -> bool:
     return ex or any(v.lemma(k) == "former" for k in v.kids(i, "amod"))
 
 
-def _verb_up(v: ParseView, i: int) -> int:
-    """The verb a mediation word is the complement of: "who spent years mediating", "who
-    helped mediate", "who served as a mediator" (up through xcomp and the like), else the
-    word itself."""
-    j = i
-    for _ in range(3):
-        if v.toks[j].dep not in ("xcomp", "advcl", "pcomp", "pobj", "prep") or v.head(j) == j:
-            break
-        j = v.head(j)
-    return j
-
-
 _IRREGULAR_PAST = {"spent", "sought", "led", "took", "made", "brought", "won", "began"}
 
 
@@ -400,7 +405,7 @@ def _past_relative(v: ParseView, i: int) -> bool:
     return (
         v.toks[i].dep == "relcl"
         and (v.words[i].lower().endswith("ed") or v.words[i].lower() in _IRREGULAR_PAST)
-        and any(v.lemma(k) in ("who", "which") for k in v.kids(i, "nsubj"))
+        and any(v.lemma(k) in ("who", "which") for k in v.kids(i, "nsubj", "nsubjpass"))
     )
 
 

@@ -208,3 +208,32 @@ def test_a_call_on_an_abbreviated_body_is_read_as_a_call(parser: SentenceParser)
     ]
     near = "France called on the U.N. to investigate abuses in South Sudan."
     assert sanctions(near, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "near"),
+    [
+        (
+            "The president, who was elected after the collapse of peace talks mediated by "
+            "Norway, spoke to reporters on Monday.",
+            "The president, who was elected in May, said peace talks mediated by Norway between "
+            "Colombia and the ELN would resume on Monday.",
+        ),
+        (
+            "The anniversary of the peace accord brokered by Qatar between Chad and Sudan was "
+            "marked in Doha on Sunday.",
+            "A peace accord brokered by Qatar between Chad and Sudan was signed in Doha on Sunday.",
+        ),
+        (
+            "The former president won the Nobel Peace Prize for mediating an end to the war "
+            "between Ethiopia and Eritrea.",
+            "Algeria is mediating an end to the war between Ethiopia and Eritrea.",
+        ),
+    ],
+)
+def test_mediation_looked_back_on_is_background(
+    text: str, near: str, parser: SentenceParser
+) -> None:
+    # a mediation word under a past relative clause, an anniversary or a prize is history
+    assert mediations(text, parser) == [], text
+    assert len(mediations(near, parser)) == 1, near

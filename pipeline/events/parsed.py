@@ -592,9 +592,10 @@ def _clause_head(v: ParseView, i: int) -> int:
 
 def _dated_past(v: ParseView) -> bool:
     """Every mediation word sits in a clause dated "in 2019", "in January 2021", "during the
-    1990s": history told as background ("restored ties in 2023 after talks brokered by
-    China"), not news. "since 2022" goes on, and a year in another clause ("Trump in 2019
-    failed ..., in which Moon had offered to mediate") dates something else."""
+    1990s", "last year", "years ago": history told as background ("restored ties in 2023
+    after talks brokered by China"), not news. "since 2022" goes on, and a year in another
+    clause ("Trump in 2019 failed ..., in which Moon had offered to mediate") dates something
+    else."""
     words = [k for k in range(len(v.toks)) if _mediating(v, [k]) or v.lemma(k) == "auspices"]
     dated = set()
     for y in range(len(v.toks)):
@@ -605,6 +606,10 @@ def _dated_past(v: ParseView) -> bool:
                 p = v.head(p)  # "in January 2021"
             if v.lemma(p) in ("in", "during"):
                 dated.add(_clause_head(v, p))
+        elif v.lemma(y) in ("year", "decade") and (
+            any(v.lemma(k) == "last" for k in v.kids(y, "amod")) or v.lemma(v.head(y)) == "ago"
+        ):
+            dated.add(_clause_head(v, y))  # "brokered by Qatar last year", "two decades ago"
     return bool(words) and all(_clause_head(v, k) in dated for k in words)
 
 

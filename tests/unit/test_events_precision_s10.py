@@ -237,3 +237,17 @@ def test_mediation_looked_back_on_is_background(
     # a mediation word under a past relative clause, an anniversary or a prize is history
     assert mediations(text, parser) == [], text
     assert len(mediations(near, parser)) == 1, near
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The truce, mediated by Kenya last year between Sudan and South Sudan, has mostly held, "
+        "diplomats said.",
+        "Two decades ago, Norway brokered a ceasefire between Sri Lanka and the Tamil Tigers.",
+    ],
+)
+def test_mediation_dated_last_year_or_ago_is_history(text: str, parser: SentenceParser) -> None:
+    assert mediations(text, parser) == [], text
+    near = "Kenya mediated a truce between Sudan and South Sudan last week."
+    assert len(mediations(near, parser)) == 1

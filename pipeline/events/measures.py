@@ -428,13 +428,15 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         # "Suspending X from the bloc is an option, Y's minister said": the speaker's threat
         return _option(v, i, v.head(i), n_sent, linker)
     sender = _sender(v, i, linker)
-    if not sender and lem == "suspend" and (o in v.mention_of or olem == "membership"):
-        sender = _unlisted_body(v, v.kids(i, "nsubj"))  # "Mercosur suspended Venezuela"
-    bloc = bool(sender) and all(a.kind in ("igo", "org", "other") for a in sender)
-    if olem in ("membership", "participation") and not bloc:
+    if olem in ("membership", "participation") and not (
+        sender and all(a.kind == "igo" for a in sender)
+    ):
         # "ministers meeting in Cairo suspended Syria's membership of the Arab League": only
         # the organisation whose membership it is can suspend it
         sender = _igo_in(v, o, ("of", "in"), linker) or sender
+    if not sender and lem == "suspend" and (o in v.mention_of or olem == "membership"):
+        sender = _unlisted_body(v, v.kids(i, "nsubj"))  # "Mercosur suspended Venezuela"
+    bloc = bool(sender) and all(a.kind in ("igo", "org", "other") for a in sender)
     if not sender:
         return []
     ids = {a.id for a in sender}

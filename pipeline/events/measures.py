@@ -434,6 +434,9 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         # "ministers meeting in Cairo suspended Syria's membership of the Arab League": only
         # the organisation whose membership it is can suspend it
         sender = _igo_in(v, o, ("of", "in"), linker) or sender
+    if not sender and lem == "suspend" and (o in v.mention_of or olem == "membership"):
+        sender = _unlisted_body(v, v.kids(i, "nsubj"))  # "Mercosur suspended Venezuela"
+    bloc = bool(sender) and all(a.kind in ("igo", "org", "other") for a in sender)
     if not sender:
         return []
     ids = {a.id for a in sender}
@@ -445,7 +448,7 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         # "barred holders of Israeli passports": the state named inside the phrase
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
         target = target or _targets(v, [o], linker, ids)
-    elif olem in ("membership", "participation") and all(a.kind == "igo" for a in sender):
+    elif olem in ("membership", "participation") and bloc:
         # "The Arab League suspended Syria's membership": an IGO suspends a member state
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
     elif lem in ("suspend", "bar", "boycott", "blockade") and any(
@@ -454,7 +457,7 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         # an IGO suspends a member: "suspended Niger from its activities", "suspended Libya",
         # "voted to bar Honduras from the body"
         member = _from_prep(v, i) or (o in v.mention_of and lem == "suspend")
-        if lem in ("suspend", "bar") and not (all(a.kind == "igo" for a in sender) and member):
+        if lem in ("suspend", "bar") and not (bloc and member):
             return []
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
     else:
@@ -599,7 +602,9 @@ def _cut_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list
 def _suspended_from(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'Mauritania was suspended from the African Union': the organisation suspends a member
     state (a person or firm suspended from a body is no sanction)."""
-    sender = _igo_in(v, i, ("from",), linker)
+    sender = _igo_in(v, i, ("from",), linker) or _unlisted_body(
+        v, [k for p in v.kids(i, "prep") if v.lemma(p) == "from" for k in v.kids(p, "pobj")]
+    )
     target = [
         a
         for k in v.kids(i, "nsubjpass")
@@ -610,6 +615,20 @@ def _suspended_from(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
         return []
     negated, hyp = _flags(v, i, "impose")
     return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _unlisted_body(v: ParseView, heads: list[int]) -> list[Actor]:
+    """'Mercosur', 'the Pacific Islands Forum': a named body the actor list lacks (a proper
+    noun phrase naming no person, state or IGO), asked for only where it suspends a member
+    state, which already says it is a body of states (a firm suspending flights is not)."""
+    span = v.subtree(heads[0]) if heads and v.toks[heads[0]].pos == "PROPN" else []
+    named = [v.mention_of[j] for j in span if j in v.mention_of]
+    if not span or any(m.category != "demonyms" and m.actor.kind != "org" for m in named):
+        return []
+    orgs = [m.actor for m in named if m.actor.kind == "org"]
+    return orgs[:1] or [
+        other_actor(" ".join(v.words[j] for j in span if v.toks[j].pos == "PROPN"), True)
+    ]
 
 
 def _igo_in(v: ParseView, head: int, preps: tuple[str, ...], linker: ActorLinker) -> list[Actor]:

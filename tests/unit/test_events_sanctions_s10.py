@@ -148,3 +148,34 @@ def test_one_measure_beside_a_call_for_calm(parser: SentenceParser) -> None:
         parser,
     )
     assert e["action"] == "impose"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Andean Community suspended Bolivia on Tuesday after the army seized power.",
+        "Mercosur suspended Paraguay's membership after the president was removed.",
+        "Honduras was suspended from the Central American Integration System after the coup.",
+    ],
+)
+def test_unlisted_bloc_suspends_a_member(parser: SentenceParser, text: str) -> None:
+    """A named body the actor list lacks suspends a member state: the sender is OTHER."""
+    e = only(text, parser)
+    assert e["action"] == "impose"
+    assert e["ids"]["sender"][0].split(":")[0] in ("OTHER", "ORG")
+    assert e["ids"]["target"] in (["BOL"], ["PRY"], ["HND"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a firm suspends flights or a state's broadcaster, a body suspends its own meeting
+        "Lufthansa suspended flights to Bolivia on Tuesday after the army seized power.",
+        "YouTube suspended Bolivia's state broadcaster from its platform on Tuesday.",
+        "The Andean Community suspended its summit on Tuesday after the army seized power.",
+        # a person suspended from a named body
+        "Garcia was suspended from the Central American Integration System after the scandal.",
+    ],
+)
+def test_unlisted_body_without_a_member_state(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []

@@ -110,3 +110,12 @@ PUNITIVE_FRAME = re.compile(
     r"sanction|embargo|punitive|punish|retaliat|reprisal|coerci|countermeasure|in response to",
     re.I,
 )
+
+# Sport and culture bodies suspend members too ("FIFA suspended Russia from all competitions",
+# "was barred from the song contest"): the contract counts no sports sanction, so a body the
+# actor list lacks is taken for a bloc of states only where none of these words is near.
+SPORT_OR_CULTURE = re.compile(
+    r"\b(?:sports?|football|soccer|olympi\w*|athlet\w*|competitions?|tournaments?|leagues?"
+    r"|championships?|world cup|contest|eurovision|fifa|uefa|ioc)\b",
+    re.I,
+)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from pipeline.events.candidate import Candidate
+from pipeline.events.cues import SPORT_OR_CULTURE
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
     PRONOUNS,
@@ -621,6 +622,8 @@ def _unlisted_body(v: ParseView, heads: list[int]) -> list[Actor]:
     """'Mercosur', 'the Pacific Islands Forum': a named body the actor list lacks (a proper
     noun phrase naming no person, state or IGO), asked for only where it suspends a member
     state, which already says it is a body of states (a firm suspending flights is not)."""
+    if SPORT_OR_CULTURE.search(v.sent.text):
+        return []
     span = v.subtree(heads[0]) if heads and v.toks[heads[0]].pos == "PROPN" else []
     named = [v.mention_of[j] for j in span if j in v.mention_of]
     if not span or any(m.category != "demonyms" and m.actor.kind != "org" for m in named):

@@ -175,6 +175,9 @@ def test_unlisted_bloc_suspends_a_member(parser: SentenceParser, text: str) -> N
         "The Andean Community suspended its summit on Tuesday after the army seized power.",
         # a person suspended from a named body
         "Garcia was suspended from the Central American Integration System after the scandal.",
+        # sport and culture bodies: no sanction in the contract
+        "FIFA suspended Bolivia from all competitions on Tuesday after the army seized power.",
+        "Bolivia was suspended from the Andean Song Contest after the army seized power.",
     ],
 )
 def test_unlisted_body_without_a_member_state(parser: SentenceParser, text: str) -> None:

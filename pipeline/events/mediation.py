@@ -590,7 +590,8 @@ def _mediation_at(
     if action == "reject" and s.low[cue] in T.ACCEPT_CUES:
         negated = False  # "would not accept mediation" is the rejection itself
     cond = next((w for w in s.low[cue:] if w in ("if", "unless")), None)
-    done = action == "mediate" and s.low[t].endswith("ed")  # "mediated ... and will again if"
+    # "mediated ... and will again if" was done; "offered to mediate if both agree" is an offer
+    done = s.low[t if action == "mediate" else cue].endswith("ed") or s.low[cue].startswith("offer")
     if (
         cond
         and action in ("offer", "mediate", "accept")

@@ -193,7 +193,9 @@ def test_mediation_on_a_condition_is_hypothetical(text: str, parser: SentencePar
     assert [(e["negated"], e["hypothetical"]) for e in got] == [(False, True)]
 
 
-def test_mediation_done_with_a_later_condition_is_real(parser: SentenceParser) -> None:
+def test_mediation_done_or_offered_with_a_condition_is_real(parser: SentenceParser) -> None:
+    got = mediations("Turkey offers to mediate between Chad and Sudan if both agree.", parser)
+    assert [(e["action"], e["hypothetical"]) for e in got] == [("offer", False)]
     got = mediations(
         "Qatar mediated talks between Chad and Sudan last year and said it would do so again "
         "if asked.",

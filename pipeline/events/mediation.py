@@ -591,7 +591,7 @@ def _mediation_at(
         negated = False  # "would not accept mediation" is the rejection itself
     cond = next((w for w in s.low[cue:] if w in ("if", "unless")), None)
     # "mediated ... and will again if" was done; "offered to mediate if both agree" is an offer
-    done = s.low[t if action == "mediate" else cue].endswith("ed") or s.low[cue].startswith("offer")
+    done = (action == "mediate" and s.low[t].endswith("ed")) or s.low[cue].startswith("offer")
     if (
         cond
         and action in ("offer", "mediate", "accept")

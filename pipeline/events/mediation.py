@@ -95,7 +95,7 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return True, False  # "X hosted talks between A and B": the host mediates
     if w == "auspices" and s.low[t + 1 : t + 2] == ["of"] and _TALKED & set(s.low):
         return True, False  # "resumed talks under the auspices of the AU" (with two sides)
-    if w in _UNDER_NOUNS and _under(s, t) and _TALKED & set(s.low):
+    if w in _UNDER_NOUNS and _lead(s, t, "under") is not None and _TALKED & set(s.low):
         return True, False  # "resumed talks under Norwegian facilitation": as for auspices
     if w in _HOSTED_BY and _passive_of_deal(s, t, _TALKED):
         return True, False  # "talks hosted by Malaysia's prime minister": as for auspices
@@ -116,12 +116,13 @@ _UNDER_NOUNS = {"facilitation", "sponsorship"}
 _GUARANTORS = {"guarantor", "guarantors"}
 
 
-def _under(s: Sentence, t: int) -> bool:
-    """'under' before the trigger, past the named sponsors: "under Saudi and U.S. sponsorship"."""
+def _lead(s: Sentence, t: int, word: str) -> int | None:
+    """Index of ``word`` before the trigger, past the named actors: "under Saudi and U.S.
+    sponsorship", "agreed to let Brazil, Chile and the United States mediate"."""
     k = t - 1
-    while k >= 0 and (s.mention_at(k) is not None or s.low[k] in ("and", "the", "joint")):
+    while k >= 0 and (s.mention_at(k) is not None or s.low[k] in (",", "and", "the", "joint")):
         k -= 1
-    return k >= 0 and s.low[k] == "under"
+    return k if k >= 0 and s.low[k] == word else None
 
 
 def _side(s: Sentence, m: Mention) -> bool:
@@ -305,6 +306,9 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
         accept = None  # "agreed to a ceasefire in talks hosted by X": the deal is agreed
     if accept is None and offered is not None:
         accept = _cue(s, offered, T.ACCEPT_CUES, 6)  # "accepted on Tuesday the offer of X"
+    let = _lead(s, t, "let")  # "agreed to let Brazil, Chile and Peru mediate": they accept
+    if accept is None and let is not None:
+        accept = _cue(s, let, T.ACCEPT_CUES, 6)
     before = s.low[max(0, accept - 2) : accept] if accept is not None else []
     if accept is not None and (
         "no" in s.low[accept + 1 : t]  # "would accept no further mediation"
@@ -313,7 +317,7 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
         return "reject", accept, False  # ("has not yet accepted" is still open)
     if accept is not None:  # "agreed to U.S.-mediated talks": a party accepts
         agreed = s.low[accept].startswith("agree") and s.low[t + 1 : t + 2] != ["by"]
-        if agreed and not noun and t == t0 and offer is None:
+        if agreed and not noun and t == t0 and offer is None and let is None:
             return "offer", accept, False  # "Qatar agreed to mediate": the mediator commits
         return "accept", accept, offer_too
     # "asked the U.N. secretary-general on Monday to appoint a mediator": the asked and the
@@ -484,8 +488,8 @@ def _with_following(s: Sentence, m: Mention) -> list[Mention]:
         nxt = s.mention_at(j)
         if nxt is None or nxt.first != j or nxt.actor.kind not in ("country", "igo"):
             break
-        if nxt.category == "demonyms":
-            break  # "brokered by Qatar and Egypt, the Sudanese army ...": the next clause
+        if nxt.category == "demonyms" or (s.low[i] == "," and s.low[0] == "under"):
+            break  # "brokered by Qatar and Egypt, the Sudanese army", "Under X's auspices, A"
         out.append(nxt)
         i = nxt.last + 1
     return out
@@ -558,7 +562,11 @@ def _mediation_at(
             c = clause_start(s, c - 2, split_and=False)  # "with Cuba, Norway and Venezuela"
         if s.low[c : c + 1] == ["with"] and c > 1:  # "..., with Norway acting as guarantor"
             c = clause_start(s, c - 1, split_and=False)
-        subj = [role_actor(m, linker) for m in s.mentions if c <= m.first < t and _side(s, m)]
+        end = t
+        if s.low[c] == "under" and "," in s.low[t:]:  # "Under the auspices of X, A and B signed"
+            c = s.low.index(",", t) + 1
+            end = next((k for k in range(c, len(s.low)) if s.low[k] in BOUNDARY_PUNCT), len(s.low))
+        subj = [role_actor(m, linker) for m in s.mentions if c <= m.first < end and _side(s, m)]
         if s.mention_at(c) is not None:  # "Nepal's government and the Maoist rebels resumed"
             subj += [a for a in phrase_actors(s, c, linker) if a.kind == "other"]
         parties = [a for a in dedupe(parties + subj) if a.id not in med_ids]
@@ -581,6 +589,18 @@ def _mediation_at(
     negated, hypothetical = modality(s, cue, "offer")
     if action == "reject" and s.low[cue] in T.ACCEPT_CUES:
         negated = False  # "would not accept mediation" is the rejection itself
+    cond = next((w for w in s.low[cue:] if w in ("if", "unless")), None)
+    # "mediated ... and will again if" was done; "offered to mediate if both agree" is an offer
+    done = (action == "mediate" and s.low[t].endswith("ed")) or s.low[cue].startswith("offer")
+    if (
+        cond
+        and action in ("offer", "mediate", "accept")
+        and not done
+        and not (negated and cond == "if")
+    ):
+        # "ready to mediate if both sides ask", "would not mediate unless asked": an offer on
+        # a condition is hypothetical (all labelled sets agree), and "not ... unless" offers
+        negated, hypothetical = False, True
     # only named actors count: "a mediator ... between the shipbuilder and the ferry operator"
     # (plain OTHER descriptions) names nobody an analyst could act on
     named_mediator, named_parties = (

@@ -148,3 +148,57 @@ def test_mediation_put_on_hold_is_a_halt(parser: SentenceParser) -> None:
         "Norway's mediation between Colombia and the rebels resumed after months on hold.", parser
     )
     assert [e["action"] for e in got] == ["mediate"]
+
+
+def test_fronted_auspices_name_the_sides_after_the_comma(parser: SentenceParser) -> None:
+    got = mediations(
+        "Under the auspices of the United Nations, delegates from Cyprus and Turkey met in Geneva.",
+        parser,
+    )
+    assert [(e["action"], ids(e, "mediator"), sides(e)) for e in got] == [
+        ("mediate", ["IGO:UN"], ["CYP", "TUR"])
+    ]
+    # near miss: pressure from a third party is no auspices
+    assert not mediations(
+        "Under pressure from the African Union, Ethiopia and Egypt resumed talks on the dam.",
+        parser,
+    )
+
+
+def test_letting_a_list_of_states_mediate_is_an_acceptance(parser: SentenceParser) -> None:
+    got = mediations(
+        "Ghana and Togo agreed on Monday to let Nigeria, Senegal and the African Union mediate "
+        "their border row.",
+        parser,
+    )
+    assert [(e["action"], ids(e, "mediator"), sides(e)) for e in got] == [
+        ("accept", ["IGO:AU", "NGA", "SEN"], ["GHA", "TGO"])
+    ]
+    # near miss: agreeing to mediate oneself is the mediator's offer
+    assert [
+        e["action"] for e in mediations("Qatar agreed to mediate between Chad and Sudan.", parser)
+    ] == ["offer"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Indonesia stood ready to facilitate talks between Thailand's government and the "
+        "insurgents if both sides requested it.",
+        "Algeria said it would not mediate between Morocco and Mali unless both governments asked.",
+    ],
+)
+def test_mediation_on_a_condition_is_hypothetical(text: str, parser: SentenceParser) -> None:
+    got = mediations(text, parser)
+    assert [(e["negated"], e["hypothetical"]) for e in got] == [(False, True)]
+
+
+def test_mediation_done_or_offered_with_a_condition_is_real(parser: SentenceParser) -> None:
+    got = mediations("Turkey offers to mediate between Chad and Sudan if both agree.", parser)
+    assert [(e["action"], e["hypothetical"]) for e in got] == [("offer", False)]
+    got = mediations(
+        "Qatar mediated talks between Chad and Sudan last year and said it would do so again "
+        "if asked.",
+        parser,
+    )
+    assert [(e["action"], e["hypothetical"]) for e in got] == [("mediate", False)]

@@ -15,8 +15,10 @@ written (tests/integration/test_alert_window.py). Never set it in a deployment.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -37,6 +39,7 @@ from pipeline.schema import Event, dumps, loads
 log = get_logger("newsmon.agents.alerts")
 STAGE = "alerts"
 T = TypeVar("T")
+READ_RETRY_S = 60.0  # how long a failing read of an alert topic is retried before exiting
 FAULT_ENV = "NEWSMON_FAULT_EXIT_AFTER_ALERT_ACK"  # test only, see the module docstring
 
 
@@ -54,18 +57,25 @@ def register_alert_agent(
     by_name = {topic.get_topic_name(): topic for topic in sinks.values()}
 
     async def read_alert_topic(fn: Callable[[Any], T], arg: Any) -> T:
-        """A blocking read of an alert topic, in a thread; one that fails ends the process
-        (Faust would ack the event if the agent raised), and the restart reads it again."""
-        try:
-            return await asyncio.to_thread(fn, arg)
-        except Exception as exc:
-            log_event(
-                log,
-                "alert_topic_unreadable_exiting",
-                error=f"{type(exc).__name__}: {exc}"[:300],
-                exit_status=EXIT_DELIVERY_FAILED,
-            )
-            os._exit(EXIT_DELIVERY_FAILED)
+        """A blocking read of an alert topic, in a thread. A broker restarting is retried for
+        up to READ_RETRY_S (a kill -9 of the broker reset the read mid-way and ended a worker
+        that had no supervisor); a read still failing then ends the process (Faust would ack
+        the event if the agent raised), and the restart reads it again."""
+        started = time.monotonic()
+        for attempt in itertools.count():
+            try:
+                return await asyncio.to_thread(fn, arg)
+            except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"[:300]
+                if time.monotonic() - started < READ_RETRY_S:
+                    log_event(log, "alert_topic_unreadable_retrying", 30, error=error,
+                              attempt=attempt + 1)
+                    await asyncio.sleep(min(5.0, 0.5 * 2**attempt))
+                    continue
+                log_event(log, "alert_topic_unreadable_exiting", error=error,
+                          exit_status=EXIT_DELIVERY_FAILED)
+                os._exit(EXIT_DELIVERY_FAILED)
+        raise AssertionError("unreachable")
 
     async def settle_pending(key: bytes, state: dict[str, Any]) -> dict[str, Any]:
         """The state with its marker resolved: the alert resent if it never reached its topic."""

@@ -88,7 +88,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # The models load in the inference thread while the app joins its group and recovers
         # its tables: a restarted worker's partitions wait for the longer of the two, not for
         # their sum (benchmarks/crash_soak.py).
-        infer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="infer")
+        infer = ThreadPoolExecutor(
+            max_workers=settings.worker.enrich_in_flight, thread_name_prefix="infer"
+        )
         loading = infer.submit(_load_inference, settings)
         loading.add_done_callback(lambda done: _models_done(done, service.health))
         app = create_app(settings)

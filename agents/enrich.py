@@ -42,7 +42,9 @@ def register_enrich_agent(
         INFERENCE_DURATION.labels(model="encoder").observe(time.perf_counter() - started)
         return result
 
-    @app.agent(source, name="newsmon.enrich")
+    # Several actors share the topic's stream (Faust commits an offset only once every record
+    # before it is acknowledged, so at-least-once holds); each keeps one batch in the lanes.
+    @app.agent(source, name="newsmon.enrich", concurrency=settings.worker.enrich_in_flight)
     async def enrich(stream: faust.StreamT) -> None:
         async for batch in stream.take(settings.worker.batch_size, settings.worker.batch_within_s):
             articles: list[tuple[Article, bytes]] = []

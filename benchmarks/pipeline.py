@@ -200,9 +200,10 @@ def cpu_by_process(broker_pid: int, procs: list[WorkerProcess]) -> dict[str, flo
 
 
 def inference_seconds(procs: list[WorkerProcess]) -> float:
-    """Seconds the workers' inference threads spent in the enrich stage's model calls so far
-    (their ``newsmon_model_inference_duration_seconds`` sums): busy time over wall time tells
-    a stream that waits on something (< 1) from one that is short of CPU (about 1)."""
+    """Seconds the workers' enrich batches spent in model calls so far (their
+    ``newsmon_model_inference_duration_seconds`` sums): over wall time, the enrich batches in
+    flight on average. Below ``worker.enrich_batches_in_flight`` the stream waits on something
+    other than inference; at it, it is short of CPU."""
     total = 0.0
     for proc in procs:
         try:
@@ -454,8 +455,9 @@ def main() -> int:
                 print(f"\n== {count} worker(s), worker.batch_size {size}"
                       f"{', ' + variant if variant else ''} "
                       f"(ready after {res['startup_s']:.0f}s)")
-                print(f"burst: {res['burst_rate']:.1f} articles/s, inference thread busy "
-                      f"{res['burst_busy']:.0%} of it  [{res['burst_load']}]")
+                print(f"burst: {res['burst_rate']:.1f} articles/s, enrich batches in flight "
+                      f"{res['burst_busy']:.2f} on average (of "
+                      f"{worker_settings.worker.enrich_in_flight})  [{res['burst_load']}]")
                 cpu = res["burst_cpu"]
                 print("burst CPU, cores busy on average: " + ", ".join(
                     f"{k} {v:.2f}" for k, v in cpu.items()

@@ -210,12 +210,21 @@ class WorkerSettings(_Section):
     # Enrichment in this many child processes, each with its own models, the parts of a batch
     # at the same time (pipeline.nlp.lanes says why); 0: in the worker's own inference thread.
     inference_processes: int = Field(2, ge=0, le=32)
+    # Enrich batches the agent keeps going at once; 0: one per inference lane (at least one).
+    # Two lanes each on a whole batch of their own leave no lane idle while the other finishes
+    # its half of a batch or while the agent sends the last batch on (pipeline.nlp.lanes).
+    enrich_batches_in_flight: int = Field(0, ge=0, le=8)
     # Read-ahead per agent and per partition. Faust's defaults (4,096 records queued per agent,
     # 1 MiB fetched per partition) let one partition's backlog fill the queue after a restart,
     # so the other partitions wait minutes behind it; small values keep partitions interleaved
     # and bound what a kill makes the next worker read again (benchmarks/crash_soak.py).
     prefetch_records: int = Field(256, ge=1)
     fetch_partition_kib: int = Field(64, ge=1)
+
+    @property
+    def enrich_in_flight(self) -> int:
+        """``enrich_batches_in_flight`` with 0 resolved: one batch per lane, or one."""
+        return self.enrich_batches_in_flight or max(1, self.inference_processes)
 
     @model_validator(mode="after")
     def _heartbeat_fits_session(self) -> WorkerSettings:

@@ -7,9 +7,12 @@ articles/s; two processes with one thread each, on the same two cores, at 32 bet
 (``benchmarks/pipeline.py`` measures the whole stream). A worker's event loop also no longer
 competes with inference for its GIL.
 
-A batch is split across the lanes by text length and the parts run at the same time; the
-results come back in input order as the JSON bytes the enrich agent sends on (the child
-encodes them, so nothing large is decoded or pickled twice). A lane that dies (killed, out of
+A batch is split across the lanes that are idle by text length and the parts run at the same
+time; the results come back in input order as the JSON bytes the enrich agent sends on (the
+child encodes them, so nothing large is decoded or pickled twice). Callers may overlap (the
+enrich agent keeps ``worker.enrich_batches_in_flight`` batches going): a lone batch takes every
+lane, and under a backlog each lane runs whole batches of its own, so no lane waits for the
+other's half of a batch, nor for the agent's sends between batches. A lane that dies (killed, out of
 memory, a crash in native code) is started again and the batch is retried once; an exception
 inside enrichment is raised to the caller, which isolates the article that caused it. A lane
 exits by itself when its parent goes away (its pipe closes; a watchdog also checks the parent
@@ -21,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 import time
@@ -154,7 +158,8 @@ class _Lane:
         return value
 
     def enrich(self, articles: list[Article]) -> list[bytes]:
-        assert self.conn is not None
+        if self.conn is None:  # a restart that failed: the caller starts it again
+            raise LaneCrashed(f"{SETTING}: lane {self.index} is not running")
         try:
             self.conn.send(articles)
         except (BrokenPipeError, OSError) as exc:
@@ -201,6 +206,7 @@ class InferenceLanes:
         per_lane = lane_settings(settings, processes)
         self.lanes = [_Lane(i, per_lane, log_level, log_format) for i in range(processes)]
         self._threads = ThreadPoolExecutor(max_workers=processes, thread_name_prefix="lane")
+        self._idle: queue.SimpleQueue[_Lane] = queue.SimpleQueue()
         self.info: LaneModels | None = None
 
     def start(self) -> LaneModels:
@@ -208,6 +214,8 @@ class InferenceLanes:
         for lane in self.lanes:
             lane.spawn()
         infos = list(self._threads.map(lambda lane: lane.ready(), self.lanes))
+        for lane in self.lanes:
+            self._idle.put(lane)
         self.info = infos[0]
         adopt_fallbacks(self.info.fallbacks)
         log_event(
@@ -219,6 +227,11 @@ class InferenceLanes:
         return self.info
 
     @property
+    def idle(self) -> int:
+        """Lanes no caller holds now (all of them between batches)."""
+        return self._idle.qsize()
+
+    @property
     def models(self) -> dict[str, str]:
         return self.info.models if self.info is not None else {}
 
@@ -227,23 +240,41 @@ class InferenceLanes:
         return self.info.fallback_active if self.info is not None else False
 
     def enrich_encoded(self, articles: Sequence[Article]) -> list[bytes]:
-        """The enriched records of ``articles`` as JSON bytes, in input order."""
+        """The enriched records of ``articles`` as JSON bytes, in input order; thread-safe.
+        Waits for one idle lane and takes any others idle too; each lane is handed back as
+        soon as its part is done, so an overlapping caller can start on it."""
         articles = list(articles)
         if not articles:
             return []
+        held = [self._idle.get()]
+        while len(held) < len(articles):
+            try:
+                held.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
         lengths = [len(a.title or "") + len(a.body or "") for a in articles]
-        groups = split_by_length(lengths, len(self.lanes))
-        parts = list(
-            self._threads.map(
-                lambda pair: self._run(pair[0], [articles[i] for i in pair[1]]),
-                zip(self.lanes, groups, strict=False),
-            )
-        )
+        groups = split_by_length(lengths, len(held))
+        for lane in held[len(groups) :]:
+            self._idle.put(lane)
+        if len(groups) == 1:
+            parts = [self._run_and_release(held[0], articles)]
+        else:
+            futures = [
+                self._threads.submit(self._run_and_release, lane, [articles[i] for i in group])
+                for lane, group in zip(held, groups, strict=False)
+            ]
+            parts = [f.result() for f in futures]
         out: list[bytes] = [b""] * len(articles)
         for group, payloads in zip(groups, parts, strict=True):
             for i, payload in zip(group, payloads, strict=True):
                 out[i] = payload
         return out
+
+    def _run_and_release(self, lane: _Lane, articles: list[Article]) -> list[bytes]:
+        try:
+            return self._run(lane, articles)
+        finally:
+            self._idle.put(lane)
 
     def _run(self, lane: _Lane, articles: list[Article]) -> list[bytes]:
         try:

@@ -16,6 +16,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,19 @@ def test_lanes_share_out_the_cores_unless_threads_are_set() -> None:
     assert lane_settings(LIGHT, 2).torch_threads == max(1, cores // 2)
     pinned = LIGHT.model_copy(update={"torch_threads": 3})
     assert lane_settings(pinned, 2).torch_threads == 3
+
+
+def test_overlapping_batches_give_the_in_process_records_and_hand_every_lane_back(
+    lanes: InferenceLanes,
+) -> None:
+    """The enrich agent keeps two batches going: callers overlap, each part still lands in
+    its own batch's input order, and no lane is left held afterwards."""
+    batches = [ARTICLES[k:] + ARTICLES[:k] for k in range(len(ARTICLES))] * 2
+    expected = [Enricher(LIGHT).enrich_encoded(b) for b in batches]
+    with ThreadPoolExecutor(max_workers=3) as callers:
+        got = list(callers.map(lanes.enrich_encoded, batches))
+    assert got == expected
+    assert lanes.idle == 2
 
 
 def test_lanes_give_the_in_process_records_in_input_order(lanes: InferenceLanes) -> None:

@@ -189,11 +189,14 @@ def with_children(pid: int) -> list[int]:
 
 
 def cpu_by_process(broker_pid: int, procs: list[WorkerProcess]) -> dict[str, float]:
-    """Where the machine's CPU goes: the workers (with their inference lanes), the broker, and
+    """Where the machine's CPU goes: the workers, their inference lanes, the broker, and
     this process (its producer and the collector that decodes every enriched record and
     alert)."""
     return {
-        "workers": sum(cpu_seconds(pid) for p in procs for pid in with_children(p.pid)),
+        "worker processes": sum(cpu_seconds(p.pid) for p in procs),
+        "inference lanes": sum(
+            cpu_seconds(pid) for p in procs for pid in with_children(p.pid)[1:]
+        ),
         "broker": cpu_seconds(broker_pid),
         "benchmark": cpu_seconds(os.getpid()),
     }

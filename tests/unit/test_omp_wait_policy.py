@@ -29,31 +29,39 @@ print(json.dumps({"torch": "torch" in sys.modules, "policy": at_load}))
 """
 
 
-def probe(env: dict[str, str]) -> dict[str, object]:
+CASES = [
+    ({}, "PASSIVE"),  # the default
+    ({"NEWSMON_MODELS__OMP_WAIT_POLICY": "active"}, "ACTIVE"),
+    ({"NEWSMON_MODELS__OMP_WAIT_POLICY": "null"}, None),  # the runtime's own default
+    ({"OMP_WAIT_POLICY": "ACTIVE"}, "ACTIVE"),  # the operator's variable wins
+]
+
+
+@pytest.fixture(scope="module")
+def probes() -> dict[str, dict[str, object]]:
+    """Every case's interpreter at once (each loads torch: about 12 s apiece one by one)."""
     clean = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env={**clean, "PYTHONPATH": str(ROOT), **env},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    running = {
+        json.dumps(env): subprocess.Popen(
+            [sys.executable, "-c", PROBE],
+            env={**clean, "PYTHONPATH": str(ROOT), **env},
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for env, _ in CASES
+    }
+    out = {}
+    for key, proc in running.items():
+        stdout, stderr = proc.communicate(timeout=180)
+        assert proc.returncode == 0, stderr[-2000:]
+        out[key] = json.loads(stdout.strip().splitlines()[-1])
+    return out
 
 
-@pytest.mark.parametrize(
-    ("env", "policy"),
-    [
-        ({}, "PASSIVE"),  # the default
-        ({"NEWSMON_MODELS__OMP_WAIT_POLICY": "active"}, "ACTIVE"),
-        ({"NEWSMON_MODELS__OMP_WAIT_POLICY": "null"}, None),  # the runtime's own default
-        ({"OMP_WAIT_POLICY": "ACTIVE"}, "ACTIVE"),  # the operator's variable wins
-    ],
-)
+@pytest.mark.parametrize(("env", "policy"), CASES)
 def test_policy_is_in_the_environment_when_torch_loads(
-    env: dict[str, str], policy: str | None
+    probes: dict[str, dict[str, object]], env: dict[str, str], policy: str | None
 ) -> None:
-    got = probe(env)
-    assert got == {"torch": True, "policy": policy}
+    assert probes[json.dumps(env)] == {"torch": True, "policy": policy}

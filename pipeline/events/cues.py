@@ -30,13 +30,13 @@ EVENT_CUE = re.compile(
     r"|facilitat|go-between|shuttl|\bfr(?:o|ee)z|\bban(?:s|ned|ning)?\b|\bbar(?:s|red|ring)?\b"
     r"|tariff|\bdut(?:y|ies)\b|\baid\b|assistance|\bsupport\b|\bflights?\b|\bimport(?:s|ing)?\b"
     r"|\bexport(?:s|ing)?\b|\blinks\b|\bentity list|\btrade\b|\bvisas?\b|\bentry\b|restrict"
-    r"|\bcurbs?\b|penalt|\bsales\b"
-    r"|\bmeasures\b|\bsuspend|\bcontacts?\b|\bhalt|airspace|\bcut(?:s|ting)? off\b"
+    r"|\bcurbs?\b|\bcaps?\b|penalt|\bsales\b"
+    r"|\bmeasures\b|\bsuspend|\bcontacts?\b|\bhalt|\bpaus|airspace|\bcut(?:s|ting)? off\b"
     r"|\bsuppl(?:y|ies)\b|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh(?:o|e)ld"
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermits?\b|\bauthori[sz]ation"
-    r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b"
+    r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b|\bfrom (?:its|the|their) list"
     r"|\benvoys?\b|\bmessages\b|" + _TWO_SIDED_WORDS + r"|\breadmit|\breinstat|\bsuspension"
-    r"|\bon hold\b",  # "aid to X was put on hold"; an IGO lifting a member's suspension
+    r"|\bmembership|\bon hold\b",  # "aid ... put on hold"; an IGO lifting a suspension
     re.I,
 )
 
@@ -54,13 +54,13 @@ _PARSE_READ_ALONE = re.compile(
     # word stems of the lemmas the parse-only frames read (prefixes: a superset is safe)
     + r"|\bfr(?:o|ee)z|\bban|\bbar|\bstop|\bend|\bwithdr|\bblock|\bcurb|\brestrict|\bden(?:y|i)"
     r"|\bclos|\blimit|\bcancel|\bsuspend|\bhalt|\bcut|tariff|\bdut(?:y|i)|\bpenalt|\bcontrol"
-    r"|\bmeasure|\bshuttl|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh"
+    r"|\bpaus|\bcaps?\b|\bmeasure|\bshuttl|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh"
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermit|\bauthori[sz]ation"
     # the nouns of the designation frame ("added to its export blacklist")
     r"|\blist\b|\bpackage|\bdesignat"
     # the mediation frames of the parse: an envoy meeting both sides, passing messages
     r"|\benvoys?\b|\bmessages\b"
-    r"|\breadmit|\breinstat|\bsuspension"  # an IGO lifting a member's suspension
+    r"|\breadmit|\breinstat|\bsuspension|\bmembership"  # an IGO lifting a member's suspension
     r"|\bon hold\b",  # "aid to X was put on hold"
     re.I,
 )

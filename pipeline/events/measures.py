@@ -62,17 +62,17 @@ DESTINED = {"earmark", "destine", "intend", "allocate", "bind", "pledge", "promi
 CUT_VERBS = {
     "suspend", "halt", "cut", "stop", "freeze", "end", "withdraw", "block", "curb", "restrict",
     "ban", "bar", "deny", "close", "boycott", "limit", "cancel", "withhold", "shut", "sever",
-    "revoke", "prohibit",
+    "revoke", "prohibit", "pause",
 }  # fmt: skip
 # measure nouns governed by an action verb ("imposed tariffs", "threatened import restrictions")
 MEASURE_NOUNS = {
     "tariff", "duty", "blockade", "boycott", "ban", "restriction", "embargo", "freeze",
     "penalty", "control", "curb", "measure", "sanction", "surtax", "surcharge", "levy",
-    "countermeasure", "halt",
+    "countermeasure", "halt", "cap",
 }  # fmt: skip
 # measure nouns that restrict anything ("a ban on protests"): a sanction only on what crosses a
 # border ("ordered a halt to Turkish tomato imports")
-RESTRICTIONS = {"control", "curb", "restriction", "ban", "freeze", "halt"}
+RESTRICTIONS = {"control", "curb", "restriction", "ban", "freeze", "halt", "cap"}
 ACTION_VERBS = {
     "impose": "impose", "slap": "impose", "levy": "impose", "introduce": "impose",
     "announce": "impose", "adopt": "impose", "approve": "impose", "agree": "impose",
@@ -160,12 +160,14 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             out += _measure_noun(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem == "package" and _package_of_measures(v, i):
             out += _measure_noun(v, i, n_sent, linker)  # "the EU's latest package of measures"
-        elif t.pos == "VERB" and v.words[i].lower().startswith(("readmit", "reinstat")):
+        elif t.pos == "VERB" and (
+            v.words[i].lower().startswith(("readmit", "reinstat")) or _restored_membership(v, i)
+        ):
             out += _readmitted(v, i, n_sent, linker)
         elif t.pos == "VERB" and lem == "designate" and not v.kids(i, "oprd"):
             out += _designated(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in ("list", "blacklist"):
-            out += _listed(v, i, n_sent, linker)
+            out += _listed(v, i, n_sent, linker) or _delisted(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in LICENCES:
             out += _licensing(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem == "suspension":
@@ -267,9 +269,14 @@ def _targets(
                 inside = v.lemma(k) == "in" and (
                     _amount(v, j) or v.lemma(j) == "investment" or v.lemma(j) in RULERS
                 )
-                # "visa-free travel for Georgian citizens": whom the measure is for
+                # "visa-free travel for Georgian citizens", "export licences for Israel": whom
+                # the measure, or what is cut, is for (a state, not "licences for imports")
                 inside = inside or (
-                    v.lemma(k) == "for" and any(v.lemma(o) in HOLDERS for o in v.kids(k, "pobj"))
+                    v.lemma(k) == "for"
+                    and any(
+                        v.lemma(o) in HOLDERS or (v.lemma(j) in CUT_OBJECTS and o in v.mention_of)
+                        for o in v.kids(k, "pobj")
+                    )
                 )
                 if v.toks[k].dep == "prep" and v.lemma(k) in stop_preps and not inside:
                     continue
@@ -526,7 +533,15 @@ def _urged(v: ParseView, verb: int) -> bool:
     infinitive = v.toks[verb].dep == "advcl" and any(
         v.lemma(a) == "to" for a in v.kids(verb, "aux")
     )
-    return (v.toks[verb].dep == "xcomp" or infinitive) and v.lemma(v.head(verb)) in URGING
+    return (v.toks[verb].dep == "xcomp" or infinitive or _demanded_that(v, verb)) and v.lemma(
+        v.head(verb)
+    ) in URGING
+
+
+def _demanded_that(v: ParseView, verb: int) -> bool:
+    """'demanded that the government impose tariffs', 'urged that the EU ban ...': the clause
+    is what the subject of the urging verb calls for."""
+    return v.toks[verb].dep == "ccomp" and any(v.lemma(k) == "that" for k in v.kids(verb, "mark"))
 
 
 # non-state callers whose call on a state counts ("rights groups urged Washington to impose ...")
@@ -664,6 +679,13 @@ def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[
     return [_cand(v, "lift", sender, target, negated, hyp, n_sent, 0.7)]
 
 
+def _restored_membership(v: ParseView, i: int) -> bool:
+    """'restored Egypt's membership': a readmission, as 'readmitted Egypt'."""
+    return v.lemma(i) == "restore" and any(
+        v.lemma(o) in ("membership", "seat") for o in v.kids(i, "dobj")
+    )
+
+
 def _suspension_lifted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'The AU lifted Gabon's suspension', 'ended the suspension of Mali': an IGO readmits a
     member state (as :func:`_readmitted`); a state's or a person's suspension is no sanction."""
@@ -751,6 +773,25 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
         return []
     negated, hyp = _flags(v, verb, action)
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'Seoul removed Japan from its list of trusted trading partners': a state stripped of a
+    privilege (impose); 'removed Cuba from its terrorism blacklist' lifts a designation."""
+    verb = v.head(v.head(n))
+    words = {v.words[k].lower() for k in v.subtree(n)}
+    action = "impose" if words & {"trusted", "white", "whitelist", "preferred"} else "lift"
+    if v.lemma(v.head(n)) != "from" or v.lemma(verb) not in ("remove", "drop", "strike"):
+        return []
+    if action == "lift" and not words & {"sanctions", "blacklist", "black", "terrorism", "terror"}:
+        return []
+    sender = [a for a in subject(v, verb, linker) if a.kind in ("country", "igo")]
+    target = [a for o in v.kids(verb, "dobj") for a in np_actors(v, o, linker, others=False)]
+    target = [a for a in target if a.kind == "country" and a.id not in {b.id for b in sender}]
+    if not sender or not target or _background(v, verb):
+        return []
+    negated, hyp = _flags(v, verb, action)
+    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.7)]
 
 
 LICENCES = {"licence", "license", "permit", "authorisation", "authorization"}
@@ -874,6 +915,8 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
         return _governed(v, n, v.head(h), n_sent, linker, WITH_VERBS[v.lemma(v.head(h))])
     elif dep == "pobj" and v.lemma(h) == "for" and v.lemma(v.head(h)) in CALL_FOR:
         return _governed(v, n, v.head(h), n_sent, linker, "call")
+    elif dep == "pobj" and v.lemma(h) == "against" and v.lemma(v.head(h)) == "retaliate":
+        return _retaliation(v, n, v.head(h), n_sent, linker)
     if verb is not None:
         return _governed(v, n, verb, n_sent, linker)
     if dep == "pobj" and v.lemma(h) == "on" and held_off(v, v.head(h)):
@@ -895,11 +938,28 @@ def _measure_noun(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> lis
         return _governed(v, h, g, n_sent, linker) if _verb_action(v.lemma(g)) else []
     if dep == "nsubj" and _in_force(v, h):
         return _took_effect(v, n, h, n_sent, linker)
-    if dep == "nsubj" and _kept_until(v, h):
+    if dep in ("nsubj", "dobj") and _kept_until(v, h):
         return _kept_in_place(v, n, h, n_sent, linker)
     if dep in ("nsubj", "nsubjpass", "csubj"):
         return _option(v, n, h, n_sent, linker)
     return []
+
+
+def _retaliation(
+    v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker
+) -> list[Candidate]:
+    """'Canberra would not retaliate against Chinese barley tariffs': a counter-measure by the
+    one who retaliates on the state that owns the measure answered (so mostly negated or
+    threatened: what is done in return is read where the sentence names it)."""
+    if _background(v, verb) or (v.lemma(n) in RESTRICTIONS and not _trade_words(v, n)):
+        return []
+    sender = _sender(v, verb, linker)
+    owners = [k for k in v.kids(n, "amod", "compound", "poss") if k in v.mention_of]
+    target = _targets(v, owners, linker, {a.id for a in sender}) if sender else []
+    if not target:
+        return []
+    negated, hyp = _flags(v, verb, "impose")
+    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
 
 
 def _in_force(v: ParseView, verb: int) -> bool:
@@ -912,9 +972,10 @@ def _in_force(v: ParseView, verb: int) -> bool:
 
 
 def _kept_until(v: ParseView, verb: int) -> bool:
-    """'to stay in place until 2026', 'will remain in force for another year': a measure
-    kept for a stated term (a renewal), not one that merely still exists."""
-    if v.lemma(verb) not in ("stay", "remain"):
+    """'to stay in place until 2026', 'will remain in force for another year', 'kept its ban
+    in place for a further year': a measure kept for a stated term (a renewal), not one that
+    merely still exists."""
+    if v.lemma(verb) not in ("stay", "remain", "keep"):
         return False
     pobjs = {v.lemma(p): v.kids(p, "pobj") for p in v.kids(verb, "prep")}
     placed = any(v.lemma(o) in ("place", "force") for o in pobjs.get("in", []))
@@ -929,7 +990,8 @@ def _kept_in_place(
     v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker
 ) -> list[Candidate]:
     """'EU arms embargo on Venezuela to stay in place until 2026 - diplomats': an extension
-    by the state or IGO that owns the measure (its modifier or possessor), else the speaker."""
+    by the state or IGO that owns the measure (its modifier or possessor), else the one who
+    keeps it or the speaker; the target hangs on the measure or on "kept" ("to Beijing")."""
     if _background(v, verb) or (v.lemma(n) in RESTRICTIONS and not _trade_words(v, n)):
         return []
     owners = [k for k in v.kids(n, "compound", "poss", "amod") if k in v.mention_of]
@@ -938,8 +1000,12 @@ def _kept_in_place(
         for k in owners
         for a in np_actors(v, k, linker, others=False)
         if a.kind in ("country", "igo")
-    ][:1] or [a for a in speaker(v, clause_of(v, verb), linker) if a.kind in ("country", "igo")]
-    target = _targets(v, [n], linker, {a.id for a in sender}) if sender else []
+    ][:1] or [
+        a
+        for a in subject(v, verb, linker) + speaker(v, clause_of(v, verb), linker)
+        if a.kind in ("country", "igo")
+    ][:1]
+    target = _targets(v, [n, *v.kids(verb, "prep")], linker, {a.id for a in sender})
     if not target:
         return []
     negated, hyp = _flags(v, verb, "extend")
@@ -1076,7 +1142,7 @@ def _governed(
     if (
         lem in ("sanction", "embargo", "measure")
         and action not in ("threaten", "call")
-        and v.lemma(verb) not in ("reach", "roll")
+        and v.lemma(verb) not in ("reach", "roll", *PLANNING)
         and not punitive
         and not _speaker_acts(v, verb, linker)
     ):
@@ -1090,7 +1156,8 @@ def _governed(
             return []
         hedged = any(v.lemma(a) in ("could", "might", "may") for a in v.kids(verb, "aux"))
         return [_cand(v, "threaten", sender, target, False, hedged, n_sent, 0.7)]
-    sender = _sender(v, verb, linker) or (_campaigners(v, verb, linker) if urged else [])
+    by = v.head(verb) if urged and _demanded_that(v, verb) else verb  # who demands it calls
+    sender = _sender(v, by, linker) or (_campaigners(v, verb, linker) if urged else [])
     if not sender:
         return []
     ids = {a.id for a in sender}

@@ -16,10 +16,11 @@ which asks for a named foreign state as target: an export ban on rice is not a s
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pipeline.events import triggers as T
 from pipeline.events.candidate import Candidate
-from pipeline.events.modality import is_hypothetical, is_negated, modality
+from pipeline.events.modality import REPORTED, is_hypothetical, is_negated, modality
 from pipeline.events.roles import (
     BOUNDARY_PUNCT,
     Mention,
@@ -77,39 +78,10 @@ _AUX = {
     "partially",
     "fully",
 }
-_ADJ_DETERMINERS = {
-    "of",
-    "the",
-    "a",
-    "an",
-    "with",
-    "by",
-    "under",
-    "to",
-    "its",
-    "their",
-    "his",
-    "her",
-    "against",
-    "on",
-    "for",
-    "new",
-    "these",
-    "those",
-}
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "these", "those"}
-_REPORTING = {
-    "said",
-    "says",
-    "announced",
-    "announces",
-    "stated",
-    "told",
-    "confirmed",
-    "reported",
-    "added",
-    "noted",
-}
+_ADJ_DETERMINERS = _DETERMINERS | {"of", "with", "by", "under", "to", "against", "on", "for", "new"}
+# reporting verbs: "said it had imposed" reports the act, no history
+_REPORTING = REPORTED | {"reported", "noted"}
 _URGE_GLUE = {
     "to",
     "that",
@@ -130,30 +102,17 @@ _URGE_GLUE = {
     "swiftly",
 }
 # verbs that turn down a call ("dismissed calls for sanctions"): no call is reported
-_DISMISSING = {
-    "dismissed", "dismiss", "dismisses", "dismissing", "rejected", "reject", "rejects",
-    "rejecting", "rebuffed", "rebuffs", "brushed", "ignored", "ignores", "shrugged",
-}  # fmt: skip
+_DISMISSING = T.REJECT_CUES | {"brushed", "ignored", "ignores", "shrugged"}
 # a sanction noun that only modifies one of these names its enforcement, not a new measure
 _ENFORCEMENT_HEADS = {
     "monitoring", "monitor", "monitors", "enforcement", "operation", "mission", "patrol",
     "patrols", "inspection", "inspections", "inspectors", "compliance", "evasion", "busting",
 }  # fmt: skip
 _PLANNING_WORDS = {"consider", "weigh", "discuss", "study", "examine", "mull"}
-_THREAT_BEFORE_TO = {
-    "ready",
-    "prepared",
-    "poised",
-    "considering",
-    "mulling",
-    "weighing",
-    "threatened",
-    "threatens",
-    "threatening",
-    "threaten",
-    "warned",
-    "warns",
-}
+# "ready to impose", "threatened to sanction": a threat, not a measure taken
+_THREAT_BEFORE_TO = T.THREAT_CUES | {
+    "ready", "prepared", "poised", "considering", "mulling", "weighing",
+}  # fmt: skip
 _INSTRUMENTS = [
     (
         re.compile(
@@ -546,27 +505,7 @@ def _sanction_noun(
         )
     ]
     # "X urges the UN to renew Y sanctions": X's call is an event of its own
-    if (
-        urged
-        and urge_i is not None
-        and action in ("impose", "extend")
-        and (
-            s.low[urge_i]
-            not in (
-                "hope",
-                "hopes",
-                "hoped",
-                "hoping",
-                "expects",
-                "expected",
-                "support",
-                "supports",
-                "supported",
-                "backs",
-                "backed",
-            )
-        )
-    ):
+    if urged and urge_i is not None and action in ("impose", "extend") and _calls(s, urge_i):
         callers = _state_agents(s, urge_i, linker)
         if callers:
             # the call, beside the urged actor's pending measure (hypothetical): events-dev's
@@ -603,7 +542,8 @@ def _sanction_verb(s: Sentence, v: int, n_sent: int, linker: ActorLinker) -> lis
     if v > 1 and s.low[v - 1] == "to" and s.low[v - 2] in _THREAT_BEFORE_TO:
         action = "threaten"  # "threatened to sanction X"
     negated, hypothetical = modality(s, v, action)  # as the words before the verb say
-    return [
+    instrument = "designation" if s.low[v].startswith("blacklist") else instrument_of(s.text)
+    out = [
         Candidate(
             type="sanctions",
             action=action,
@@ -613,9 +553,28 @@ def _sanction_verb(s: Sentence, v: int, n_sent: int, linker: ActorLinker) -> lis
             confidence=0.72,
             evidence=s.text.strip(),
             sentence=n_sent,
-            instrument="designation" if s.low[v].startswith("blacklist") else instrument_of(s.text),
+            instrument=instrument,
         )
     ]
+    urge_i = _urge_before(s, v)
+    callers = _state_agents(s, urge_i, linker) if urge_i is not None and _calls(s, urge_i) else []
+    if urge_i is not None and urge_i < v - 2 and callers:
+        # "urged the administration to sanction X": the urging side's call, beside the
+        # measure urged (as for the sanction noun, events-dev's convention)
+        out.append(replace(out[0], action="call", roles={"sender": callers, "target": target},
+                           negated=is_negated(s, urge_i), hypothetical=False))  # fmt: skip
+    return out
+
+
+# urging words that only hope for or back what another does: no call of their own
+_NOT_CALLING = {
+    "hope", "hopes", "hoped", "hoping", "expects", "expected", "support", "supports",
+    "supported", "backs", "backed",
+}  # fmt: skip
+
+
+def _calls(s: Sentence, urge_i: int) -> bool:
+    return s.low[urge_i] not in _NOT_CALLING
 
 
 def _state_like(m: Mention, s: Sentence) -> bool:

@@ -94,7 +94,7 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
     if w in _HOST and _talks_between(s, t):
         return True, False  # "X hosted talks between A and B": the host mediates
     if w == "auspices" and s.low[t + 1 : t + 2] == ["of"] and _MET & set(s.low):
-        return True, False  # "resumed talks (met, signed a deal) under the auspices of the AU"
+        return True, False  # "resumed talks (met) under the auspices of the AU"
     if w in _UNDER_NOUNS and _lead(s, t, "under") is not None and _TALKED & set(s.low):
         return True, False  # "resumed talks under Norwegian facilitation": as for auspices
     if w in _HOSTED_BY and _passive_of_deal(s, t, _TALKED):
@@ -107,7 +107,7 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
 
 
 _TALKED = T.TALKS | {"ceasefire", "truce", "negotiators", "delegates", "delegations"}
-_MET = _TALKED | {"met", "meeting", "deal", "accord", "agreement"}  # what two sides do under X
+_MET = _TALKED | {"met", "meeting"}  # what two sides do under X (a cultural accord: a patron)
 _HOST = {"host", "hosts", "hosted", "hosting"}
 _FICTION = {"novel", "novels", "film", "films", "movie", "thriller", "screenplay", "fiction"}
 _HOSTED = T.TALKS | {"meeting", "round"}
@@ -556,15 +556,20 @@ def _mediation_at(
     med_ids = {a.id for a in mediator_actors}
     parties = _parties(s, t, med_ids, linker)
     dateline = dateline_place(s, linker)
+    unnamed: list[Actor] = []
     if action in ("accept", "reject", "halt") or (action == "request" and len(parties) < 2):
         # who accepts, rejects, quits or asks for mediation is (usually) a side of the dispute
         # (a mediator who quits is already in ``med_ids``)
         subj = [role_actor(m, linker) for m in agent_before(s, cue, exclude=med_ids)]
         if not subj:  # "M23 rebels refused to attend talks": a side the dictionary lacks
             c = clause_start(s, cue, split_and=False)
-            subj = [a for a in phrase_actors(s, c, linker, limit=cue - c) if a.kind == "other"]
-        parties = dedupe(subj + parties)
-        parties = [a for a in parties if a.id not in med_ids]
+            unnamed = [a for a in phrase_actors(s, c, linker, limit=cue - c) if a.kind == "other"]
+        parties = dedupe(subj + unnamed + parties)
+        if len(parties) == 1:  # the other side: the one the row is "with", later on
+            for j in range(t + 1, len(s.toks) - 1):
+                if s.low[j] == "with" and s.low[j - 1] in _CONFLICT_WORDS | {"issues"}:
+                    parties += phrase_actors(s, j + 1, linker)  # "..., saying the row with X"
+        parties = [a for a in dedupe(parties) if a.id not in med_ids]
     parties = [a for a in parties if a.id not in dateline]
     if action == "request" and "whether" in s.low[max(0, cue - 6) : cue]:
         return []  # "a hearing on whether the U.N. should appoint a mediator": a question
@@ -590,7 +595,7 @@ def _mediation_at(
         return []  # a host of talks mediates only between two sides it names
     if not parties and _FICTION & set(s.low):
         return []  # "her novel follows a U.N. mediator": a story, not an event
-    if all(a.kind == "other" for a in parties):  # none, or only sides with no state
+    if not parties or parties == unnamed:  # no side, or only the unnamed subject
         parties += [
             role_actor(m, linker)
             for m in s.mentions

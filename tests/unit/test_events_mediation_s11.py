@@ -171,3 +171,21 @@ def test_good_offices_to_two_sides(parser: SentenceParser) -> None:
     # near miss: one state after "to" is a remit, not the sides
     got = mediations("Senegal offered its good offices to Gambia on Monday.", parser)
     assert ids(got[0], "parties") == []
+
+
+def test_the_other_side_named_later_in_a_rejection(parser: SentenceParser) -> None:
+    got = mediations(
+        "Belize turned down a Mexican offer to mediate, saying the border row with Guatemala "
+        "belonged in court.",
+        parser,
+    )
+    rej = next(e for e in got if e["action"] == "reject")
+    assert ids(rej, "parties") == ["BLZ", "GTM"]
+    # near miss: a meeting "with" someone is no row with them
+    got = mediations(
+        "Belize turned down a Mexican offer to mediate, saying its president would meet with "
+        "Guatemala's leader soon.",
+        parser,
+    )
+    rej = next(e for e in got if e["action"] == "reject")
+    assert ids(rej, "parties") == ["BLZ"]

@@ -93,8 +93,8 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return True, True
     if w in _HOST and _talks_between(s, t):
         return True, False  # "X hosted talks between A and B": the host mediates
-    if w == "auspices" and s.low[t + 1 : t + 2] == ["of"] and _TALKED & set(s.low):
-        return True, False  # "resumed talks under the auspices of the AU" (with two sides)
+    if w == "auspices" and s.low[t + 1 : t + 2] == ["of"] and _MET & set(s.low):
+        return True, False  # "resumed talks (met) under the auspices of the AU"
     if w in _UNDER_NOUNS and _lead(s, t, "under") is not None and _TALKED & set(s.low):
         return True, False  # "resumed talks under Norwegian facilitation": as for auspices
     if w in _HOSTED_BY and _passive_of_deal(s, t, _TALKED):
@@ -107,6 +107,7 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
 
 
 _TALKED = T.TALKS | {"ceasefire", "truce", "negotiators", "delegates", "delegations"}
+_MET = _TALKED | {"met", "meeting"}  # what two sides do under X (a cultural accord: a patron)
 _HOST = {"host", "hosts", "hosted", "hosting"}
 _FICTION = {"novel", "novels", "film", "films", "movie", "thriller", "screenplay", "fiction"}
 _HOSTED = T.TALKS | {"meeting", "round"}
@@ -236,7 +237,13 @@ def _former(s: Sentence, t: int) -> bool:
 
 
 def _cue(s: Sentence, t: int, words: set[str], window: int) -> int | None:
-    lo = max(clause_start(s, t, split_and=False), t - window)
+    """The nearest of ``words`` in the ``window`` words before ``t`` in its clause; a name is
+    one word ("rejected an offer from the Association of Southeast Asian Nations to mediate")."""
+    lo = t
+    for _ in range(window):
+        lo = max(0, lo - 1)
+        lo = s.mention_at(lo).first if s.mention_at(lo) else lo  # type: ignore[union-attr]
+    lo = max(clause_start(s, t, split_and=False), lo)
     for i in range(t - 1, lo - 1, -1):
         if s.low[i] in words:
             return i
@@ -257,7 +264,7 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     if halt is None and noun:
         # "mediation between A's government and the rebel groups collapsed": the verb comes
         # after the sides; a subordinate clause ("after the talks failed") is another event
-        for j in range(t0 + 1, min(len(s.toks), t0 + 13)):
+        for j in range(t0 + 1, min(len(s.toks), t0 + 20)):
             if s.low[j] in T.HALT_AFTER or s.low[j - 1 : j + 1] == ["on", "hold"]:
                 halt = j
                 break
@@ -387,7 +394,7 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
     ):
         return [s.mention_at(t - 3)]  # type: ignore[list-item]
     # "an offer by ASEAN to mediate", "a proposal from Egypt to mediate"
-    for i in range(t - 1, max(-1, t - 7), -1):
+    for i in range(t - 1, max(-1, t - 12), -1):
         if s.low[i] in ("by", "from") and i > 0 and s.low[i - 1] in _OFFER_NOUNS:
             k = i + 1
             while k < t and s.low[k] in ("the", "a"):
@@ -408,6 +415,8 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
         k -= 1
     m = s.mention_at(k) if k >= 0 else None
     if m is not None and (m.possessive or m.category == "demonyms" or k == t - 1):
+        if s.low[m.first - 1 : m.first] in (["its"], ["their"]) and not m.possessive:
+            return agent_before(s, m.first)  # "the UN put its Yemen mediation": the topic
         return with_coordinated(s, m)
     # "Putin's offer to mediate", "an Egyptian proposal to mediate", "Turkey's mediation"
     lo = clause_start(s, t, split_and=False)
@@ -418,6 +427,9 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
         nxt = s.low[i + 1 : i + 3]
         if (pm.possessive or pm.category == "demonyms") and any(x in _OFFER_NOUNS for x in nxt):
             return [pm]
+        if nxt[:1] and nxt[0] in _OFFER_NOUNS and s.low[pm.first - 1] in ("a", "an", "the"):
+            return [pm]  # "turned down a U.S. offer to mediate"
+
     if action in ("accept", "reject"):
         # "would no longer accept Washington as a mediator", "rejected Algeria as mediator"
         k = t - 3 if s.low[t - 1 : t] == ["-"] else t - 1  # past "go-" of "go-between"
@@ -501,12 +513,13 @@ def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -
         if w == "between":
             out += phrase_actors(s, i + 1, linker)
     out += compound_pairs(s, linker)
-    if s.low[t + 1 : t + 2] == ["for"]:
-        # "a go-between for Washington and Tehran"; one side is a remit ("envoy for Syria")
+    if s.low[t + 1 : t + 2] in (["for"], ["to"]):
+        # "a go-between for Washington and Tehran", "its good offices to A and B"; one side is
+        # a remit ("envoy for Syria", "mediator to Sudan")
         sides = phrase_actors(s, t + 2, linker)
         out += sides if len(sides) >= 2 else []
     # "mediate with Djibouti", "mediation efforts with the truckers", "in its dispute with X"
-    for j in range(t + 1, min(len(s.toks), t + 10)):  # "mediation by X in its row with Y"
+    for j in range(t + 1, min(len(s.toks), t + 14)):  # "mediation by X in its row with Y"
         if s.low[j] in BOUNDARY_PUNCT or s.low[j] == ".":
             break
         if s.low[j] == "with":
@@ -543,12 +556,20 @@ def _mediation_at(
     med_ids = {a.id for a in mediator_actors}
     parties = _parties(s, t, med_ids, linker)
     dateline = dateline_place(s, linker)
+    unnamed: list[Actor] = []
     if action in ("accept", "reject", "halt") or (action == "request" and len(parties) < 2):
         # who accepts, rejects, quits or asks for mediation is (usually) a side of the dispute
         # (a mediator who quits is already in ``med_ids``)
         subj = [role_actor(m, linker) for m in agent_before(s, cue, exclude=med_ids)]
-        parties = dedupe(subj + parties)
-        parties = [a for a in parties if a.id not in med_ids]
+        if not subj:  # "M23 rebels refused to attend talks": a side the dictionary lacks
+            c = clause_start(s, cue, split_and=False)
+            unnamed = [a for a in phrase_actors(s, c, linker, limit=cue - c) if a.kind == "other"]
+        parties = dedupe(subj + unnamed + parties)
+        if len(parties) == 1:  # the other side: the one the row is "with", later on
+            for j in range(t + 1, len(s.toks) - 1):
+                if s.low[j] == "with" and s.low[j - 1] in _CONFLICT_WORDS | {"issues"}:
+                    parties += phrase_actors(s, j + 1, linker)  # "..., saying the row with X"
+        parties = [a for a in dedupe(parties) if a.id not in med_ids]
     parties = [a for a in parties if a.id not in dateline]
     if action == "request" and "whether" in s.low[max(0, cue - 6) : cue]:
         return []  # "a hearing on whether the U.N. should appoint a mediator": a question
@@ -574,8 +595,8 @@ def _mediation_at(
         return []  # a host of talks mediates only between two sides it names
     if not parties and _FICTION & set(s.low):
         return []  # "her novel follows a U.N. mediator": a story, not an event
-    if not parties:
-        parties = [
+    if not parties or parties == unnamed:  # no side, or only the unnamed subject
+        parties += [
             role_actor(m, linker)
             for m in s.mentions
             if eligible_agent(s, m)
@@ -592,6 +613,8 @@ def _mediation_at(
     cond = next((w for w in s.low[cue:] if w in ("if", "unless")), None)
     # "mediated ... and will again if" was done; "offered to mediate if both agree" is an offer
     done = (action == "mediate" and s.low[t].endswith("ed")) or s.low[cue].startswith("offer")
+    if cond and s.low[s.low.index(cond, cue) - 1] == "only":
+        done = False  # "offered to mediate, but only if both sides asked": still a condition
     if (
         cond
         and action in ("offer", "mediate", "accept")

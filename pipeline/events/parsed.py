@@ -151,7 +151,7 @@ def _sides(v: ParseView, o: int, linker: ActorLinker) -> list[Actor]:
     for j in v.children[o]:
         if v.toks[j].dep in ("amod", "compound", "nmod") and j in v.mention_of:
             got += np_actors(v, j, linker)
-    return list({a.id: a for a in got if a.kind in ("country", "igo")}.values()) or got
+    return list({a.id: a for a in got}.values())
 
 
 _ENVOYS = {"envoy", "mediator", "facilitator"}

@@ -534,6 +534,8 @@ def build_sentence(text: str, offset: int, entities: list[Entity], linker: Actor
         category = linker.category(ent.text, ent.actor.id) or (
             "demonyms" if ent.label == "MISC" else "ner"
         )
+        if category == "demonyms" and sent.low[first - 1 : first] == ["ethnic"]:
+            continue  # "ethnic Albanian rebels" in Macedonia: a people, not Albania's state
         tail = text[ent.end : ent.end + 2]
         possessive = tail in ("'s", "’s") or (tail[:1] in ("'", "’") and ent.text.endswith("s"))
         prev_words = [t.low for t in toks[max(0, first - 2) : first]]
@@ -699,10 +701,10 @@ def _with_coordinated(s: Sentence, m: Mention, lo: int, exclude: set[str]) -> li
         prev = s.mention_at(j) if j >= lo else None
         if prev is None or prev.actor.id in exclude:
             break
-        # "Egyptian and Qatari mediators": a demonym shares the head noun of the last item
-        if not demonym_stands_for_state(s, prev) and not (
-            prev.category == "demonyms" and m.category == "demonyms"
-        ):
+        # "Egyptian and Qatari mediators", "Saudi and U.S. sponsorship": a demonym right
+        # before the "and" shares the head noun of the last item
+        shares = prev.category == "demonyms" and prev.last + 1 == i and s.low[i] == "and"
+        if not demonym_stands_for_state(s, prev) and not shares:
             break
         out.insert(0, prev)
         i = prev.first - 1
@@ -759,6 +761,8 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                 if m.possessive:  # "Mali's government and Tuareg rebels": on to the next side
                     while j < end and s.low[j] in ("'s", "’s", "'", "’", *GOV_NOUNS):
                         j += 1
+                    if _skip_head(s, j, end) - j <= 3:  # "Liberia's interim government and"
+                        j = _skip_head(s, j, end)
                 else:  # "the Central African Republic government and rebels": likewise
                     k = j
                     while k < end and s.low[k] in GOV_NOUNS:

@@ -448,6 +448,7 @@ HALT_AFTER = {
     "faltered",
     "abandoned",
 }
+# turning down an offer or a call ("dismissed calls for sanctions": no call is reported)
 REJECT_CUES = {
     "reject",
     "rejects",
@@ -473,6 +474,11 @@ REJECT_CUES = {
     "snubbed",
     "ruled",
     "rules",
+    "dismissing",
+    "brushed",
+    "ignored",
+    "ignores",
+    "shrugged",
 }
 ACCEPT_CUES = {
     "accept",

@@ -50,7 +50,7 @@ def parsed_candidates(
                 continue
             _repair_sanctions(v, c, noun_toks, linker)
         else:
-            if _biography(v) or _private_sides(v, c, linker) or _dated_past(v):
+            if _biography(v) or _private_between(v, linker) or _dated_past(v):
                 continue
             _repair_mediation(v, c, linker)
             halt = _talks_halted(v) if c.action == "mediate" else None
@@ -312,20 +312,18 @@ def _sanctions_act(v: ParseView, noun_toks: list[int]) -> bool:
     )
 
 
-def _private_sides(v: ParseView, c: Candidate, linker: ActorLinker) -> bool:
-    """'Poland's miners' union accepted the mediators' plan': every state side is
-    named only as the owner of a union, workers, a club or another private side of the
-    dispute (:data:`PRIVATE_DISPUTE`), or the sides named with "between" are private
-    (:func:`_private_between`), so the mediation is a labour or private one."""
-    if _private_between(v, linker):
-        return True
+def private_mediation(c: Candidate, sentence: str, v: ParseView | None) -> bool:
+    """A mediation between private sides (labour, tenancy, family, business, sport): a
+    private-dispute word in ``sentence`` (the actors' names blanked: "the African Union" is no
+    union) and no state or IGO among the sides, a state named only as the owner of a union,
+    workers, a club or another private side not counting ("Poland's miners' union accepted the
+    mediators' plan"; read in the parse ``v``). A state mediator alone does not make it a
+    state's dispute ("the government sent mediators to end a doctors' strike")."""
     states = {a.id for a in c.roles.get("parties", []) if a.kind in ("country", "igo")}
-    if not states or any(a.kind in ("country", "igo") for a in c.roles.get("mediator", [])):
-        return False
-    owners = [i for i, m in v.mention_of.items() if m.actor.id in states]
-    return {v.mention_of[i].actor.id for i in owners} == states and all(
-        _owner_of_private(v, i) for i in owners
-    )
+    if v is not None:
+        owned = [(m.actor.id, _owner_of_private(v, i)) for i, m in v.mention_of.items()]
+        states -= {a for a, own in owned if own} - {a for a, own in owned if not own}
+    return c.type == "mediation" and not states and bool(PRIVATE_DISPUTE.search(sentence))
 
 
 # unnamed sides of a conflict: "between the government and the rebels", "the warring factions"

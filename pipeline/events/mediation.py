@@ -26,6 +26,7 @@ from pipeline.events.modality import clause_start, modality
 from pipeline.events.roles import (
     BOUNDARY_PUNCT,
     NON_SUBJECT_PREPS,
+    SKIPPABLE,
     Mention,
     Sentence,
     agent_before,
@@ -228,9 +229,12 @@ def dateline_place(s: Sentence, linker: ActorLinker) -> set[str]:
 
 
 def _former(s: Sentence, t: int) -> bool:
-    """A 'former (EU) mediator' describes a person's past role, not a mediation under way."""
+    """A 'former (EU) mediator', 'an ex-mediator', 'a former senior U.N. mediator' describes a
+    person's past role, not a mediation under way."""
     k = t - 1
-    while k >= 0 and (s.mention_at(k) is not None or s.low[k] in ("-", "chief", "special")):
+    while k >= 0 and (
+        s.mention_at(k) is not None or s.low[k] in ("-", "chief", "special", *SKIPPABLE)
+    ):
         k -= 1
     return k >= 0 and s.low[k] in _FORMER
 

@@ -363,10 +363,11 @@ def _owner_of_private(v: ParseView, i: int) -> bool:
 def _biography(v: ParseView) -> bool:
     """'X, the Finnish diplomat who mediated in Namibia, died on Friday', 'a former EU
     mediator in the talks published a memoir', 'Norway, which brokered the Oslo accords,
-    said ...': the only mediation word is a past relative clause or a former role describing
-    a person or a state (a CV, an obituary, background), no event."""
+    said ...': the only mediation word is a past relative clause describing a person or a
+    state (a CV, an obituary, background), no event; a former role is one to the tokens
+    (:func:`pipeline.events.mediation.mediation_candidates`)."""
     words = [i for i in range(len(v.toks)) if _mediating(v, [i])]
-    return bool(words) and all(_looking_back(v, i) or _former_role(v, i) for i in words)
+    return bool(words) and all(_looking_back(v, i) for i in words)
 
 
 _LOOKING_BACK = {"anniversary", "legacy", "memoir", "prize", "award", "tribute"}
@@ -386,14 +387,6 @@ def _looking_back(v: ParseView, i: int) -> bool:
             return False
         j = v.head(j)
     return False
-
-
-def _former_role(v: ParseView, i: int) -> bool:
-    """A mediator noun with "former" or "ex-" before it: the person once held the role."""
-    if v.toks[i].pos not in ("NOUN", "PROPN"):
-        return False
-    ex = i >= 2 and v.words[i - 1] == "-" and v.words[i - 2].lower() == "ex"
-    return ex or any(v.lemma(k) == "former" for k in v.kids(i, "amod"))
 
 
 _IRREGULAR_PAST = {"spent", "sought", "led", "took", "made", "brought", "won", "began"}

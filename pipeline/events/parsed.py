@@ -53,6 +53,8 @@ def parsed_candidates(
             if _biography(v) or _private_between(v, linker) or _dated_past(v):
                 continue
             _repair_mediation(v, c, linker)
+            if not c.roles["parties"] and _concept(v):
+                continue
             halt = _talks_halted(v) if c.action == "mediate" else None
             if halt is not None:
                 c.action, c.weak = "halt", False
@@ -370,6 +372,23 @@ def _biography(v: ParseView) -> bool:
     return bool(words) and all(_looking_back(v, i) for i in words)
 
 
+def _concept(v: ParseView) -> bool:
+    """'a lecture on peace mediation', 'a long tradition of mediation', 'said mediation was the
+    best path to peace': every mediation word is a bare noun (no article, owner or name) that
+    is the topic of a preposition or the subject of "be": with no side named, the idea of
+    mediation, none under way ("accepted the offer of mediation" names its sides)."""
+    words = [i for i in range(len(v.toks)) if _mediating(v, [i])]
+    return bool(words) and all(
+        v.toks[i].pos == "NOUN"
+        and not any(v.toks[k].dep in ("det", "poss") or k in v.mention_of for k in v.subtree(i))
+        and (
+            (v.toks[i].dep == "pobj" and v.lemma(v.head(i)) in ("of", "on", "about", "in"))
+            or (v.toks[i].dep == "nsubj" and v.lemma(v.head(i)) == "be")
+        )
+        for i in words
+    )
+
+
 _LOOKING_BACK = {"anniversary", "legacy", "memoir", "prize", "award", "tribute"}
 
 
@@ -583,16 +602,19 @@ def _clause_head(v: ParseView, i: int) -> int:
 
 def _dated_past(v: ParseView) -> bool:
     """Every mediation word sits in a clause dated "in 2019", "in January 2021", "during the
-    1990s", "last year", "years ago": history told as background ("restored ties in 2023
-    after talks brokered by China"), not news. "since 2022" goes on, and a year in another
-    clause ("Trump in 2019 failed ..., in which Moon had offered to mediate") dates something
-    else."""
+    1990s", "last year", "years ago", or in a dated deal ("the accords of 1978, brokered by",
+    "the 1994 truce mediated by"): history told as background ("restored ties in 2023 after
+    talks brokered by China"), not news. "since 2022" goes on, and a year in another clause
+    ("Trump in 2019 failed ..., in which Moon had offered to mediate") dates something else."""
     words = [k for k in range(len(v.toks)) if _mediating(v, [k]) or v.lemma(k) == "auspices"]
-    dated = set()
+    dated, old = set(), set()
     for y in range(len(v.toks)):
         w = v.words[y]
         if len(w) in (4, 5) and w[:2] in ("19", "20") and w[2:4].isdigit() and w[4:] in ("", "s"):
             p = v.head(y)
+            if v.toks[y].dep in ("compound", "nummod", "amod") or v.lemma(p) == "of":
+                # a dated deal: "the Camp David accords of 1978, brokered by", "the 1994 truce"
+                old.update(v.subtree(v.head(p) if v.lemma(p) == "of" else p))
             if v.toks[p].pos == "PROPN" or v.lemma(p) in ("late", "early", "mid"):
                 p = v.head(p)  # "in January 2021"
             if v.lemma(p) in ("in", "during"):
@@ -601,7 +623,7 @@ def _dated_past(v: ParseView) -> bool:
             any(v.lemma(k) == "last" for k in v.kids(y, "amod")) or v.lemma(v.head(y)) == "ago"
         ):
             dated.add(_clause_head(v, y))  # "brokered by Qatar last year", "two decades ago"
-    return bool(words) and all(_clause_head(v, k) in dated for k in words)
+    return bool(words) and all(k in old or _clause_head(v, k) in dated for k in words)
 
 
 def _signatories(v: ParseView, noun: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:

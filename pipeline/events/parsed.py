@@ -441,10 +441,11 @@ def _repair_sanctions(
             c.roles["sender"] = got  # coordination the tokens lost
         target = c.roles.get("target", [])
         others = all(a.kind not in ("country", "igo") for a in target)
-        if target and (others or _peoples(v, i, verb)):
-            # "Bosnian Serb leaders": officials of a people stand for its state; so do a
-            # state's firms as the only target ("sanctions on two Chinese refineries")
-            heads = STATE_HEADS | FIRMS if others else STATE_HEADS
+        if target and others:
+            # a target named only by officials of a people ("Bosnian Serb leaders", the outer
+            # people: :func:`np_actors`) or by a state's firms ("sanctions on two Chinese
+            # refineries") stands for the state
+            heads = STATE_HEADS | FIRMS
             for k in v.subtree(i if v.toks[i].pos == "VERB" else verb):
                 if v.lemma(k) in heads and v.toks[k].dep in ("pobj", "dobj", "conj"):
                     mods = v.kids(k, "amod", "compound") if v.lemma(k) in FIRMS else []
@@ -465,21 +466,6 @@ FIRMS = {
     "firm", "company", "refinery", "bank", "entity", "exporter", "importer", "airline",
     "chipmaker", "enterprise", "conglomerate", "producer", "supplier", "shipper", "lender",
 }  # fmt: skip
-
-
-def _peoples(v: ParseView, i: int, verb: int) -> bool:
-    """A target phrase with two peoples before its head ("Bosnian Croat officials"): the
-    outer one is the state, which the tokens cannot tell."""
-    for k in v.subtree(i if v.toks[i].pos == "VERB" else verb):
-        if v.lemma(k) in STATE_HEADS:
-            mods = {
-                v.mention_of[j].actor.id
-                for j in v.subtree(k)
-                if j < k and j in v.mention_of and v.toks[j].dep in ("compound", "amod")
-            }
-            if len(mods) >= 2:
-                return True
-    return False
 
 
 def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:

@@ -472,7 +472,6 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
     placed = _locative_only(v) | _speakers(v)
     mediators = [a for a in c.roles.get("mediator", []) if a.id not in placed]
     parties = [a for a in c.roles.get("parties", []) if a.id not in placed]
-    removed = len(parties) < len(c.roles.get("parties", []))
     for i in range(len(v.toks)):
         if v.lemma(i) not in _MEDIATOR_NOUNS:
             continue
@@ -491,10 +490,6 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
             # "X left after talks, saying mediators would draft proposals": unnamed
             # mediators, not the speaker
             mediators = []
-        if v.toks[i].dep == "dobj" and v.lemma(v.head(i)) in ("meet", "join"):
-            sides = _meeting_sides(v, v.head(i), linker, _ids(mediators))
-            if removed or (sides and _ids(parties) < _ids(sides)):
-                parties = sides
     for i in range(len(v.toks)):
         # "a ceasefire brokered by Qatar and Egypt": the whole passive agent mediates
         if v.lemma(i) in ("broker", "mediate", "facilitate") and v.toks[i].pos == "VERB":
@@ -654,23 +649,6 @@ def _speakers(v: ParseView) -> set[str]:
         speaking = any(v.toks[i].dep == "nsubj" and v.lemma(v.head(i)) in REPORTING for i in idxs)
         (out if speaking else other).add(m.actor.id)
     return out - other
-
-
-def _meeting_sides(v: ParseView, verb: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:
-    """'Rebel leaders met AU mediators ... to discuss a ceasefire with the Sudanese army':
-    the subject of the meeting and whoever the talks are "with"."""
-    out = [a for s in v.kids(verb, "nsubj") for a in np_actors(v, s, linker)]
-    for k in v.subtree(verb):
-        if v.lemma(k) == "with" and v.toks[k].dep == "prep":
-            for o in v.kids(k, "pobj"):
-                out += np_actors(v, o, linker)
-    seen: set[str] = set()
-    uniq = []
-    for a in out:
-        if a.id not in seen and a.id not in exclude:
-            seen.add(a.id)
-            uniq.append(a)
-    return uniq
 
 
 def _titled_subjects(v: ParseView, linker: ActorLinker, exclude: set[str]) -> list[Actor]:

@@ -543,7 +543,7 @@ def _talks_halted(v: ParseView) -> int | None:
     """The verb that stops the mediated talks themselves, when the mediation word only
     describes them: "talks in Istanbul, mediated by Turkey, have collapsed", "the
     talks were suspended, the Saudi and U.S. mediators said", "Doha put its go-between role on
-    hold"."""
+    hold", or stops the mediation itself ("mediation by the OAS ... was suspended")."""
     for h in range(len(v.toks)):
         lem = v.lemma(h)
         if v.toks[h].pos not in ("VERB", "AUX"):
@@ -557,7 +557,9 @@ def _talks_halted(v: ParseView) -> int | None:
         if lem not in _HALT_LEMMAS and not (lem == "break" and "down" in v.words[h + 1 : h + 2]):
             continue
         for n in v.kids(h, "nsubj", "nsubjpass"):
-            if v.lemma(n) not in _TALK_LEMMAS:
+            # "Mediation by the OAS ... was suspended" (not "the mediators failed to persuade")
+            itself = _mediating(v, [n]) and not v.kids(h, "xcomp")
+            if v.lemma(n) not in _TALK_LEMMAS and not itself:
                 continue
             if _mediating(v, v.subtree(n)):
                 return h  # "talks mediated by X collapsed"

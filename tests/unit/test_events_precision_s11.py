@@ -146,3 +146,25 @@ HARD_NEGATIVES = [
 @pytest.mark.parametrize("text", HARD_NEGATIVES)
 def test_ordinary_news_beside_event_words_is_no_event(text: str, parser: SentenceParser) -> None:
     assert events(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        # the mediation itself is the subject of the halt verb
+        (
+            "Mediation by the Arab League between Algeria and Morocco was suspended on Monday "
+            "after a border clash.",
+            "halt",
+        ),
+        # near miss: mediators who failed to persuade still mediate
+        (
+            "The Qatari mediators failed to persuade Israel and Hamas to extend the truce, "
+            "diplomats said.",
+            "mediate",
+        ),
+    ],
+)
+def test_a_suspended_mediation_is_a_halt(text: str, action: str, parser: SentenceParser) -> None:
+    got = mediations(text, parser)
+    assert [e["action"] for e in got] == [action], got

@@ -168,3 +168,27 @@ def test_ordinary_news_beside_event_words_is_no_event(text: str, parser: Sentenc
 def test_a_suspended_mediation_is_a_halt(text: str, action: str, parser: SentenceParser) -> None:
     got = mediations(text, parser)
     assert [e["action"] for e in got] == [action], got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the text says there is no mediation at all
+        "Egypt said there was nothing to mediate until both sides stopped fighting.",
+        "Turkey saw no need for mediators in its dispute with Greece.",
+    ],
+)
+def test_no_need_for_mediation_is_no_event(text: str, parser: SentenceParser) -> None:
+    assert mediations(text, parser) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # near misses: room for mediation, or a need for it, is stated
+        "Qatar said there was still room to mediate between Israel and Hamas.",
+        "Turkey said there was a need for mediators in the dispute between Armenia and Azerbaijan.",
+    ],
+)
+def test_room_or_need_for_mediation_stays(text: str, parser: SentenceParser) -> None:
+    assert len(mediations(text, parser)) == 1

@@ -129,6 +129,11 @@ _URGE_GLUE = {
     "quickly",
     "swiftly",
 }
+# verbs that turn down a call ("dismissed calls for sanctions"): no call is reported
+_DISMISSING = {
+    "dismissed", "dismiss", "dismisses", "dismissing", "rejected", "reject", "rejects",
+    "rejecting", "rebuffed", "rebuffs", "brushed", "ignored", "ignores", "shrugged",
+}  # fmt: skip
 # a sanction noun that only modifies one of these names its enforcement, not a new measure
 _ENFORCEMENT_HEADS = {
     "monitoring", "monitor", "monitors", "enforcement", "operation", "mission", "patrol",
@@ -358,7 +363,7 @@ def _find_action(s: Sentence, n: int) -> tuple[str | None, int | None, bool, boo
         if w in T.BACKGROUND_WORDS:
             return None, None, True, new_cue
         if w == "for" and i > 0 and s.low[i - 1] in T.CALL_FOR_VERBS:
-            if any(x in T.REJECT_CUES for x in s.low[max(0, i - 5) : i - 1]):
+            if any(x in _DISMISSING for x in s.low[max(0, i - 5) : i - 1]):
                 # "dismissed calls for sanctions as baseless": the callers are unnamed and
                 # the one who dismisses them is no sender (often the would-be target)
                 return None, None, True, new_cue

@@ -448,7 +448,6 @@ HALT_AFTER = {
     "faltered",
     "abandoned",
 }
-# turning down an offer or a call ("dismissed calls for sanctions": no call is reported)
 REJECT_CUES = {
     "reject",
     "rejects",
@@ -474,11 +473,6 @@ REJECT_CUES = {
     "snubbed",
     "ruled",
     "rules",
-    "dismissing",
-    "brushed",
-    "ignored",
-    "ignores",
-    "shrugged",
 }
 ACCEPT_CUES = {
     "accept",

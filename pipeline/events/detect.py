@@ -18,11 +18,11 @@ from datetime import UTC, datetime
 
 from pipeline.config import EventSettings
 from pipeline.events.candidate import Candidate
-from pipeline.events.cues import PRIVATE_DISPUTE, PUNITIVE_FRAME, TOKEN_READ, TRADE_REMEDY
+from pipeline.events.cues import PUNITIVE_FRAME, TOKEN_READ, TRADE_REMEDY
 from pipeline.events.mediation import for_igo, mediation_candidates
 from pipeline.events.merge import apply_topics, merge_candidates
 from pipeline.events.parse_view import build_view
-from pipeline.events.parsed import parsed_candidates
+from pipeline.events.parsed import parsed_candidates, private_mediation
 from pipeline.events.roles import build_sentence
 from pipeline.events.sanctions import sanctions_candidates
 from pipeline.nlp.actors import ActorLinker, default_linker
@@ -96,11 +96,12 @@ def detect_candidates(
         ]
         s = build_sentence(chunk, a, ents, linker)
         found = sanctions_candidates(s, n, linker) + mediation_candidates(s, n, linker)
-        if parse is not None and parse.end <= b:
-            found = parsed_candidates(build_view(s, parse), found, n, linker)
+        view = build_view(s, parse) if parse is not None and parse.end <= b else None
+        if view is not None:
+            found = parsed_candidates(view, found, n, linker)
         if any(c.type == "mediation" for c in found):
             unnamed = _blank_names(chunk, ents)
-            found = [c for c in found if not _private_mediation(c, unnamed)]
+            found = [c for c in found if not private_mediation(c, unnamed, view)]
             for c in found:
                 if c.type == "mediation":
                     for_igo(s, c, linker)
@@ -116,20 +117,6 @@ def _blank_names(text: str, ents: list[Entity]) -> str:
     for e in ents:
         chars[e.start : e.end] = " " * (e.end - e.start)
     return "".join(chars)
-
-
-def _private_mediation(c: Candidate, sentence: str) -> bool:
-    """A mediation between private sides (labour, tenancy, family, business, sport) in a
-    sentence with a private-dispute word (``sentence`` blanked by :func:`_blank_names`, so "the
-    African Union" is no union): no state or IGO among the sides it names ("a labour court
-    appointed a mediator between the oil firm and striking workers"). A state mediator alone
-    does not make it a state's dispute ("the government sent mediators to end a doctors'
-    strike"); a state side that rejects mediation in a row with another keeps the event."""
-    if c.type != "mediation":
-        return False
-    if any(a.kind in ("country", "igo") for a in c.roles.get("parties", [])):
-        return False
-    return bool(PRIVATE_DISPUTE.search(sentence))
 
 
 def _imposes(c: Candidate) -> bool:

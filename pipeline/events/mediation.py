@@ -26,6 +26,7 @@ from pipeline.events.modality import clause_start, modality
 from pipeline.events.roles import (
     BOUNDARY_PUNCT,
     NON_SUBJECT_PREPS,
+    SKIPPABLE,
     Mention,
     Sentence,
     agent_before,
@@ -199,18 +200,19 @@ def mediation_candidates(s: Sentence, n_sent: int, linker: ActorLinker) -> list[
 
 # modifiers between "without"/"no" and the trigger: "without formal outside mediators"
 _ABSENT_MODS = {"outside", "formal", "foreign", "external", "international", "any", "third", "-"}
-_ABSENT_MODS |= {"party", "official", "direct"}
+_ABSENT_MODS |= {"party", "official", "direct", "need", "for", "to"}
 
 
 def _absent(s: Sentence, t: int) -> bool:
     """The text says there was no mediation ("met without outside mediators", "no foreign
-    mediation"): an absence is no event (not even a negated one); "no good offices" aside."""
+    mediation", "saw no need for mediators", "nothing to mediate"): an absence is no event
+    (not even a negated one); "no good offices" aside."""
     if s.low[t] == "offices":
         return False
     k = t - 1
     while k >= 0 and t - k <= 3 and s.low[k] in _ABSENT_MODS:
         k -= 1
-    return k >= 0 and s.low[k] in ("without", "no")
+    return k >= 0 and s.low[k] in ("without", "no", "nothing")
 
 
 _FORMER = {"former", "ex", "ex-", "onetime", "one-time", "erstwhile", "retired"}
@@ -229,9 +231,12 @@ def dateline_place(s: Sentence, linker: ActorLinker) -> set[str]:
 
 
 def _former(s: Sentence, t: int) -> bool:
-    """A 'former (EU) mediator' describes a person's past role, not a mediation under way."""
+    """A 'former (EU) mediator', 'an ex-mediator', 'a former senior U.N. mediator' describes a
+    person's past role, not a mediation under way."""
     k = t - 1
-    while k >= 0 and (s.mention_at(k) is not None or s.low[k] in ("-", "chief", "special")):
+    while k >= 0 and (
+        s.mention_at(k) is not None or s.low[k] in ("-", "chief", "special", *SKIPPABLE)
+    ):
         k -= 1
     return k >= 0 and s.low[k] in _FORMER
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.events import roles
 from pipeline.events.roles import OTHER_NOUNS, Mention, Sentence, other_actor, role_actor
 from pipeline.nlp.actors import ActorLinker
 from pipeline.schema import Actor, ParsedSentence, ParsedToken
@@ -34,6 +35,7 @@ STATE_HEADS = {
     "council", "department", "custom", "customs", "senator", "lawmaker", "legislator",
 }  # fmt: skip
 PRONOUNS = {"he", "she", "it", "they", "we", "i"}
+RULERS = roles.RULERS | {"ministry"}
 
 
 @dataclass
@@ -91,10 +93,6 @@ def build_view(sent: Sentence, parse: ParsedSentence) -> ParseView:
                 view.rule_index[i] = k
                 break
     return view
-
-
-# who rules from a capital: "the junta in Niamey" names the state, not a place
-RULERS = {"junta", "government", "regime", "authorities", "authority", "leadership", "ministry"}
 
 
 def is_locative(v: ParseView, i: int) -> bool:

@@ -50,9 +50,11 @@ def parsed_candidates(
                 continue
             _repair_sanctions(v, c, noun_toks, linker)
         else:
-            if _biography(v) or _private_sides(v, c, linker) or _dated_past(v):
+            if _biography(v) or _private_between(v, linker) or _dated_past(v):
                 continue
             _repair_mediation(v, c, linker)
+            if not c.roles["parties"] and _concept(v):
+                continue
             halt = _talks_halted(v) if c.action == "mediate" else None
             if halt is not None:
                 c.action, c.weak = "halt", False
@@ -312,20 +314,18 @@ def _sanctions_act(v: ParseView, noun_toks: list[int]) -> bool:
     )
 
 
-def _private_sides(v: ParseView, c: Candidate, linker: ActorLinker) -> bool:
-    """'Poland's miners' union accepted the mediators' plan': every state side is
-    named only as the owner of a union, workers, a club or another private side of the
-    dispute (:data:`PRIVATE_DISPUTE`), or the sides named with "between" are private
-    (:func:`_private_between`), so the mediation is a labour or private one."""
-    if _private_between(v, linker):
-        return True
+def private_mediation(c: Candidate, sentence: str, v: ParseView | None) -> bool:
+    """A mediation between private sides (labour, tenancy, family, business, sport): a
+    private-dispute word in ``sentence`` (the actors' names blanked: "the African Union" is no
+    union) and no state or IGO among the sides, a state named only as the owner of a union,
+    workers, a club or another private side not counting ("Poland's miners' union accepted the
+    mediators' plan"; read in the parse ``v``). A state mediator alone does not make it a
+    state's dispute ("the government sent mediators to end a doctors' strike")."""
     states = {a.id for a in c.roles.get("parties", []) if a.kind in ("country", "igo")}
-    if not states or any(a.kind in ("country", "igo") for a in c.roles.get("mediator", [])):
-        return False
-    owners = [i for i, m in v.mention_of.items() if m.actor.id in states]
-    return {v.mention_of[i].actor.id for i in owners} == states and all(
-        _owner_of_private(v, i) for i in owners
-    )
+    if v is not None:
+        owned = [(m.actor.id, _owner_of_private(v, i)) for i, m in v.mention_of.items()]
+        states -= {a for a, own in owned if own} - {a for a, own in owned if not own}
+    return c.type == "mediation" and not states and bool(PRIVATE_DISPUTE.search(sentence))
 
 
 # unnamed sides of a conflict: "between the government and the rebels", "the warring factions"
@@ -365,10 +365,28 @@ def _owner_of_private(v: ParseView, i: int) -> bool:
 def _biography(v: ParseView) -> bool:
     """'X, the Finnish diplomat who mediated in Namibia, died on Friday', 'a former EU
     mediator in the talks published a memoir', 'Norway, which brokered the Oslo accords,
-    said ...': the only mediation word is a past relative clause or a former role describing
-    a person or a state (a CV, an obituary, background), no event."""
+    said ...': the only mediation word is a past relative clause describing a person or a
+    state (a CV, an obituary, background), no event; a former role is one to the tokens
+    (:func:`pipeline.events.mediation.mediation_candidates`)."""
     words = [i for i in range(len(v.toks)) if _mediating(v, [i])]
-    return bool(words) and all(_looking_back(v, i) or _former_role(v, i) for i in words)
+    return bool(words) and all(_looking_back(v, i) for i in words)
+
+
+def _concept(v: ParseView) -> bool:
+    """'a lecture on peace mediation', 'a long tradition of mediation', 'said mediation was the
+    best path to peace': every mediation word is a bare noun (no article, owner or name) that
+    is the topic of a preposition or the subject of "be": with no side named, the idea of
+    mediation, none under way ("accepted the offer of mediation" names its sides)."""
+    words = [i for i in range(len(v.toks)) if _mediating(v, [i])]
+    return bool(words) and all(
+        v.toks[i].pos == "NOUN"
+        and not any(v.toks[k].dep in ("det", "poss") or k in v.mention_of for k in v.subtree(i))
+        and (
+            (v.toks[i].dep == "pobj" and v.lemma(v.head(i)) in ("of", "on", "about", "in"))
+            or (v.toks[i].dep == "nsubj" and v.lemma(v.head(i)) == "be")
+        )
+        for i in words
+    )
 
 
 _LOOKING_BACK = {"anniversary", "legacy", "memoir", "prize", "award", "tribute"}
@@ -388,14 +406,6 @@ def _looking_back(v: ParseView, i: int) -> bool:
             return False
         j = v.head(j)
     return False
-
-
-def _former_role(v: ParseView, i: int) -> bool:
-    """A mediator noun with "former" or "ex-" before it: the person once held the role."""
-    if v.toks[i].pos not in ("NOUN", "PROPN"):
-        return False
-    ex = i >= 2 and v.words[i - 1] == "-" and v.words[i - 2].lower() == "ex"
-    return ex or any(v.lemma(k) == "former" for k in v.kids(i, "amod"))
 
 
 _IRREGULAR_PAST = {"spent", "sought", "led", "took", "made", "brought", "won", "began"}
@@ -431,10 +441,11 @@ def _repair_sanctions(
             c.roles["sender"] = got  # coordination the tokens lost
         target = c.roles.get("target", [])
         others = all(a.kind not in ("country", "igo") for a in target)
-        if target and (others or _peoples(v, i, verb)):
-            # "Bosnian Serb leaders": officials of a people stand for its state; so do a
-            # state's firms as the only target ("sanctions on two Chinese refineries")
-            heads = STATE_HEADS | FIRMS if others else STATE_HEADS
+        if target and others:
+            # a target named only by officials of a people ("Bosnian Serb leaders", the outer
+            # people: :func:`np_actors`) or by a state's firms ("sanctions on two Chinese
+            # refineries") stands for the state
+            heads = STATE_HEADS | FIRMS
             for k in v.subtree(i if v.toks[i].pos == "VERB" else verb):
                 if v.lemma(k) in heads and v.toks[k].dep in ("pobj", "dobj", "conj"):
                     mods = v.kids(k, "amod", "compound") if v.lemma(k) in FIRMS else []
@@ -457,26 +468,10 @@ FIRMS = {
 }  # fmt: skip
 
 
-def _peoples(v: ParseView, i: int, verb: int) -> bool:
-    """A target phrase with two peoples before its head ("Bosnian Croat officials"): the
-    outer one is the state, which the tokens cannot tell."""
-    for k in v.subtree(i if v.toks[i].pos == "VERB" else verb):
-        if v.lemma(k) in STATE_HEADS:
-            mods = {
-                v.mention_of[j].actor.id
-                for j in v.subtree(k)
-                if j < k and j in v.mention_of and v.toks[j].dep in ("compound", "amod")
-            }
-            if len(mods) >= 2:
-                return True
-    return False
-
-
 def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
     placed = _locative_only(v) | _speakers(v)
     mediators = [a for a in c.roles.get("mediator", []) if a.id not in placed]
     parties = [a for a in c.roles.get("parties", []) if a.id not in placed]
-    removed = len(parties) < len(c.roles.get("parties", []))
     for i in range(len(v.toks)):
         if v.lemma(i) not in _MEDIATOR_NOUNS:
             continue
@@ -495,10 +490,6 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
             # "X left after talks, saying mediators would draft proposals": unnamed
             # mediators, not the speaker
             mediators = []
-        if v.toks[i].dep == "dobj" and v.lemma(v.head(i)) in ("meet", "join"):
-            sides = _meeting_sides(v, v.head(i), linker, _ids(mediators))
-            if removed or (sides and _ids(parties) < _ids(sides)):
-                parties = sides
     for i in range(len(v.toks)):
         # "a ceasefire brokered by Qatar and Egypt": the whole passive agent mediates
         if v.lemma(i) in ("broker", "mediate", "facilitate") and v.toks[i].pos == "VERB":
@@ -552,7 +543,7 @@ def _talks_halted(v: ParseView) -> int | None:
     """The verb that stops the mediated talks themselves, when the mediation word only
     describes them: "talks in Istanbul, mediated by Turkey, have collapsed", "the
     talks were suspended, the Saudi and U.S. mediators said", "Doha put its go-between role on
-    hold"."""
+    hold", or stops the mediation itself ("mediation by the OAS ... was suspended")."""
     for h in range(len(v.toks)):
         lem = v.lemma(h)
         if v.toks[h].pos not in ("VERB", "AUX"):
@@ -566,7 +557,9 @@ def _talks_halted(v: ParseView) -> int | None:
         if lem not in _HALT_LEMMAS and not (lem == "break" and "down" in v.words[h + 1 : h + 2]):
             continue
         for n in v.kids(h, "nsubj", "nsubjpass"):
-            if v.lemma(n) not in _TALK_LEMMAS:
+            # "Mediation by the OAS ... was suspended" (not "the mediators failed to persuade")
+            itself = _mediating(v, [n]) and not v.kids(h, "xcomp")
+            if v.lemma(n) not in _TALK_LEMMAS and not itself:
                 continue
             if _mediating(v, v.subtree(n)):
                 return h  # "talks mediated by X collapsed"
@@ -592,16 +585,19 @@ def _clause_head(v: ParseView, i: int) -> int:
 
 def _dated_past(v: ParseView) -> bool:
     """Every mediation word sits in a clause dated "in 2019", "in January 2021", "during the
-    1990s", "last year", "years ago": history told as background ("restored ties in 2023
-    after talks brokered by China"), not news. "since 2022" goes on, and a year in another
-    clause ("Trump in 2019 failed ..., in which Moon had offered to mediate") dates something
-    else."""
+    1990s", "last year", "years ago", or in a dated deal ("the accords of 1978, brokered by",
+    "the 1994 truce mediated by"): history told as background ("restored ties in 2023 after
+    talks brokered by China"), not news. "since 2022" goes on, and a year in another clause
+    ("Trump in 2019 failed ..., in which Moon had offered to mediate") dates something else."""
     words = [k for k in range(len(v.toks)) if _mediating(v, [k]) or v.lemma(k) == "auspices"]
-    dated = set()
+    dated, old = set(), set()
     for y in range(len(v.toks)):
         w = v.words[y]
         if len(w) in (4, 5) and w[:2] in ("19", "20") and w[2:4].isdigit() and w[4:] in ("", "s"):
             p = v.head(y)
+            if v.toks[y].dep in ("compound", "nummod", "amod") or v.lemma(p) == "of":
+                # a dated deal: "the Camp David accords of 1978, brokered by", "the 1994 truce"
+                old.update(v.subtree(v.head(p) if v.lemma(p) == "of" else p))
             if v.toks[p].pos == "PROPN" or v.lemma(p) in ("late", "early", "mid"):
                 p = v.head(p)  # "in January 2021"
             if v.lemma(p) in ("in", "during"):
@@ -610,7 +606,7 @@ def _dated_past(v: ParseView) -> bool:
             any(v.lemma(k) == "last" for k in v.kids(y, "amod")) or v.lemma(v.head(y)) == "ago"
         ):
             dated.add(_clause_head(v, y))  # "brokered by Qatar last year", "two decades ago"
-    return bool(words) and all(_clause_head(v, k) in dated for k in words)
+    return bool(words) and all(k in old or _clause_head(v, k) in dated for k in words)
 
 
 def _signatories(v: ParseView, noun: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:
@@ -655,23 +651,6 @@ def _speakers(v: ParseView) -> set[str]:
         speaking = any(v.toks[i].dep == "nsubj" and v.lemma(v.head(i)) in REPORTING for i in idxs)
         (out if speaking else other).add(m.actor.id)
     return out - other
-
-
-def _meeting_sides(v: ParseView, verb: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:
-    """'Rebel leaders met AU mediators ... to discuss a ceasefire with the Sudanese army':
-    the subject of the meeting and whoever the talks are "with"."""
-    out = [a for s in v.kids(verb, "nsubj") for a in np_actors(v, s, linker)]
-    for k in v.subtree(verb):
-        if v.lemma(k) == "with" and v.toks[k].dep == "prep":
-            for o in v.kids(k, "pobj"):
-                out += np_actors(v, o, linker)
-    seen: set[str] = set()
-    uniq = []
-    for a in out:
-        if a.id not in seen and a.id not in exclude:
-            seen.add(a.id)
-            uniq.append(a)
-    return uniq
 
 
 def _titled_subjects(v: ParseView, linker: ActorLinker, exclude: set[str]) -> list[Actor]:

@@ -637,7 +637,10 @@ def eligible_agent(s: Sentence, m: Mention) -> bool:
     return demonym_stands_for_state(s, m)
 
 
-_RULERS = {"junta", "government", "regime", "authorities", "military", "army"}
+# who rules from a capital: "the junta in Niamey" names the state, not a place (tokens and
+# lemmas; the parse adds "the foreign ministry in Canberra", whose token reading is a speaker's)
+RULERS = {"junta", "government", "regime", "authorities", "authority", "leadership", "military"}
+RULERS |= {"army"}
 
 
 def _ruler_in(s: Sentence, m: Mention) -> bool:
@@ -645,7 +648,7 @@ def _ruler_in(s: Sentence, m: Mention) -> bool:
     i = m.first - 1
     while i > 0 and s.low[i] in ("in", "the"):
         i -= 1
-    return s.low[m.first - 1] in ("in", "the") and s.low[i] in _RULERS
+    return s.low[m.first - 1] in ("in", "the") and s.low[i] in RULERS
 
 
 def agent_before(
@@ -802,7 +805,7 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
         if w in OTHER_NOUNS and w in GOV_NOUNS and s.low[j + 1 : j + 2] == ["of"]:
             j += 2  # "the leaders of Rwanda and Congo": the states
             continue
-        if w in _RULERS and s.low[j + 1 : j + 2] == ["in"]:
+        if w in RULERS and s.low[j + 1 : j + 2] == ["in"]:
             j += 2  # "the junta in Niger"
             continue
         if w in OTHER_NOUNS:

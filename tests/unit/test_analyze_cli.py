@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,9 +29,49 @@ def _ids(event: dict[str, Any], role: str) -> set[str]:
     return {a["id"] for a in event["roles"][role]}
 
 
+TITLED_BODY = "The EU imposed an oil embargo on Russia on Monday."
+JSONL_LINES = [
+    json.dumps({"id": "a", "text": "Norway's central bank kept rates unchanged."}),
+    "{not json",
+    json.dumps({"id": "c", "text": "Qatar offered to mediate between Israel and Hamas."}),
+]
+
+
 @pytest.fixture(scope="module")
-def seed_result() -> dict[str, Any]:
-    done = _newsmon("analyze", "--json", str(SEED_FILE))
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
+    """The three runs that load the models, at once (about 13 s apiece one after another)."""
+    inputs = tmp_path_factory.mktemp("stdin")
+    commands = {
+        "seed": (("analyze", "--json", str(SEED_FILE)), None),
+        "titled": (
+            ("analyze", "--json", "--title", "Brussels acts against Moscow", "-"),
+            TITLED_BODY,
+        ),
+        "jsonl": (("analyze", "--jsonl", "-"), "\n".join(JSONL_LINES) + "\n"),
+    }
+    started = {}
+    for name, (args, stdin) in commands.items():
+        source = inputs / name
+        source.write_text(stdin or "", encoding="utf-8")
+        with source.open("rb") as fed:  # the child keeps its own copy of the descriptor
+            started[name] = subprocess.Popen(
+                [sys.executable, "-m", "pipeline", *args],
+                cwd=REPO,
+                stdin=fed,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+    done = {}
+    for name, proc in started.items():
+        stdout, stderr = proc.communicate(timeout=300)
+        done[name] = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+    return done
+
+
+@pytest.fixture(scope="module")
+def seed_result(runs: dict[str, subprocess.CompletedProcess[str]]) -> dict[str, Any]:
+    done = runs["seed"]
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)  # stdout holds exactly one JSON object
 
@@ -71,23 +110,21 @@ def test_entity_offsets_index_the_input_text(seed_result: dict[str, Any]) -> Non
     assert linked["Pyongyang"]["id"] == "PRK"
 
 
-def test_title_option_keeps_offsets_in_the_body() -> None:
-    body = "The EU imposed an oil embargo on Russia on Monday."
-    done = _newsmon("analyze", "--json", "--title", "Brussels acts against Moscow", "-", stdin=body)
+def test_title_option_keeps_offsets_in_the_body(
+    runs: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    done = runs["titled"]
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout)
     for entity in result["entities"]:
-        assert body[entity["start"] : entity["end"]] == entity["text"]
+        assert TITLED_BODY[entity["start"] : entity["end"]] == entity["text"]
     assert [(e["type"], e["action"]) for e in result["events"]] == [("sanctions", "impose")]
 
 
-def test_jsonl_keeps_order_and_reports_bad_lines(tmp_path: Path) -> None:
-    lines = [
-        json.dumps({"id": "a", "text": "Norway's central bank kept rates unchanged."}),
-        "{not json",
-        json.dumps({"id": "c", "text": "Qatar offered to mediate between Israel and Hamas."}),
-    ]
-    done = _newsmon("analyze", "--jsonl", "-", stdin="\n".join(lines) + "\n")
+def test_jsonl_keeps_order_and_reports_bad_lines(
+    runs: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    done = runs["jsonl"]
     assert done.returncode == 0, done.stderr[-2000:]
     out = [json.loads(line) for line in done.stdout.splitlines()]
     assert [o["id"] for o in out] == ["a", None, "c"]

@@ -15,7 +15,6 @@ written (tests/integration/test_alert_window.py). Never set it in a deployment.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import os
 import time
@@ -62,20 +61,20 @@ def register_alert_agent(
         that had no supervisor); a read still failing then ends the process (Faust would ack
         the event if the agent raised), and the restart reads it again."""
         started = time.monotonic()
-        for attempt in itertools.count():
+        retries = 0
+        while True:
             try:
                 return await asyncio.to_thread(fn, arg)
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"[:300]
-                if time.monotonic() - started < READ_RETRY_S:
-                    log_event(log, "alert_topic_unreadable_retrying", 30, error=error,
-                              attempt=attempt + 1)
-                    await asyncio.sleep(min(5.0, 0.5 * 2**attempt))
-                    continue
-                log_event(log, "alert_topic_unreadable_exiting", error=error,
-                          exit_status=EXIT_DELIVERY_FAILED)
-                os._exit(EXIT_DELIVERY_FAILED)
-        raise AssertionError("unreachable")
+                if time.monotonic() - started >= READ_RETRY_S:
+                    log_event(log, "alert_topic_unreadable_exiting", error=error,
+                              exit_status=EXIT_DELIVERY_FAILED)
+                    os._exit(EXIT_DELIVERY_FAILED)
+                log_event(log, "alert_topic_unreadable_retrying", 30, error=error,
+                          attempt=retries + 1)
+                await asyncio.sleep(min(5.0, 0.5 * 2**retries))
+                retries += 1
 
     async def settle_pending(key: bytes, state: dict[str, Any]) -> dict[str, Any]:
         """The state with its marker resolved: the alert resent if it never reached its topic."""

@@ -779,10 +779,10 @@ def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
     """'Seoul removed Japan from its list of trusted trading partners': a state stripped of a
     privilege (impose); 'removed Cuba from its terrorism blacklist' lifts a designation."""
     verb = v.head(v.head(n))
-    words = {v.words[k].lower() for k in v.subtree(n)}
-    action = "impose" if words & {"trusted", "white", "whitelist", "preferred"} else "lift"
     if v.lemma(v.head(n)) != "from" or v.lemma(verb) not in ("remove", "drop", "strike"):
         return []
+    words = {v.words[k].lower() for k in v.subtree(n)}
+    action = "impose" if words & {"trusted", "white", "whitelist", "preferred"} else "lift"
     if action == "lift" and not words & {"sanctions", "blacklist", "black", "terrorism", "terror"}:
         return []
     sender = [a for a in subject(v, verb, linker) if a.kind in ("country", "igo")]

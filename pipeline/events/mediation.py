@@ -247,7 +247,8 @@ def _cue(s: Sentence, t: int, words: set[str], window: int) -> int | None:
     lo = t
     for _ in range(window):
         lo = max(0, lo - 1)
-        lo = s.mention_at(lo).first if s.mention_at(lo) else lo  # type: ignore[union-attr]
+        if (m := s.mention_at(lo)) is not None:
+            lo = m.first
     lo = max(clause_start(s, t, split_and=False), lo)
     for i in range(t - 1, lo - 1, -1):
         if s.low[i] in words:
@@ -434,7 +435,6 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
             return [pm]
         if nxt[:1] and nxt[0] in _OFFER_NOUNS and s.low[pm.first - 1] in ("a", "an", "the"):
             return [pm]  # "turned down a U.S. offer to mediate"
-
     if action in ("accept", "reject"):
         # "would no longer accept Washington as a mediator", "rejected Algeria as mediator"
         k = t - 3 if s.low[t - 1 : t] == ["-"] else t - 1  # past "go-" of "go-between"

@@ -368,8 +368,12 @@ def _biography(v: ParseView) -> bool:
     said ...': the only mediation word is a past relative clause describing a person or a
     state (a CV, an obituary, background), no event; a former role is one to the tokens
     (:func:`pipeline.events.mediation.mediation_candidates`)."""
-    words = [i for i in range(len(v.toks)) if _mediating(v, [i])]
+    words = _mediation_words(v)
     return bool(words) and all(_looking_back(v, i) for i in words)
+
+
+def _mediation_words(v: ParseView) -> list[int]:
+    return [i for i in range(len(v.toks)) if _mediating(v, [i])]
 
 
 def _concept(v: ParseView) -> bool:
@@ -377,7 +381,7 @@ def _concept(v: ParseView) -> bool:
     best path to peace': every mediation word is a bare noun (no article, owner or name) that
     is the topic of a preposition or the subject of "be": with no side named, the idea of
     mediation, none under way ("accepted the offer of mediation" names its sides)."""
-    words = [i for i in range(len(v.toks)) if _mediating(v, [i])]
+    words = _mediation_words(v)
     return bool(words) and all(
         v.toks[i].pos == "NOUN"
         and not any(v.toks[k].dep in ("det", "poss") or k in v.mention_of for k in v.subtree(i))

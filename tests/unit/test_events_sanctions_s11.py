@@ -13,10 +13,6 @@ from pipeline.nlp.parser import SentenceParser
 from tests.unit.test_events_sanctions_s8 import only, sanctions
 
 
-def _ids(e: dict, role: str) -> list[str]:  # type: ignore[type-arg]
-    return sorted(a["id"] for a in e["roles"][role])
-
-
 @pytest.mark.parametrize(
     ("text", "action", "sender", "target", "negated"),
     [
@@ -127,7 +123,7 @@ def test_round11_frames(
     negated: bool,
 ) -> None:
     e = only(text, parser)
-    assert (e["action"], _ids(e, "sender"), _ids(e, "target")) == (action, sender, target)
+    assert (e["action"], e["ids"]["sender"], e["ids"]["target"]) == (action, sender, target)
     assert e["negated"] is negated
 
 
@@ -167,7 +163,7 @@ def test_urged_to_sanction_is_a_call_beside_the_pending_measure(parser: Sentence
         )
     }
     assert set(got) == {"call", "impose"}
-    assert (_ids(got["call"], "sender"), _ids(got["call"], "target")) == (["CAN"], ["IRN"])
+    assert (got["call"]["ids"]["sender"], got["call"]["ids"]["target"]) == (["CAN"], ["IRN"])
     assert got["impose"]["hypothetical"] and not got["call"]["hypothetical"]
 
 

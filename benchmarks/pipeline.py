@@ -8,6 +8,10 @@ One run prints:
 - produce-to-enriched and produce-to-alert p50/p95/max at each fixed rate (default 5/s, 20/s);
 - the same with two workers in one consumer group.
 
+The broker is new, so before timing it is driven with traffic until its JIT compiler is quiet
+(``benchmarks/broker_warmup.py``): ops run it for days, and a fresh JVM's compiling took half
+of the broker's CPU in a burst. The burst's CPU split shows what compiling is left.
+
 Articles come from ``benchmarks/articles.py`` (our own text; 40% short, 40% medium, 20% full
 length; every fourth reports a new event). Latencies are measured in this process: the time
 a record was handed to the producer to the time a consumer here saw its enriched record or its
@@ -44,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kafka import KafkaAdminClient, KafkaConsumer
 
 from benchmarks.articles import GeneratedArticle, generate
+from benchmarks.broker_warmup import jit_seconds, warm_broker
 from pipeline.config import ROOT, Settings, load_settings
 from pipeline.kafka.admin import ensure_topics
 from pipeline.kafka.broker import LocalBroker, free_port
@@ -198,8 +203,19 @@ def cpu_by_process(broker_pid: int, procs: list[WorkerProcess]) -> dict[str, flo
             cpu_seconds(pid) for p in procs for pid in with_children(p.pid)[1:]
         ),
         "broker": cpu_seconds(broker_pid),
+        "of which broker JIT compiling": jit_seconds(broker_pid),
         "benchmark": cpu_seconds(os.getpid()),
+        **machine_seconds(),
     }
+
+
+def machine_seconds() -> dict[str, float]:
+    """All processes' CPU seconds so far, and the machine's idle seconds (summed over cores),
+    from /proc/stat: "other processes" in the split is the first minus those named above."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle + iowait
+    return {"busy (all processes)": (sum(fields[:8]) - idle) / tick, "idle": idle / tick}
 
 
 def inference_seconds(procs: list[WorkerProcess]) -> float:
@@ -354,6 +370,9 @@ def run_scenario(
         out["burst_busy"] = (inference_seconds(procs) - busy0) / ((last - t0) * count)
         wall = time.time() - t0
         out["burst_cpu"] = {k: (cpu1[k] - cpu0[k]) / wall for k in cpu0}
+        named = ("worker processes", "inference lanes", "broker", "benchmark")
+        out["burst_cpu"]["other processes"] = out["burst_cpu"].pop("busy (all processes)") - sum(
+            out["burst_cpu"][k] for k in named)
         out["burst_load"] = load()
         for rate, articles in phases:
             events = {a.id for a in articles if a.event}
@@ -399,6 +418,9 @@ def main() -> int:
                          "settings of one, e.g. 'models.torch_threads=1;"
                          "worker.gil_switch_interval_ms=0.25' (the in-process figure keeps the "
                          "configured settings); each runs every worker count and batch size")
+    ap.add_argument("--broker-warmup-s", type=float, default=120.0,
+                    help="at most this long, traffic through a scratch topic until the new "
+                         "broker's JIT compiler is quiet, as a long-running broker's is (0: none)")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds to wait per phase")
     args = ap.parse_args()
     rates = [float(r) for r in args.rates.split(",") if r]
@@ -444,6 +466,9 @@ def main() -> int:
         broker.start()
         try:
             base.kafka.bootstrap_servers = broker.bootstrap
+            if args.broker_warmup_s > 0:
+                print(warm_broker(base, broker.status().pid or 0, args.broker_warmup_s),
+                      flush=True)
             variants = [v.strip() for v in args.variants.split(";")] or [""]
             for variant, count, size in [
                 (v, c, b) for v in variants for b in sizes for c in counts

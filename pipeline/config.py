@@ -10,9 +10,10 @@ most: ``NEWSMON_BOOTSTRAP`` and ``NEWSMON_FEEDS``. ``NEWSMON_CONFIG`` points at 
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -116,6 +117,12 @@ class BrokerSettings(_Section):
     data_dir: str = ".newsmon/broker"
     jars_dir: str = "~/.cache/newsmon/kafka"
     heap: str = "512m"
+    # A fresh JVM's optimising (C2) compiler took half of the broker's CPU through its first
+    # minutes of traffic, CPU that a 2-core machine's inference lanes then lack (0.30 -> 0.14
+    # cores in a benchmark burst with C1 alone). The local broker serves development, tests and
+    # benchmarks, where that start-up cost dominates; a long-running production broker is not
+    # this one. Set [] for the JVM's defaults.
+    jvm_options: list[Annotated[str, Field(pattern="^-")]] = ["-XX:TieredStopAtLevel=1"]
     start_timeout_s: float = Field(90.0, gt=0)
     # An extra SASL_SSL listener (tests of secured clusters); off when sasl_ssl_port is null.
     # The SCRAM user is created when the data dir is formatted; its password comes from the
@@ -300,11 +307,20 @@ def _set_dotted(tree: dict[str, Any], keys: list[str], value: Any) -> None:
     node[keys[-1]] = value
 
 
-def _env_value(value: str) -> str | None:
+def _env_value(value: str) -> Any:
     """Environment values stay strings (pydantic coerces "8" or "true" per field), except the
-    YAML spellings of null, so ``NEWSMON_MODELS__NER=null`` switches a model off. Parsing them as
-    YAML would turn a version such as "2.13" into a float."""
-    return None if value.strip().lower() in ("null", "~", "none") else value
+    YAML spellings of null, so ``NEWSMON_MODELS__NER=null`` switches a model off, and a JSON
+    list (``["-Xss1m"]``) for a list setting. Parsing them as YAML would turn a version such as
+    "2.13" into a float."""
+    text = value.strip()
+    if text.lower() in ("null", "~", "none"):
+        return None
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return value  # validation then names the key: "Input should be a valid list"
+    return value
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:

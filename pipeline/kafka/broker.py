@@ -603,6 +603,7 @@ class LocalBroker:
             f"-Xmx{heap}",
             "-XX:+UseG1GC",
             "-XX:MaxGCPauseMillis=20",
+            *self.settings.jvm_options,
             "-Djava.awt.headless=true",
             f"-Dkafka.logs.dir={self.data_dir / 'logs'}",
             log_config_jvm_option(self.settings.version, log_cfg),

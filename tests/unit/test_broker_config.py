@@ -165,3 +165,12 @@ def test_relative_data_dir_resolves_against_repo_root() -> None:
     broker = LocalBroker(BrokerSettings(data_dir=".newsmon/broker", port=19092))
     assert broker.data_dir == ROOT / ".newsmon" / "broker"
     assert broker.bootstrap == "127.0.0.1:19092"
+
+
+def test_the_jvm_starts_with_the_configured_options_before_the_main_class() -> None:
+    default = LocalBroker(BrokerSettings(port=19092))._java_command("java", Path("l"), Path("c"))
+    assert "-XX:TieredStopAtLevel=1" in default  # C1 only unless configured otherwise
+    chosen = LocalBroker(BrokerSettings(port=19092, jvm_options=["-Xss2m"]))._java_command(
+        "java", Path("l"), Path("c"))
+    assert "-XX:TieredStopAtLevel=1" not in chosen
+    assert chosen.index("-Xss2m") < chosen.index("kafka.Kafka")

@@ -98,6 +98,16 @@ def test_environment_values_keep_their_string_form_and_null_unsets() -> None:
     assert settings.models.ner is None
 
 
+def test_a_list_setting_takes_a_json_list_from_the_environment() -> None:
+    settings = load_settings(environ={"NEWSMON_BROKER__JVM_OPTIONS": '["-Xss2m", "-Xint"]'})
+    assert settings.broker.jvm_options == ["-Xss2m", "-Xint"]
+    assert load_settings(environ={"NEWSMON_BROKER__JVM_OPTIONS": "[]"}).broker.jvm_options == []
+    with pytest.raises(ConfigError, match=r"broker\.jvm_options\.0.*'Xss2m'"):
+        load_settings(environ={"NEWSMON_BROKER__JVM_OPTIONS": '["Xss2m"]'})  # no leading dash
+    with pytest.raises(ConfigError, match=r"broker\.jvm_options.*valid list"):
+        load_settings(environ={"NEWSMON_BROKER__JVM_OPTIONS": "[-Xss2m"})  # not JSON
+
+
 def test_failover_settings_are_validated_and_named() -> None:
     settings = load_settings(environ={"NEWSMON_WORKER__SESSION_TIMEOUT_S": "9"})
     assert settings.worker.session_timeout_s == 9.0

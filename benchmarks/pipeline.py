@@ -8,9 +8,9 @@ One run prints:
 - produce-to-enriched and produce-to-alert p50/p95/max at each fixed rate (default 5/s, 20/s);
 - the same with two workers in one consumer group.
 
-The broker is new, so before timing it is driven with traffic until its JIT compiler is quiet
-(``benchmarks/broker_warmup.py``): ops run it for days, and a fresh JVM's compiling took half
-of the broker's CPU in a burst. The burst's CPU split shows what compiling is left.
+The burst's CPU split names the broker's JIT compiling: a fresh JVM's optimising compiler took
+half of the broker's CPU in a burst, which is why the local broker runs C1 only
+(``broker.jvm_options``); ops' long-running brokers finished compiling long ago.
 
 Articles come from ``benchmarks/articles.py`` (our own text; 40% short, 40% medium, 20% full
 length; every fourth reports a new event). Latencies are measured in this process: the time
@@ -48,7 +48,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kafka import KafkaAdminClient, KafkaConsumer
 
 from benchmarks.articles import GeneratedArticle, generate
-from benchmarks.broker_warmup import jit_seconds, warm_broker
 from pipeline.config import ROOT, Settings, load_settings
 from pipeline.kafka.admin import ensure_topics
 from pipeline.kafka.broker import LocalBroker, free_port
@@ -180,6 +179,23 @@ def cpu_seconds(pid: int) -> float:
     except OSError:
         return float("nan")
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+JIT_THREAD_MARK = "CompilerThre"  # HotSpot names them "C1 CompilerThre", "C2 CompilerThre"
+
+
+def jit_seconds(pid: int) -> float:
+    """CPU seconds the JVM ``pid``'s JIT compiler threads have used so far (live threads)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:  # the thread ended between listing and reading
+            continue
+        if JIT_THREAD_MARK in stat[stat.index("(") + 1 : stat.rindex(")")]:
+            fields = stat[stat.rindex(")") + 2 :].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def with_children(pid: int) -> list[int]:
@@ -418,9 +434,6 @@ def main() -> int:
                          "settings of one, e.g. 'models.torch_threads=1;"
                          "worker.gil_switch_interval_ms=0.25' (the in-process figure keeps the "
                          "configured settings); each runs every worker count and batch size")
-    ap.add_argument("--broker-warmup-s", type=float, default=120.0,
-                    help="at most this long, traffic through a scratch topic until the new "
-                         "broker's JIT compiler is quiet, as a long-running broker's is (0: none)")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds to wait per phase")
     args = ap.parse_args()
     rates = [float(r) for r in args.rates.split(",") if r]
@@ -466,9 +479,6 @@ def main() -> int:
         broker.start()
         try:
             base.kafka.bootstrap_servers = broker.bootstrap
-            if args.broker_warmup_s > 0:
-                print(warm_broker(base, broker.status().pid or 0, args.broker_warmup_s),
-                      flush=True)
             variants = [v.strip() for v in args.variants.split(";")] or [""]
             for variant, count, size in [
                 (v, c, b) for v in variants for b in sizes for c in counts

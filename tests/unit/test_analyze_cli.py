@@ -12,11 +12,12 @@ import pytest
 from tests.conftest import REPO, SEED_FILE
 
 ACTOR_KEYS = {"id", "name", "kind"}
+NEWSMON = [sys.executable, "-m", "pipeline"]  # run from REPO, as a user runs the CLI
 
 
 def _newsmon(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
+        [*NEWSMON, *args],
         cwd=REPO,
         input=stdin,
         capture_output=True,
@@ -55,7 +56,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.Compl
         source.write_text(stdin or "", encoding="utf-8")
         with source.open("rb") as fed:  # the child keeps its own copy of the descriptor
             started[name] = subprocess.Popen(
-                [sys.executable, "-m", "pipeline", *args],
+                [*NEWSMON, *args],
                 cwd=REPO,
                 stdin=fed,
                 stdout=subprocess.PIPE,

@@ -76,7 +76,8 @@ _TALK_LEMMAS = {"talk", "negotiation", "consultation", "meeting", "round"}
 
 def _hosts_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'Kenya's president hosted the Sudanese government and the rebels for two days of talks':
-    a host whose object is two coordinated sides, with talks the verb is "for", mediates
+    a host whose object names two sides (coordinated heads, or one head with coordinated
+    modifiers: "his Chadian and Sudanese counterparts"), with talks the verb is "for", mediates
     between them (the labelling convention for hosts); one guest, or no talks, is a visit."""
     for i, t in enumerate(v.toks):
         if v.lemma(i) != "host" or t.pos != "VERB":
@@ -91,9 +92,7 @@ def _hosts_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candida
         objs = v.kids(i, "dobj")
         if not talks or not objs:
             continue
-        sides = [objs[0], *_conjuncts(v, objs[0])]
-        if len(sides) < 2:
-            continue
+        sides = [objs[0], *_conjuncts(v, objs[0])]  # or one head: "his A and B counterparts"
         mediators = [a for a in subject(v, i, linker) if a.kind in ("country", "igo")]
         parties: list[Actor] = []
         for o in sides:
@@ -532,7 +531,7 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
 
 # not "end": a round that "ended without agreement" is still mediation (dev-8's convention)
 _HALT_LEMMAS = {"suspend", "collapse", "fail", "stall", "halt", "abandon", "freeze"}
-_MEDIATING = ("mediat", "broker", "facilitat", "sponsor")
+_MEDIATING = ("mediat", "broker", "facilitat", "sponsor", "host", "chair", "steer", "conven")
 
 
 def _mediating(v: ParseView, toks: list[int]) -> bool:

@@ -183,8 +183,7 @@ def test_mediation_efforts_halted_by_a_side_name_no_mediator(parser: SentencePar
 
 def test_a_truce_among_the_sides(parser: SentenceParser) -> None:
     got = mediations(
-        "Mediated by Qatar, the truce among the Afghan government and the Taliban held for a "
-        "week.",
+        "Mediated by Qatar, the truce among the Afghan government and the Taliban held for a week.",
         parser,
     )
     assert len(got) == 1 and ids(got[0], "parties") == ["AFG", "ORG:taliban"]

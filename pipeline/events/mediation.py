@@ -536,7 +536,8 @@ def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -
             break
         if (
             s.low[j] == "in"
-            and not _HOSTED & set(s.low[t:j])  # "(Norway-mediated) talks in Geneva": a venue
+            and s.low[t] not in T.TALKS  # "talks in Geneva": a venue
+            and s.low[t - 1 : t] != ["-"]  # "Norway-mediated talks in Barbados": likewise
             and j <= t + 3
             and j + 1 < len(s.toks)
             and s.low[j + 1] not in ("its", "their")

@@ -531,13 +531,15 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
 
 # not "end": a round that "ended without agreement" is still mediation (dev-8's convention)
 _HALT_LEMMAS = {"suspend", "collapse", "fail", "stall", "halt", "abandon", "freeze"}
-_MEDIATING = ("mediat", "broker", "facilitat", "sponsor", "host", "chair", "steer", "conven")
+_MEDIATING = ("mediat", "broker", "facilitat", "sponsor")
+# talks a third party hosts, chairs, steers or convenes are mediated talks when they stop
+_ORGANISED = (*_MEDIATING, "host", "chair", "steer", "conven")
 
 
-def _mediating(v: ParseView, toks: list[int]) -> bool:
+def _mediating(v: ParseView, toks: list[int], stems: tuple[str, ...] = _MEDIATING) -> bool:
     """A mediation word among ``toks`` ("mediated", "brokers", "go-between")."""
     return any(
-        v.lemma(k).startswith(_MEDIATING) or v.words[k - 2 : k + 1] == ["go", "-", "between"]
+        v.lemma(k).startswith(stems) or v.words[k - 2 : k + 1] == ["go", "-", "between"]
         for k in toks
     )
 
@@ -564,8 +566,8 @@ def _talks_halted(v: ParseView) -> int | None:
             itself = _mediating(v, [n]) and not v.kids(h, "xcomp")
             if v.lemma(n) not in _TALK_LEMMAS and not itself:
                 continue
-            if _mediating(v, v.subtree(n)):
-                return h  # "talks mediated by X collapsed"
+            if _mediating(v, v.subtree(n), _ORGANISED):
+                return h  # "talks mediated (chaired) by X collapsed"
             says = [j for j in v.kids(h, "parataxis", "ccomp") if v.lemma(j) in REPORTING]
             if v.toks[h].dep in ("ccomp", "parataxis") and v.lemma(v.head(h)) in REPORTING:
                 says.append(v.head(h))

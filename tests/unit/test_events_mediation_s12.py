@@ -187,3 +187,12 @@ def test_a_truce_among_the_sides(parser: SentenceParser) -> None:
         parser,
     )
     assert len(got) == 1 and ids(got[0], "parties") == ["AFG", "ORG:taliban"]
+
+
+def test_negotiations_in_a_country_mediated_by_a_verb_keep_the_country(
+    parser: SentenceParser,
+) -> None:
+    # near miss: "mediate (talks) in Ukraine" names the country the talks are about
+    got = mediations("Finland said it was ready to mediate peace talks in Sudan.", parser)
+    assert [e["action"] for e in got] == ["offer"]
+    assert ids(got[0], "parties") == ["SDN"]

@@ -525,8 +525,30 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
         if mediators:
             c.confidence += 0.15
     c.roles["mediator"] = mediators
+    parties = _pair_sides(v, parties, linker)
     skip = _ids(mediators) | dateline_place(v.sent, linker)  # a dateline parsed as a subject
     c.roles["parties"] = [a for a in parties if a.id not in skip]
+
+
+def _pair_sides(v: ParseView, parties: list[Actor], linker: ActorLinker) -> list[Actor]:
+    """"Between A and B" names two sides even when the dictionary knows only one of them: the
+    parse reads each of the two heads ("the Chadian transitional government" is Chad), and a
+    common noun the dictionary cannot name ("an alliance of armed groups", "the breakaway
+    region of X", "envoys of the ousted president") is an unnamed side, OTHER."""
+    for i in range(len(v.toks)):
+        if v.lemma(i) not in ("between", "among"):
+            continue
+        for o in v.kids(i, "pobj"):
+            heads = [o, *_conjuncts(v, o)]
+            named = [np_actors(v, h, linker, conj=False) for h in heads]
+            if len(heads) != 2 or not any(named):
+                continue
+            for h, got in zip(heads, named, strict=True):
+                if not got and v.toks[h].pos == "NOUN":
+                    got = [other_actor(v.words[h])]
+                have = _ids(parties) | {"OTHER" for a in parties if a.kind == "other"}
+                parties = parties + [a for a in got if a.id not in have]
+    return parties
 
 
 # not "end": a round that "ended without agreement" is still mediation (dev-8's convention)

@@ -196,3 +196,48 @@ def test_negotiations_in_a_country_mediated_by_a_verb_keep_the_country(
     got = mediations("Finland said it was ready to mediate peace talks in Sudan.", parser)
     assert [e["action"] for e in got] == ["offer"]
     assert ids(got[0], "parties") == ["SDN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        (
+            "Qatar mediated between the Sudanese army and a coalition of paramilitary units on "
+            "Sunday.",
+            ["OTHER", "SDN"],
+        ),
+        (
+            "Turkey offered to mediate between Ethiopia and the leadership of the breakaway "
+            "province.",
+            ["ETH", "OTHER"],
+        ),
+        (
+            "A truce between Myanmar's army and an alliance of ethnic militias was brokered by "
+            "China.",
+            ["MMR", "OTHER"],
+        ),
+    ],
+)
+def test_an_unnamed_side_of_a_between_pair_is_other(
+    text: str, parties: list[str], parser: SentenceParser
+) -> None:
+    got = mediations(text, parser)
+    assert len(got) == 1 and ids(got[0], "parties") == parties
+
+
+def test_a_between_pair_with_a_named_unknown_side_is_not_doubled(parser: SentenceParser) -> None:
+    # near miss: the second side already has an OTHER name, no second OTHER is added
+    got = mediations(
+        "Talks between the Guatemalan government and the URNG guerrillas, chaired by a Swiss "
+        "diplomat, resumed.",
+        parser,
+    )
+    assert len(got) == 1
+    assert [x.split(":")[0] for x in ids(got[0], "parties")] == ["GTM", "OTHER"]
+
+
+def test_messages_between_rooms_name_no_sides(parser: SentenceParser) -> None:
+    # near miss: "between rooms" is no pair of sides
+    assert (
+        mediations("Oman's minister passed messages between rooms during the talks.", parser) == []
+    )

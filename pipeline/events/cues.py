@@ -21,9 +21,9 @@ import re
 
 # words that make a mediation only with two sides in the sentence: a host of talks between
 # them, "U.N.-sponsored talks" between them, talks "under the auspices of" a third party (or
-# sponsored, convened, chaired or led by it, with guarantors)
+# sponsored, convened, chaired, steered, called or led by it, with guarantors)
 _TWO_SIDED_WORDS = r"\bhost(?:s|ed|ing)?\b|sponsor(?:ed|ship)\b|\bauspices\b|-led\b|\bconvened\b"
-_TWO_SIDED_WORDS += r"|\bchaired\b|\bguarantors?\b"
+_TWO_SIDED_WORDS += r"|\bchaired\b|\bguarantors?\b|\b(?:steered|called|moderated) by\b"
 
 EVENT_CUE = re.compile(
     r"sanction|embargo|boycott|blacklist|blockad|mediat|broker|intermediar|good offices"

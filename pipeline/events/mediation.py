@@ -98,7 +98,7 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return True, False  # "resumed talks (met) under the auspices of the AU"
     if w in _UNDER_NOUNS and _lead(s, t, "under") is not None and _TALKED & set(s.low):
         return True, False  # "resumed talks under Norwegian facilitation": as for auspices
-    if w in _HOSTED_BY and _passive_of_deal(s, t, _TALKED):
+    if w in _HOSTED_BY and _passive_of_deal(s, t, _MET):
         return True, False  # "talks hosted by Malaysia's prime minister": as for auspices
     if w in _GUARANTORS and "as" in s.low[max(0, t - 3) : t] and _TALKED & set(s.low):
         return True, False  # "resumed talks, with Cuba and Norway acting as guarantors"
@@ -111,9 +111,10 @@ _TALKED = T.TALKS | {"ceasefire", "truce", "negotiators", "delegates", "delegati
 _MET = _TALKED | {"met", "meeting"}  # what two sides do under X (a cultural accord: a patron)
 _HOST = {"host", "hosts", "hosted", "hosting"}
 _FICTION = {"novel", "novels", "film", "films", "movie", "thriller", "screenplay", "fiction"}
-_HOSTED = T.TALKS | {"meeting", "round"}
-# who hosts, sponsors, convenes or guarantees the talks of two named sides mediates
-_HOSTED_BY = {"hosted", "sponsored", "convened", "chaired"}
+_HOSTED = T.TALKS | {"meeting", "meetings", "round", "rounds"}
+# who hosts, sponsors, convenes, chairs, steers or guarantees the talks of two named sides
+# mediates ("talks called by the EU's foreign policy chief")
+_HOSTED_BY = {"hosted", "sponsored", "convened", "chaired", "steered", "called", "moderated"}
 _UNDER_NOUNS = {"facilitation", "sponsorship"}
 _GUARANTORS = {"guarantor", "guarantors"}
 
@@ -150,7 +151,7 @@ def _passive_of_deal(s: Sentence, t: int, nouns: set[str] = T.DIPLOMATIC_DEALS) 
     nouns, as "the deal between the two carmakers, brokered by a bank" is business."""
     if t + 1 >= len(s.toks) or s.low[t + 1] != "by":
         return False
-    for i in range(t - 1, max(-1, t - 9), -1):
+    for i in range(t - 1, max(-1, t - 13), -1):  # "talks between A and B over X, chaired by"
         if s.low[i] in nouns:
             return True
         if s.low[i] in (".", ";", ":", "said", "says", "told"):
@@ -407,9 +408,10 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
                 k += 1
             if s.mention_at(k) is not None:
                 return _with_following(s, s.mention_at(k))  # type: ignore[arg-type]
-    # "mediated by X", "mediation of X", "brokered by X"
-    if t + 1 < len(s.toks) and s.low[t + 1] in ("by", "of", "from"):
-        k = t + 2
+    # "mediated by X", "mediation of X", "brokered by X", "mediation efforts by X"
+    by = t + 1 + (s.low[t + 1 : t + 2] != [] and s.low[t + 1] in _OFFER_NOUNS)
+    if by < len(s.toks) and s.low[by] in ("by", "of", "from"):
+        k = by + 1
         while k < len(s.toks) and s.low[k] in ("the", "a", "an"):
             k += 1
         m = s.mention_at(k)
@@ -478,7 +480,8 @@ def _later_rejection(s: Sentence, t: int) -> list[Mention] | None:
 def for_igo(s: Sentence, c: Candidate, linker: ActorLinker) -> None:
     """A person acting for an IGO mediates for it, not for their own state, which is no side
     either: "Algeria's president, on behalf of the OAU", "a Swiss diplomat working for the United
-    Nations", "acting as chairman of ECOWAS" (after the parse, which reads the person's state)."""
+    Nations", "acting as chairman of ECOWAS", "steered by X, a Finnish diplomat acting for the
+    U.N." (after the parse, which reads the person's state)."""
     acting = (["working", "for"], ["acting", "as"], ["acting", "for"])
     for i in range(len(s.toks) - 2):
         if s.low[i : i + 3] == ["on", "behalf", "of"] or s.low[i : i + 2] in acting:
@@ -490,7 +493,8 @@ def for_igo(s: Sentence, c: Candidate, linker: ActorLinker) -> None:
                 for m in s.mentions
                 if i - 7 < m.last < i and (m.possessive or m.category == "demonyms")
             }
-            if own and own >= {a.id for a in c.roles["mediator"]}:
+            named = {a.id for a in c.roles["mediator"] if a.kind != "person"}
+            if own >= named and (own or c.roles["mediator"]):  # also the person by name
                 c.roles["mediator"] = [role_actor(igo, linker)]
             c.roles["parties"] = [a for a in c.roles["parties"] if a.id not in own]
             return
@@ -515,7 +519,7 @@ def _with_following(s: Sentence, m: Mention) -> list[Mention]:
 def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -> list[Actor]:
     out: list[Actor] = []
     for i, w in enumerate(s.low):
-        if w == "between":
+        if w in ("between", "among"):  # "a truce among the island's factions and the state"
             out += phrase_actors(s, i + 1, linker)
     out += compound_pairs(s, linker)
     if s.low[t + 1 : t + 2] in (["for"], ["to"]):
@@ -533,6 +537,7 @@ def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -
         if (
             s.low[j] == "in"
             and s.low[t] not in T.TALKS  # "talks in Geneva": a venue
+            and s.low[t - 1 : t] != ["-"]  # "Norway-mediated talks in Barbados": likewise
             and j <= t + 3
             and j + 1 < len(s.toks)
             and s.low[j + 1] not in ("its", "their")

@@ -76,7 +76,8 @@ _TALK_LEMMAS = {"talk", "negotiation", "consultation", "meeting", "round"}
 
 def _hosts_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'Kenya's president hosted the Sudanese government and the rebels for two days of talks':
-    a host whose object is two coordinated sides, with talks the verb is "for", mediates
+    a host whose object names two sides (coordinated heads, or one head with coordinated
+    modifiers: "his Chadian and Sudanese counterparts"), with talks the verb is "for", mediates
     between them (the labelling convention for hosts); one guest, or no talks, is a visit."""
     for i, t in enumerate(v.toks):
         if v.lemma(i) != "host" or t.pos != "VERB":
@@ -91,9 +92,7 @@ def _hosts_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candida
         objs = v.kids(i, "dobj")
         if not talks or not objs:
             continue
-        sides = [objs[0], *_conjuncts(v, objs[0])]
-        if len(sides) < 2:
-            continue
+        sides = [objs[0], *_conjuncts(v, objs[0])]  # or one head: "his A and B counterparts"
         mediators = [a for a in subject(v, i, linker) if a.kind in ("country", "igo")]
         parties: list[Actor] = []
         for o in sides:
@@ -526,19 +525,43 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
         if mediators:
             c.confidence += 0.15
     c.roles["mediator"] = mediators
+    parties = _pair_sides(v, parties, linker)
     skip = _ids(mediators) | dateline_place(v.sent, linker)  # a dateline parsed as a subject
     c.roles["parties"] = [a for a in parties if a.id not in skip]
+
+
+def _pair_sides(v: ParseView, parties: list[Actor], linker: ActorLinker) -> list[Actor]:
+    """"Between A and B" names two sides even when the dictionary knows only one of them: the
+    parse reads each of the two heads ("the Chadian transitional government" is Chad), and a
+    common noun the dictionary cannot name ("an alliance of armed groups", "the breakaway
+    region of X", "envoys of the ousted president") is an unnamed side, OTHER."""
+    for i in range(len(v.toks)):
+        if v.lemma(i) not in ("between", "among"):
+            continue
+        for o in v.kids(i, "pobj"):
+            heads = [o, *_conjuncts(v, o)]
+            named = [np_actors(v, h, linker, conj=False) for h in heads]
+            if len(heads) != 2 or not any(named):
+                continue
+            for h, got in zip(heads, named, strict=True):
+                if not got and v.toks[h].pos == "NOUN":
+                    got = [other_actor(v.words[h])]
+                have = _ids(parties) | {"OTHER" for a in parties if a.kind == "other"}
+                parties = parties + [a for a in got if a.id not in have]
+    return parties
 
 
 # not "end": a round that "ended without agreement" is still mediation (dev-8's convention)
 _HALT_LEMMAS = {"suspend", "collapse", "fail", "stall", "halt", "abandon", "freeze"}
 _MEDIATING = ("mediat", "broker", "facilitat", "sponsor")
+# talks a third party hosts, chairs, steers or convenes are mediated talks when they stop
+_ORGANISED = (*_MEDIATING, "host", "chair", "steer", "conven")
 
 
-def _mediating(v: ParseView, toks: list[int]) -> bool:
+def _mediating(v: ParseView, toks: list[int], stems: tuple[str, ...] = _MEDIATING) -> bool:
     """A mediation word among ``toks`` ("mediated", "brokers", "go-between")."""
     return any(
-        v.lemma(k).startswith(_MEDIATING) or v.words[k - 2 : k + 1] == ["go", "-", "between"]
+        v.lemma(k).startswith(stems) or v.words[k - 2 : k + 1] == ["go", "-", "between"]
         for k in toks
     )
 
@@ -565,8 +588,8 @@ def _talks_halted(v: ParseView) -> int | None:
             itself = _mediating(v, [n]) and not v.kids(h, "xcomp")
             if v.lemma(n) not in _TALK_LEMMAS and not itself:
                 continue
-            if _mediating(v, v.subtree(n)):
-                return h  # "talks mediated by X collapsed"
+            if _mediating(v, v.subtree(n), _ORGANISED):
+                return h  # "talks mediated (chaired) by X collapsed"
             says = [j for j in v.kids(h, "parataxis", "ccomp") if v.lemma(j) in REPORTING]
             if v.toks[h].dep in ("ccomp", "parataxis") and v.lemma(v.head(h)) in REPORTING:
                 says.append(v.head(h))

@@ -367,7 +367,7 @@ DEAL_WORDS = {
 # participle is mediation ("deal", "agreement", "swap" are also business words)
 DIPLOMATIC_DEALS = {
     "ceasefire", "truce", "peace", "accord", "accords", "armistice", "talks", "negotiations",
-    "reconciliation", "détente", "detente",
+    "reconciliation", "détente", "detente", "dialogue",
 }  # fmt: skip
 INTERMEDIARY = {"intermediary", "intermediaries", "go-between"}
 FACILITATE = {

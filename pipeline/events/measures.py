@@ -202,6 +202,13 @@ def _stoppage_faced(v: ParseView, n: int) -> bool:
     )
 
 
+def _states_of(v: ParseView, ks: list[int], linker: ActorLinker) -> list[Actor]:
+    """The states and IGOs the phrases at ``ks`` name (an owner or possessor of a measure)."""
+    return [
+        a for k in ks for a in np_actors(v, k, linker, others=False) if a.kind in ("country", "igo")
+    ]
+
+
 def _inquired(v: ParseView, k: int) -> bool:
     """The word at ``k`` is the topic of an inquiry ("retaliation for its call for an inquiry
     into the origins of the virus"), not the health reason of a measure."""
@@ -753,12 +760,7 @@ def _on_hold(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Can
     if not hold or not objs or not _is_cut_object(v, objs[0]) or _background(v, i):
         return []
     o = objs[0]
-    sender = _sender(v, i, linker) or [
-        a
-        for k in v.kids(o, "compound", "poss")
-        for a in np_actors(v, k, linker, others=False)
-        if a.kind in ("country", "igo")
-    ]
+    sender = _sender(v, i, linker) or _states_of(v, v.kids(o, "compound", "poss"), linker)
     roots = [o, *v.kids(i, "prep", "dative")]  # "put its aid to Mali on hold"
     target = _targets(v, roots, linker, {a.id for a in sender}) if sender else []
     if not target:
@@ -811,10 +813,11 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
 
 
 def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
-    """'Seoul removed Japan from its list of trusted trading partners': a state stripped of a
-    privilege (impose); 'removed Cuba from its terrorism blacklist' lifts a designation."""
+    """'Seoul removed Japan from (struck Japan off) its list of trusted trading partners': a
+    state stripped of a privilege (impose); 'removed Cuba from its terrorism blacklist' lifts
+    a designation."""
     verb = v.head(v.head(n))
-    if v.lemma(v.head(n)) != "from" or v.lemma(verb) not in ("remove", "drop", "strike"):
+    if v.lemma(v.head(n)) not in ("from", "off") or v.lemma(verb) not in REMOVING:
         return []
     words = {v.words[k].lower() for k in v.subtree(n)}
     action = "impose" if words & {"trusted", "white", "whitelist", "preferred"} else "lift"
@@ -829,6 +832,7 @@ def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.7)]
 
 
+REMOVING = {"remove", "drop", "strike"}
 LICENCES = {"licence", "license", "permit", "authorisation", "authorization"}
 OUTGOING = {"export", "shipment", "sale", "delivery", "transfer", "supply", "shipping"}
 
@@ -1030,16 +1034,14 @@ def _kept_in_place(
     if _background(v, verb) or (v.lemma(n) in RESTRICTIONS and not _trade_words(v, n)):
         return []
     owners = [k for k in v.kids(n, "compound", "poss", "amod") if k in v.mention_of]
-    sender = [
-        a
-        for k in owners
-        for a in np_actors(v, k, linker, others=False)
-        if a.kind in ("country", "igo")
-    ][:1] or [
-        a
-        for a in subject(v, verb, linker) + speaker(v, clause_of(v, verb), linker)
-        if a.kind in ("country", "igo")
-    ][:1]
+    sender = (
+        _states_of(v, owners, linker)[:1]
+        or [
+            a
+            for a in subject(v, verb, linker) + speaker(v, clause_of(v, verb), linker)
+            if a.kind in ("country", "igo")
+        ][:1]
+    )
     target = _targets(v, [n, *v.kids(verb, "prep")], linker, {a.id for a in sender})
     if not target:
         return []
@@ -1098,12 +1100,7 @@ def _owned(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candi
         return []
     if v.lemma(n) == "measure" and not any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod")):
         return []
-    sender = [
-        a
-        for k in v.kids(n, "poss")
-        for a in np_actors(v, k, linker, others=False)
-        if a.kind in ("country", "igo")
-    ]
+    sender = _states_of(v, v.kids(n, "poss"), linker)
     if not sender:
         return []
     ids = {a.id for a in sender}

@@ -2,7 +2,8 @@
 in several wordings plus near misses that must not fire (or not that way): a stoppage a state
 is told it will face, an ultimatum whose speakers are coordinated after it, a call whose
 sender is the one who urges (not the body urged), a cut in the passive (the state warned of
-it as target), a member's seat or rights suspended by its body, and a bar "from entry"."""
+it as target), a member's seat or rights suspended by its body, a bar "from entry", and a
+state struck "off" a list."""
 
 from __future__ import annotations
 
@@ -93,6 +94,21 @@ from tests.unit.test_events_sanctions_s8 import only, sanctions
             ["EST"],
             False,
         ),
+        # struck "off" a list, as removed "from" it: a privilege withdrawn, a designation lifted
+        (
+            "Canberra struck Beijing off its list of preferred suppliers after the row.",
+            "impose",
+            ["AUS"],
+            ["CHN"],
+            False,
+        ),
+        (
+            "Washington struck Cuba off its terrorism blacklist on Tuesday.",
+            "lift",
+            ["USA"],
+            ["CUB"],
+            False,
+        ),
         (
             "Tokyo threatened to bar Chinese officials' relatives from entry.",
             "threaten",
@@ -150,6 +166,9 @@ def test_the_one_who_urges_a_cut_calls(
         # one private person or a domestic ban from entry
         "Britain barred the Russian tennis player from entry.",
         "The court barred Kenyan protesters from entry to the parliament.",
+        # lists that grant no trade privilege and designate no one
+        "The league struck the club off its list of approved venues.",
+        "Seoul struck Tokyo off its list of dinner guests.",
     ],
 )
 def test_round12_near_misses(parser: SentenceParser, text: str) -> None:

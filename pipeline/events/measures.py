@@ -1130,6 +1130,7 @@ def _passive_with(
         for o in v.kids(p, "pobj")
     ]
     sender = [a for o in by[:1] for a in np_actors(v, o, linker) if a.kind in ("country", "igo")]
+    sender = sender or _states_of(v, v.kids(n, "compound", "amod", "nmod"), linker)  # "an EEC ban"
     if not sender:
         return []
     ids = {a.id for a in sender}

@@ -2,8 +2,8 @@
 in several wordings plus near misses that must not fire (or not that way): a stoppage a state
 is told it will face, an ultimatum whose speakers are coordinated after it, a call whose
 sender is the one who urges (not the body urged), a cut in the passive (the state warned of
-it as target), a member's seat or rights suspended by its body, a bar "from entry", and a
-state struck "off" a list."""
+it as target), a member's seat or rights suspended by its body, a bar "from entry", a state
+struck "off" a list, and a measure a state is "hit with" whose sender only modifies it."""
 
 from __future__ import annotations
 
@@ -109,6 +109,28 @@ from tests.unit.test_events_sanctions_s8 import only, sanctions
             ["CUB"],
             False,
         ),
+        # hit with a measure in the passive, its sender named only as the measure's modifier
+        (
+            "Belarus was hit with an EU flight ban after the forced landing.",
+            "impose",
+            ["IGO:EU"],
+            ["BLR"],
+            False,
+        ),
+        (
+            "Canadian canola was slapped with Chinese import curbs in March.",
+            "impose",
+            ["CHN"],
+            ["CAN"],
+            False,
+        ),
+        (
+            "Iran's airline was hit with a U.S. export ban on spare parts.",
+            "impose",
+            ["USA"],
+            ["IRN"],
+            False,
+        ),
         (
             "Tokyo threatened to bar Chinese officials' relatives from entry.",
             "threaten",
@@ -166,6 +188,8 @@ def test_the_one_who_urges_a_cut_calls(
         # one private person or a domestic ban from entry
         "Britain barred the Russian tennis player from entry.",
         "The court barred Kenyan protesters from entry to the parliament.",
+        # a sport body's ban: no state sends it
+        "The Argentine team was hit with a FIFA transfer ban.",
         # lists that grant no trade privilege and designate no one
         "The league struck the club off its list of approved venues.",
         "Seoul struck Tokyo off its list of dinner guests.",

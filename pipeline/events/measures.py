@@ -46,8 +46,11 @@ CUT_OBJECTS = {
     "holding", "property", "deposit", "port", "harbour", "harbor", "ferry", "route", "licence",
     "license", "permit", "credit", "grant", "remittance", "shipping", "payment", "disbursement",
     "lending", "tranche", "ship", "vessel", "aircraft", "plane", "airline", "carrier", "tanker",
-    "truck", "lorry",
+    "truck", "lorry", "preference",
 }  # fmt: skip
+# what a state can be told it will lose: "could face a cut-off of EU aid", "an end to trade
+# preferences", "a suspension of budget support" (a threat by whoever warns of it)
+STOPPAGES = {"end", "suspension", "cutoff", "off", "withdrawal"}
 # persons a travel or visa measure is for ("visa-free travel for Georgian citizens")
 HOLDERS = {"citizen", "national", "official", "holder", "diplomat", "judge", "passport"}
 # an amount whose "in"/"of" phrase names what is cut ("40 million euros in development aid")
@@ -156,6 +159,8 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             continue  # "lifted its ban on poultry exports to X as domestic supplies recovered"
         if t.pos == "VERB" and lem in CUT_VERBS:
             out += _cut(v, i, n_sent, linker)
+        elif t.pos == "NOUN" and _stoppage_faced(v, i):
+            out += _governed(v, i, v.head(i), n_sent, linker, "threaten")
         elif t.pos == "NOUN" and lem in MEASURE_NOUNS:
             out += _measure_noun(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem == "package" and _package_of_measures(v, i):
@@ -180,6 +185,28 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
     # one event per action: "suspended Syria's membership and called for measures against
     # Damascus" reports an imposition and a call
     return list({c.action: c for c in reversed(out)}.values())
+
+
+def _stoppage_faced(v: ParseView, n: int) -> bool:
+    """'Ukraine could face a cut-off of EU aid': what is cut, as the object of "face"."""
+    return (
+        v.toks[n].dep == "dobj"
+        and v.lemma(v.head(n)) == "face"
+        and v.lemma(n) in STOPPAGES
+        and any(
+            _is_cut_object(v, o)
+            for p in v.kids(n, "prep")
+            if v.lemma(p) in ("of", "to")
+            for o in v.kids(p, "pobj")
+        )
+    )
+
+
+def _states_of(v: ParseView, ks: list[int], linker: ActorLinker) -> list[Actor]:
+    """The states and IGOs the phrases at ``ks`` name (an owner or possessor of a measure)."""
+    return [
+        a for k in ks for a in np_actors(v, k, linker, others=False) if a.kind in ("country", "igo")
+    ]
 
 
 def _inquired(v: ParseView, k: int) -> bool:
@@ -394,6 +421,9 @@ def _top(v: ParseView, verb: int) -> int:
     return c
 
 
+# what a member state holds in a body: only the body can suspend it ("froze Syria's seat in the
+# League", "suspended Paraguay's voting rights in the bloc")
+MEMBERSHIP = {"membership", "participation", "seat", "right"}
 AUTHORISING = {"authorise", "authorize", "allow", "permit", "clear", "empower", "entitle"}
 
 
@@ -416,7 +446,8 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     o = objs[0]
     # "barred 40 officials from entering", "bar citizens holding tourist visas from entering"
     entering = any(
-        v.lemma(p) == "from" and any(v.lemma(c) in ("enter", "visit") for c in v.children[p])
+        v.lemma(p) == "from"
+        and any(v.lemma(c) in ("enter", "visit", "entry") for c in v.children[p])
         for p in v.kids(i, "prep") + [p for a in v.kids(o, "acl") for p in v.kids(a, "prep")]
     )
     olem = v.lemma(o)
@@ -436,13 +467,11 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         # "Suspending X from the bloc is an option, Y's minister said": the speaker's threat
         return _option(v, i, v.head(i), n_sent, linker)
     sender = _sender(v, i, linker)
-    if olem in ("membership", "participation") and not (
-        sender and all(a.kind == "igo" for a in sender)
-    ):
+    if olem in MEMBERSHIP and not (sender and all(a.kind == "igo" for a in sender)):
         # "ministers meeting in Cairo suspended Syria's membership of the Arab League": only
         # the organisation whose membership it is can suspend it
         sender = _igo_in(v, o, ("of", "in"), linker) or sender
-    if not sender and lem == "suspend" and (o in v.mention_of or olem == "membership"):
+    if not sender and lem == "suspend" and (o in v.mention_of or olem in MEMBERSHIP):
         sender = _unlisted_body(v, v.kids(i, "nsubj"))  # "Mercosur suspended Venezuela"
     bloc = bool(sender) and all(a.kind in ("igo", "org", "other") for a in sender)
     if not sender:
@@ -456,7 +485,7 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         # "barred holders of Israeli passports": the state named inside the phrase
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
         target = target or _targets(v, [o], linker, ids)
-    elif olem in ("membership", "participation") and bloc:
+    elif olem in MEMBERSHIP and bloc:
         # "The Arab League suspended Syria's membership": an IGO suspends a member state
         target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
     elif lem in ("suspend", "bar", "boycott", "blockade") and any(
@@ -488,11 +517,21 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         target = _targets(v, v.kids(v.head(i), "dobj"), linker, ids)
     if not target:
         return []
+    action, negated, hyp = _cut_modality(v, i)
+    if _urged(v, i):
+        # the one who urges calls ("called for the OAS to suspend X"), not the one urged
+        action, hyp = "call", False
+        sender = [a for a in _sender(v, v.head(i), linker) if a.id not in ids] or sender
+    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _cut_modality(v: ParseView, i: int) -> tuple[str, bool, bool]:
+    """(action, negated, hypothetical) of the cut at ``i``: a threat when threatened, warned
+    of or conditional ("could suspend visa-free travel if X keeps backsliding")."""
     action = "impose"
     negated, hyp = _flags(v, i, action)
-    head = v.head(i)
     infinitive = v.toks[i].dep == "xcomp" or any(v.lemma(a) == "to" for a in v.kids(i, "aux"))
-    if infinitive and v.lemma(head) == "threaten":  # also "threatened on Monday to revoke"
+    if infinitive and v.lemma(v.head(i)) == "threaten":  # also "threatened on Monday to revoke"
         action, hyp = "threaten", False
     elif _warned(v, i) and hyp:
         action = "threaten"
@@ -501,10 +540,8 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         if _conditional(v, i):
             action = "threaten"  # "said it would halt shipments if the war spreads"
     elif hyp and _conditional(v, i):
-        action = "threaten"  # "could suspend visa-free travel if X keeps backsliding"
-    if _urged(v, i):
-        action, hyp = "call", False
-    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
+        action = "threaten"
+    return action, negated, hyp
 
 
 def _one_person(v: ParseView, i: int, o: int) -> bool:
@@ -564,15 +601,11 @@ def _campaigners(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
 def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'Five Nicaraguan judges were barred from entering the United States': an entry ban by
     the state entered (or the passive agent) on the state of those barred."""
-    if v.lemma(i) == "suspend" and v.kids(i, "nsubjpass") and not _background(v, i):
-        return _suspended_from(v, i, n_sent, linker)
     passive = v.kids(i, "nsubjpass")
-    if (
-        v.lemma(i) in ("ban", "prohibit", "halt", "stop")
-        and passive
-        and _is_cut_object(v, passive[0])
-    ):
+    if passive and _is_cut_object(v, passive[0]):  # "aid to X could be withheld"
         return _cut_passive(v, i, n_sent, linker)
+    if v.lemma(i) == "suspend" and passive and not _background(v, i):
+        return _suspended_from(v, i, n_sent, linker)
     if v.lemma(i) not in ("bar", "ban") or not v.kids(i, "nsubjpass") or _background(v, i):
         return []
     entered = [
@@ -609,10 +642,21 @@ def _cut_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list
     sender = _sender(v, i, linker)
     ids = {a.id for a in sender}
     target = [a for a in _targets(v, [goods], linker, ids) if a.id not in ids]
+    target = target or _warned_party(v, i, linker, ids)
     if not sender or not target:
         return []
-    negated, hyp = _flags(v, i, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+    action, negated, hyp = _cut_modality(v, i)
+    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _warned_party(v: ParseView, i: int, linker: ActorLinker, ids: set[str]) -> list[Actor]:
+    """'Washington warned Cairo that its aid could be withheld': the state told of the cut
+    (what is cut names it only by a pronoun)."""
+    c = clause_of(v, i)
+    if v.toks[c].dep != "ccomp" or v.lemma(v.head(c)) not in ("warn", "tell", "threaten"):
+        return []
+    got = [a for o in v.kids(v.head(c), "dobj") for a in np_actors(v, o, linker, others=False)]
+    return [a for a in got if a.kind == "country" and a.id not in ids]
 
 
 def _suspended_from(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -681,9 +725,7 @@ def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[
 
 def _restored_membership(v: ParseView, i: int) -> bool:
     """'restored Egypt's membership': a readmission, as 'readmitted Egypt'."""
-    return v.lemma(i) == "restore" and any(
-        v.lemma(o) in ("membership", "seat") for o in v.kids(i, "dobj")
-    )
+    return v.lemma(i) == "restore" and any(v.lemma(o) in MEMBERSHIP for o in v.kids(i, "dobj"))
 
 
 def _suspension_lifted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -718,12 +760,7 @@ def _on_hold(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Can
     if not hold or not objs or not _is_cut_object(v, objs[0]) or _background(v, i):
         return []
     o = objs[0]
-    sender = _sender(v, i, linker) or [
-        a
-        for k in v.kids(o, "compound", "poss")
-        for a in np_actors(v, k, linker, others=False)
-        if a.kind in ("country", "igo")
-    ]
+    sender = _sender(v, i, linker) or _states_of(v, v.kids(o, "compound", "poss"), linker)
     roots = [o, *v.kids(i, "prep", "dative")]  # "put its aid to Mali on hold"
     target = _targets(v, roots, linker, {a.id for a in sender}) if sender else []
     if not target:
@@ -776,10 +813,11 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
 
 
 def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
-    """'Seoul removed Japan from its list of trusted trading partners': a state stripped of a
-    privilege (impose); 'removed Cuba from its terrorism blacklist' lifts a designation."""
+    """'Seoul removed Japan from (struck Japan off) its list of trusted trading partners': a
+    state stripped of a privilege (impose); 'removed Cuba from its terrorism blacklist' lifts
+    a designation."""
     verb = v.head(v.head(n))
-    if v.lemma(v.head(n)) != "from" or v.lemma(verb) not in ("remove", "drop", "strike"):
+    if v.lemma(v.head(n)) not in ("from", "off") or v.lemma(verb) not in REMOVING:
         return []
     words = {v.words[k].lower() for k in v.subtree(n)}
     action = "impose" if words & {"trusted", "white", "whitelist", "preferred"} else "lift"
@@ -794,6 +832,7 @@ def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.7)]
 
 
+REMOVING = {"remove", "drop", "strike"}
 LICENCES = {"licence", "license", "permit", "authorisation", "authorization"}
 OUTGOING = {"export", "shipment", "sale", "delivery", "transfer", "supply", "shipping"}
 
@@ -995,16 +1034,14 @@ def _kept_in_place(
     if _background(v, verb) or (v.lemma(n) in RESTRICTIONS and not _trade_words(v, n)):
         return []
     owners = [k for k in v.kids(n, "compound", "poss", "amod") if k in v.mention_of]
-    sender = [
-        a
-        for k in owners
-        for a in np_actors(v, k, linker, others=False)
-        if a.kind in ("country", "igo")
-    ][:1] or [
-        a
-        for a in subject(v, verb, linker) + speaker(v, clause_of(v, verb), linker)
-        if a.kind in ("country", "igo")
-    ][:1]
+    sender = (
+        _states_of(v, owners, linker)[:1]
+        or [
+            a
+            for a in subject(v, verb, linker) + speaker(v, clause_of(v, verb), linker)
+            if a.kind in ("country", "igo")
+        ][:1]
+    )
     target = _targets(v, [n, *v.kids(verb, "prep")], linker, {a.id for a in sender})
     if not target:
         return []
@@ -1063,12 +1100,7 @@ def _owned(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candi
         return []
     if v.lemma(n) == "measure" and not any(v.lemma(k) in PUNITIVE for k in v.kids(n, "amod")):
         return []
-    sender = [
-        a
-        for k in v.kids(n, "poss")
-        for a in np_actors(v, k, linker, others=False)
-        if a.kind in ("country", "igo")
-    ]
+    sender = _states_of(v, v.kids(n, "poss"), linker)
     if not sender:
         return []
     ids = {a.id for a in sender}
@@ -1098,6 +1130,7 @@ def _passive_with(
         for o in v.kids(p, "pobj")
     ]
     sender = [a for o in by[:1] for a in np_actors(v, o, linker) if a.kind in ("country", "igo")]
+    sender = sender or _states_of(v, v.kids(n, "compound", "amod", "nmod"), linker)  # "an EEC ban"
     if not sender:
         return []
     ids = {a.id for a in sender}
@@ -1152,11 +1185,18 @@ def _governed(
     if action == "threaten" and v.lemma(verb) == "face":
         target = [a for a in subject(v, verb, linker) if a.kind in ("country", "igo")]
         sender = [a for a in speaker(v, clause_of(v, verb), linker) if a.kind in ("country", "igo")]
+        # "could face a cut-off of EU aid, an official said": the owner of what is cut
+        sender = sender or [a for a in _targets(v, [n], linker, set()) if a.kind == "igo"]
         if not target or not sender:
             return []
-        hedged = any(v.lemma(a) in ("could", "might", "may") for a in v.kids(verb, "aux"))
+        # "could face", "face ... if/unless", and the ultimatum "must comply or face"
+        hedged = (
+            _conditional(v, verb)
+            or any(v.lemma(a) in ("could", "might", "may") for a in v.kids(verb, "aux"))
+            or any(v.lemma(c) == "or" for c in v.kids(v.head(verb), "cc"))
+        )
         return [_cand(v, "threaten", sender, target, False, hedged, n_sent, 0.7)]
-    by = v.head(verb) if urged and _demanded_that(v, verb) else verb  # who demands it calls
+    by = v.head(verb) if urged else verb  # who urges or demands it calls
     sender = _sender(v, by, linker) or (_campaigners(v, verb, linker) if urged else [])
     if not sender:
         return []

@@ -270,7 +270,7 @@ def speaker(v: ParseView, clause: int, linker: ActorLinker) -> list[Actor]:
     up = _reporting_head(v, clause)
     if up is not None:
         return subject(v, up, linker)
-    for j in v.kids(clause, "parataxis", "ccomp", "advcl"):
+    for j in v.kids(clause, "parataxis", "ccomp", "advcl", "conj"):  # conj: "or face X, Y warned"
         if v.lemma(j) in REPORTING:
             return subject(v, j, linker)
     return []

@@ -108,6 +108,11 @@ _ENFORCEMENT_HEADS = {
     "monitoring", "monitor", "monitors", "enforcement", "operation", "mission", "patrol",
     "patrols", "inspection", "inspections", "inspectors", "compliance", "evasion", "busting",
 }  # fmt: skip
+# measures put back in force: an imposition that may also read as an extension
+_RESTORING = {
+    "restore", "restores", "restored", "restoring", "reimpose", "reimposed", "reimposes",
+    "reinstate", "reinstated", "renewed",
+}  # fmt: skip
 _PLANNING_WORDS = {"consider", "weigh", "discuss", "study", "examine", "mull"}
 # "ready to impose", "threatened to sanction": a threat, not a measure taken
 _THREAT_BEFORE_TO = T.THREAT_CUES | {
@@ -390,22 +395,7 @@ def _sanction_noun(
     if action is None or v is None:
         return []
     alt: set[str] = set()
-    if (
-        s.low[v]
-        in (
-            "restore",
-            "restores",
-            "restored",
-            "restoring",
-            "reimpose",
-            "reimposed",
-            "reimposes",
-            "reinstate",
-            "reinstated",
-            "renewed",
-        )
-        and action == "impose"
-    ):
+    if s.low[v] in _RESTORING and action == "impose":
         alt.add("extend")
     # "threatened to impose", "warned that sanctions will be imposed", an ultimatum
     threat_cue: int | None = None

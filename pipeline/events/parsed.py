@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from pipeline.events.candidate import Candidate
 from pipeline.events.cues import PRIVATE_DISPUTE
-from pipeline.events.measures import ARMED, _background, _sender, held_off, measure_candidates
+from pipeline.events.measures import _background, _sender, held_off, measure_candidates
 from pipeline.events.mediation import dateline_place
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
+    ARMED,
     GROUP_HEADS,
     REPORTING,
     STATE_HEADS,

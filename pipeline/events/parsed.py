@@ -483,18 +483,6 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
         got = [a for a in np_actors(v, i, linker, others=False) if a.kind in ("country", "igo")]
         if got and (_ids(mediators) < _ids(got) or all(a.kind == "person" for a in mediators)):
             mediators = got  # also "China's envoy, Deng X, brokered": the state, not the person
-        elif (
-            not got
-            and v.lemma(i) == "mediator"
-            and v.toks[i].dep == "nsubj"
-            and v.toks[v.head(i)].dep in ("ccomp", "xcomp")
-            and not any(
-                k in v.mention_of or v.toks[k].dep in ("det", "poss") for k in v.children[i]
-            )
-        ):
-            # "X left after talks, saying mediators would draft proposals": unnamed
-            # mediators, not the speaker
-            mediators = []
     for i in range(len(v.toks)):
         # "a ceasefire brokered by Qatar and Egypt": the whole passive agent mediates
         if v.lemma(i) in ("broker", "mediate", "facilitate") and v.toks[i].pos == "VERB":

@@ -788,9 +788,6 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
             ):
                 j += 1
                 continue
-            if j + 1 < end and s.low[j] == "as" and s.low[j + 1] == "well":
-                j += 3
-                continue
             break
         if w in COMMODITY:
             # "sanctions on high-tech exports to India": look through the goods

@@ -724,7 +724,6 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
     j = i
     unknown = 0
     former = False
-    commodity = False
     while j < end:
         w = s.low[j]
         m = s.mention_at(j)
@@ -791,7 +790,6 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
             break
         if w in COMMODITY:
             # "sanctions on high-tech exports to India": look through the goods
-            commodity = True
             j += 1
             while j < end and (s.low[j] in COMMODITY or s.low[j] == "-"):
                 j += 1
@@ -813,9 +811,6 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                 j += 1
                 continue
             break
-        if commodity and w in ("to", "from", "of", "with"):
-            j += 1  # "a ban on exports of advanced chips to China"
-            continue
         if w in PHRASE_STOP or w in BOUNDARY_PUNCT or w in (".", "of") or w in DATE_WORDS:
             break
         tok = s.toks[j].text

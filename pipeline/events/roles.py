@@ -821,10 +821,6 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                 k += 1
             out.append(other_actor(_phrase_text(s, j, k + 1), named=True))
             j = k + 1
-            if j < end and s.low[j] == "(":
-                while j < end and s.low[j] != ")":
-                    j += 1
-                j += 1
             if j < end and s.low[j] in ("and", ",", "&", "or"):
                 j += 1
                 continue

@@ -60,8 +60,6 @@ def is_negated(s: Sentence, idx: int, window: int = 5) -> bool:
         w = s.low[i]
         if w in NEGATORS or w.endswith("n't"):
             return True
-        if w == "no" and i + 1 < idx and s.low[i + 1] == "longer":
-            return True
     # "denied that it was mediating": a denial reaches across "that"
     for i in range(idx - 1, max(-1, idx - 9), -1):
         if s.low[i] in (".", ";"):

@@ -97,13 +97,11 @@ def reported_future(s: Sentence, modal: int) -> bool:
 
 def _realis_before(s: Sentence, to: int, lo: int) -> bool:
     """A decision verb governs the infinitive at ``to``, also across the vote count and its
-    adjuncts ("voted 10-0 with five abstentions to tighten"), not across a clause boundary."""
+    adjuncts ("voted 10-0 with five abstentions to tighten"), within ten words."""
     for i in range(to - 1, max(lo, to - 10) - 1, -1):
         w = s.low[i]
         if w in REALIS_WORDS:
             return True
-        if i < to - 5 and w in (",", ";", "that", "and", "but", "if", "ready", "prepared"):
-            return False
     return False
 
 

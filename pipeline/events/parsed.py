@@ -484,15 +484,13 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
         if got and (_ids(mediators) < _ids(got) or all(a.kind == "person" for a in mediators)):
             mediators = got  # also "China's envoy, Deng X, brokered": the state, not the person
     for i in range(len(v.toks)):
-        # "a ceasefire brokered by Qatar and Egypt": the whole passive agent mediates
+        # "mediated by the Community of Sant'Egidio and the Italian government": the states
+        # and IGOs of the passive agent join a mediator that names none
         if v.lemma(i) in ("broker", "mediate", "facilitate") and v.toks[i].pos == "VERB":
             for a in v.kids(i, "agent"):
                 for o in v.kids(a, "pobj"):
                     got = [x for x in np_actors(v, o, linker) if x.kind in ("country", "igo")]
-                    if len(got) > len(mediators) and _ids(mediators) <= _ids(got):
-                        mediators = got
-                    elif got and all(m.kind not in ("country", "igo") for m in mediators):
-                        # "mediated by the Community of Sant'Egidio and the Italian government"
+                    if got and all(m.kind not in ("country", "igo") for m in mediators):
                         mediators = mediators + got
             # "Saudi Arabia and the United States said they had brokered": the pronoun
             # stands for the coordinated subject of the reporting verb

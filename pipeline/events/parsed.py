@@ -19,8 +19,8 @@ from pipeline.events.measures import _background, _sender, held_off, measure_can
 from pipeline.events.mediation import dateline_place
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
-    ARMED,
     GROUP_HEADS,
+    NONSTATE_SIDES,
     REPORTING,
     STATE_HEADS,
     ParseView,
@@ -330,9 +330,9 @@ def private_mediation(c: Candidate, sentence: str, v: ParseView | None) -> bool:
 
 
 # unnamed sides of a conflict: "between the government and the rebels", "the warring factions"
-_CONFLICT_SIDES = STATE_HEADS | GROUP_HEADS | ARMED | {
-    "opposition", "faction", "party", "camp", "movement", "group", "clan", "tribe", "troop",
-    "soldier", "police", "junta", "country", "bloc", "coalition", "alliance",
+_CONFLICT_SIDES = STATE_HEADS | GROUP_HEADS | NONSTATE_SIDES | {
+    "party", "group", "clan", "tribe", "troop", "soldier", "police", "bloc", "coalition",
+    "alliance",
 }  # fmt: skip
 
 

@@ -311,15 +311,14 @@ def add_nonstate_side(v: ParseView, parties: list[Actor]) -> list[Actor]:
     opposition agreed to talks with the government", "a truce between X and Hamas"."""
     if len(parties) != 1 or parties[0].kind != "country":
         return parties
-    for k in range(len(v.toks)):
+    for k, word in enumerate(v.words):
         m = v.mention_of.get(k)
         if m is not None and m.actor.kind == "org":
             return [*parties, m.actor]
         if (
-            v.lemma(k) in NONSTATE_SIDES
-            and v.toks[k].pos in ("NOUN", "PROPN", "ADJ")
-            and k not in v.mention_of
+            m is None
+            and v.lemma(k) in NONSTATE_SIDES
             and not any(v.lemma(p) in ("to", "from") for p in v.kids(k, "prep"))
         ):
-            return [*parties, other_actor(v.words[k])]
+            return [*parties, other_actor(word)]
     return parties

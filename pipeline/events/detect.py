@@ -21,7 +21,7 @@ from pipeline.events.candidate import Candidate
 from pipeline.events.cues import PUNITIVE_FRAME, TOKEN_READ, TRADE_REMEDY
 from pipeline.events.mediation import for_igo, mediation_candidates
 from pipeline.events.merge import apply_topics, merge_candidates
-from pipeline.events.parse_view import build_view
+from pipeline.events.parse_view import add_nonstate_side, build_view
 from pipeline.events.parsed import parsed_candidates, private_mediation
 from pipeline.events.roles import build_sentence
 from pipeline.events.sanctions import sanctions_candidates
@@ -105,6 +105,8 @@ def detect_candidates(
             for c in found:
                 if c.type == "mediation":
                     for_igo(s, c, linker)
+                    if view is not None:
+                        c.roles["parties"] = add_nonstate_side(view, c.roles["parties"])
         if TRADE_REMEDY.search(chunk) and not PUNITIVE_FRAME.search(chunk):
             found = [c for c in found if not _imposes(c)]
         out += found

@@ -21,6 +21,7 @@ from pipeline.events.candidate import Candidate
 from pipeline.events.cues import SPORT_OR_CULTURE
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
+    ARMED,
     PRONOUNS,
     REPORTING,
     RULERS,
@@ -119,8 +120,6 @@ HOLD_OFF = {
 # persons designated one by one are no state ("the assets of 15 North Korean individuals"),
 # unlike a population ("barred entry to 500 U.S. citizens")
 PRIVATE_PERSONS = {"individual", "person"}
-# an armed group a state's name only locates ("Sudan's RSF paramilitary") is its own target
-ARMED = {"rebel", "separatist", "insurgent", "militia", "guerrilla", "militant", "paramilitary"}
 NOT_TARGET_OBJECTS = {"election", "vote", "poll", "referendum", "ceremony", "conference"}
 PLACE_NOUNS = {
     "town", "city", "village", "camp", "area", "region", "district", "province", "street",

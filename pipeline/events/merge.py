@@ -101,8 +101,6 @@ def merge_candidates(cands: list[Candidate], linker: ActorLinker) -> list[Candid
             continue
         for role, actors in c.roles.items():
             target.roles[role] = _specific(target.roles.get(role, []), actors, linker)
-        if target.weak and not c.weak:
-            target.action, target.weak = c.action, False
         target.hypothetical = target.hypothetical and c.hypothetical
         target.support += 1
         target.instrument = target.instrument or c.instrument

@@ -60,8 +60,6 @@ def is_negated(s: Sentence, idx: int, window: int = 5) -> bool:
         w = s.low[i]
         if w in NEGATORS or w.endswith("n't"):
             return True
-        if w == "no" and i + 1 < idx and s.low[i + 1] == "longer":
-            return True
     # "denied that it was mediating": a denial reaches across "that"
     for i in range(idx - 1, max(-1, idx - 9), -1):
         if s.low[i] in (".", ";"):
@@ -99,13 +97,11 @@ def reported_future(s: Sentence, modal: int) -> bool:
 
 def _realis_before(s: Sentence, to: int, lo: int) -> bool:
     """A decision verb governs the infinitive at ``to``, also across the vote count and its
-    adjuncts ("voted 10-0 with five abstentions to tighten"), not across a clause boundary."""
+    adjuncts ("voted 10-0 with five abstentions to tighten"), within ten words."""
     for i in range(to - 1, max(lo, to - 10) - 1, -1):
         w = s.low[i]
         if w in REALIS_WORDS:
             return True
-        if i < to - 5 and w in (",", ";", "that", "and", "but", "if", "ready", "prepared"):
-            return False
     return False
 
 

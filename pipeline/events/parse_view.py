@@ -36,6 +36,12 @@ STATE_HEADS = {
 }  # fmt: skip
 PRONOUNS = {"he", "she", "it", "they", "we", "i"}
 RULERS = roles.RULERS | {"ministry"}
+# an armed group that a state's name only locates ("Sudan's RSF paramilitary", "a Libyan militia
+# leader", "Haitian gang leaders") is no state
+ARMED = {
+    "rebel", "separatist", "insurgent", "militia", "guerrilla", "militant", "paramilitary", "gang",
+    "cartel",
+}  # fmt: skip
 
 
 @dataclass
@@ -170,8 +176,11 @@ def _one_np(v: ParseView, h: int, linker: ActorLinker, others: bool) -> Actor | 
         if m.actor.kind == "person" and appos is not None:
             return appos  # "Obasanjo, the African Union's envoy"
         return role_actor(m, linker)
-    if any(v.lemma(j) in ("former", "ex", "exiled", "late") for j in v.children[h]):
-        return other_actor(v.words[h]) if others else None  # stands for themselves
+    if any(v.lemma(j) in ("former", "ex", "exiled", "late") for j in v.children[h]) or any(
+        v.lemma(j) in ARMED for j in v.kids(h, "compound")
+    ):
+        # "a former official", "Haitian gang leaders", "Afghan rebel commanders": not the state
+        return other_actor(v.words[h]) if others else None
     mods = [
         j
         for j in v.children[h]
@@ -284,3 +293,32 @@ def clause_of(v: ParseView, i: int) -> int:
             return j
         j = v.head(j)
     return j
+
+
+# the non-state side of a conflict ("the insurgents", "the opposition", "the Moro Islamic
+# Liberation Front", "its paramilitary rivals"); not "rival", whose "X's rival factions" the sets
+# label both ways
+NONSTATE_SIDES = ARMED | {
+    "secessionist", "opposition", "faction", "movement", "front", "camp", "warring", "breakaway",
+}  # fmt: skip
+
+
+def add_nonstate_side(v: ParseView, parties: list[Actor]) -> list[Actor]:
+    """A mediation is between two sides: when the parties name one state only and the sentence
+    names a non-state side of the conflict (an armed group of the dictionary, or a group noun
+    that is no actor and not "opposition to/from"), that side is the other party: "between the
+    government of X and the insurgents", "X and the Y Liberation Front held talks", "X's
+    opposition agreed to talks with the government", "a truce between X and Hamas"."""
+    if len(parties) != 1 or parties[0].kind != "country":
+        return parties
+    for k, word in enumerate(v.words):
+        m = v.mention_of.get(k)
+        if m is not None and m.actor.kind == "org":
+            return [*parties, m.actor]
+        if (
+            m is None
+            and v.lemma(k) in NONSTATE_SIDES
+            and not any(v.lemma(p) in ("to", "from") for p in v.kids(k, "prep"))
+        ):
+            return [*parties, other_actor(word)]
+    return parties

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from pipeline.events.candidate import Candidate
 from pipeline.events.cues import PRIVATE_DISPUTE
-from pipeline.events.measures import ARMED, _background, _sender, held_off, measure_candidates
+from pipeline.events.measures import _background, _sender, held_off, measure_candidates
 from pipeline.events.mediation import dateline_place
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
     GROUP_HEADS,
+    NONSTATE_SIDES,
     REPORTING,
     STATE_HEADS,
     ParseView,
@@ -328,9 +329,9 @@ def private_mediation(c: Candidate, sentence: str, v: ParseView | None) -> bool:
 
 
 # unnamed sides of a conflict: "between the government and the rebels", "the warring factions"
-_CONFLICT_SIDES = STATE_HEADS | GROUP_HEADS | ARMED | {
-    "opposition", "faction", "party", "camp", "movement", "group", "clan", "tribe", "troop",
-    "soldier", "police", "junta", "country", "bloc", "coalition", "alliance",
+_CONFLICT_SIDES = STATE_HEADS | GROUP_HEADS | NONSTATE_SIDES | {
+    "party", "group", "clan", "tribe", "troop", "soldier", "police", "bloc", "coalition",
+    "alliance",
 }  # fmt: skip
 
 
@@ -481,28 +482,14 @@ def _repair_mediation(v: ParseView, c: Candidate, linker: ActorLinker) -> None:
         got = [a for a in np_actors(v, i, linker, others=False) if a.kind in ("country", "igo")]
         if got and (_ids(mediators) < _ids(got) or all(a.kind == "person" for a in mediators)):
             mediators = got  # also "China's envoy, Deng X, brokered": the state, not the person
-        elif (
-            not got
-            and v.lemma(i) == "mediator"
-            and v.toks[i].dep == "nsubj"
-            and v.toks[v.head(i)].dep in ("ccomp", "xcomp")
-            and not any(
-                k in v.mention_of or v.toks[k].dep in ("det", "poss") for k in v.children[i]
-            )
-        ):
-            # "X left after talks, saying mediators would draft proposals": unnamed
-            # mediators, not the speaker
-            mediators = []
     for i in range(len(v.toks)):
-        # "a ceasefire brokered by Qatar and Egypt": the whole passive agent mediates
+        # "mediated by the Community of Sant'Egidio and the Italian government": the states
+        # and IGOs of the passive agent join a mediator that names none
         if v.lemma(i) in ("broker", "mediate", "facilitate") and v.toks[i].pos == "VERB":
             for a in v.kids(i, "agent"):
                 for o in v.kids(a, "pobj"):
                     got = [x for x in np_actors(v, o, linker) if x.kind in ("country", "igo")]
-                    if len(got) > len(mediators) and _ids(mediators) <= _ids(got):
-                        mediators = got
-                    elif got and all(m.kind not in ("country", "igo") for m in mediators):
-                        # "mediated by the Community of Sant'Egidio and the Italian government"
+                    if got and all(m.kind not in ("country", "igo") for m in mediators):
                         mediators = mediators + got
             # "Saudi Arabia and the United States said they had brokered": the pronoun
             # stands for the coordinated subject of the reporting verb

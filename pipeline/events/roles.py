@@ -665,7 +665,7 @@ def agent_before(
         m = s.mention_at(i)
         if m is not None:
             if (not strict or eligible_agent(s, m)) and m.actor.id not in exclude:
-                return _with_coordinated(s, m, lo, exclude)
+                return with_coordinated(s, m, lo, exclude)
             i = m.first - 1
             continue
         if w in PRONOUNS and i > 0 and s.low[i - 1] not in NON_SUBJECT_PREPS:
@@ -689,10 +689,7 @@ def with_coordinated(
     s: Sentence, m: Mention, lo: int = 0, exclude: set[str] | None = None
 ) -> list[Mention]:
     """``m`` with the actors coordinated before it ("X and Y", "X, Y and Z")."""
-    return _with_coordinated(s, m, lo, exclude or set())
-
-
-def _with_coordinated(s: Sentence, m: Mention, lo: int, exclude: set[str]) -> list[Mention]:
+    exclude = exclude or set()
     out = [m]
     i = m.first - 1
     if i > lo and s.low[i] == "the":
@@ -724,7 +721,6 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
     j = i
     unknown = 0
     former = False
-    commodity = False
     while j < end:
         w = s.low[j]
         m = s.mention_at(j)
@@ -788,13 +784,9 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
             ):
                 j += 1
                 continue
-            if j + 1 < end and s.low[j] == "as" and s.low[j + 1] == "well":
-                j += 3
-                continue
             break
         if w in COMMODITY:
             # "sanctions on high-tech exports to India": look through the goods
-            commodity = True
             j += 1
             while j < end and (s.low[j] in COMMODITY or s.low[j] == "-"):
                 j += 1
@@ -816,9 +808,6 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                 j += 1
                 continue
             break
-        if commodity and w in ("to", "from", "of", "with"):
-            j += 1  # "a ban on exports of advanced chips to China"
-            continue
         if w in PHRASE_STOP or w in BOUNDARY_PUNCT or w in (".", "of") or w in DATE_WORDS:
             break
         tok = s.toks[j].text
@@ -829,10 +818,6 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                 k += 1
             out.append(other_actor(_phrase_text(s, j, k + 1), named=True))
             j = k + 1
-            if j < end and s.low[j] == "(":
-                while j < end and s.low[j] != ")":
-                    j += 1
-                j += 1
             if j < end and s.low[j] in ("and", ",", "&", "or"):
                 j += 1
                 continue
@@ -842,7 +827,7 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
             if unknown > 2:
                 break
         j += 1
-    return _dedupe(out)
+    return dedupe(out)
 
 
 def _skip_head(s: Sentence, j: int, end: int) -> int:
@@ -884,18 +869,12 @@ def compound_pairs(s: Sentence, linker: ActorLinker, lo: int = 0) -> list[Actor]
                 known = left or right
                 assert known is not None
                 out.append(role_actor(known, linker))
-    return _dedupe(out)
-
-
-def _dedupe(actors: list[Actor]) -> list[Actor]:
-    seen: set[str] = set()
-    out = []
-    for a in actors:
-        if a.id not in seen:
-            seen.add(a.id)
-            out.append(a)
-    return out
+    return dedupe(out)
 
 
 def dedupe(actors: list[Actor]) -> list[Actor]:
-    return _dedupe(actors)
+    """The actors in order, each id once (its first actor: names of OTHER differ)."""
+    out: dict[str, Actor] = {}
+    for a in actors:
+        out.setdefault(a.id, a)
+    return list(out.values())

@@ -106,10 +106,17 @@ def test_an_unnamed_subject_rejects_mediation(parser: SentenceParser) -> None:
         parser,
     )
     assert ids(got[0], "parties") == ["MLI", "OTHER"]
-    # near miss: a named state as subject adds no OTHER
+    # a named state as subject: the separatists it names are the other side (session 12)
     got = mediations(
         "Mali refused to join talks mediated by Algeria, saying the separatists had broken "
         "every truce.",
+        parser,
+    )
+    assert ids(got[0], "parties") == ["MLI", "OTHER"]
+    # near miss: a named state as subject and no other side named adds no OTHER
+    got = mediations(
+        "Mali refused to join talks mediated by Algeria, saying every earlier truce had been "
+        "broken.",
         parser,
     )
     assert ids(got[0], "parties") == ["MLI"]

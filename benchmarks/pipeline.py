@@ -8,9 +8,9 @@ One run prints:
 - produce-to-enriched and produce-to-alert p50/p95/max at each fixed rate (default 5/s, 20/s);
 - the same with two workers in one consumer group.
 
-The burst's CPU split names the broker's JIT compiling: a fresh JVM's optimising compiler took
-half of the broker's CPU in a burst, which is why the local broker runs C1 only
-(``broker.jvm_options``); ops' long-running brokers finished compiling long ago.
+A fresh JVM's optimising compiler took half of the broker's CPU in a burst (per-thread CPU from
+/proc), which is why the local broker runs C1 only (``broker.jvm_options``); ops' long-running
+brokers finished compiling long ago.
 
 Articles come from ``benchmarks/articles.py`` (our own text; 40% short, 40% medium, 20% full
 length; every fourth reports a new event). Latencies are measured in this process: the time
@@ -181,23 +181,6 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-JIT_THREAD_MARK = "CompilerThre"  # HotSpot names them "C1 CompilerThre", "C2 CompilerThre"
-
-
-def jit_seconds(pid: int) -> float:
-    """CPU seconds the JVM ``pid``'s JIT compiler threads have used so far (live threads)."""
-    total = 0
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            stat = (task / "stat").read_text()
-        except OSError:  # the thread ended between listing and reading
-            continue
-        if JIT_THREAD_MARK in stat[stat.index("(") + 1 : stat.rindex(")")]:
-            fields = stat[stat.rindex(")") + 2 :].split()
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def with_children(pid: int) -> list[int]:
     """``pid`` and its child processes (a worker's inference lanes, if it has any)."""
     children: list[int] = []
@@ -219,7 +202,6 @@ def cpu_by_process(broker_pid: int, procs: list[WorkerProcess]) -> dict[str, flo
             cpu_seconds(pid) for p in procs for pid in with_children(p.pid)[1:]
         ),
         "broker": cpu_seconds(broker_pid),
-        "of which broker JIT compiling": jit_seconds(broker_pid),
         "benchmark": cpu_seconds(os.getpid()),
         **machine_seconds(),
     }

@@ -14,6 +14,15 @@ from tests.unit.test_events_mediation_s8 import mediations
 from tests.unit.test_events_mediation_s9 import ids
 
 
+def assert_one_mediation(
+    text: str, mediator: list[str], parties: list[str], parser: SentenceParser
+) -> None:
+    """One 'mediate' event with these mediator ids and these party codes (ids before ':')."""
+    got = mediations(text, parser)
+    assert [e["action"] for e in got] == ["mediate"], got
+    assert ids(got[0], "mediator") == mediator
+    assert [x.split(":")[0] for x in ids(got[0], "parties")] == parties
+
 @pytest.mark.parametrize(
     ("text", "mediator", "parties"),
     [
@@ -45,10 +54,7 @@ from tests.unit.test_events_mediation_s9 import ids
 def test_talks_organised_by_a_third_party(
     text: str, mediator: list[str], parties: list[str], parser: SentenceParser
 ) -> None:
-    got = mediations(text, parser)
-    assert [e["action"] for e in got] == ["mediate"], got
-    assert ids(got[0], "mediator") == mediator
-    assert [x.split(":")[0] for x in ids(got[0], "parties")] == parties
+    assert_one_mediation(text, mediator, parties, parser)
 
 
 @pytest.mark.parametrize(
@@ -108,10 +114,7 @@ def test_halted_talks_steered_by_a_mediator_are_a_halt(parser: SentenceParser) -
 def test_hosts_of_rounds_meetings_and_two_counterparts(
     text: str, mediator: list[str], parties: list[str], parser: SentenceParser
 ) -> None:
-    got = mediations(text, parser)
-    assert [e["action"] for e in got] == ["mediate"], got
-    assert ids(got[0], "mediator") == mediator
-    assert [x.split(":")[0] for x in ids(got[0], "parties")] == parties
+    assert_one_mediation(text, mediator, parties, parser)
 
 
 @pytest.mark.parametrize(

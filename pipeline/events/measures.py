@@ -201,11 +201,12 @@ def _stoppage_faced(v: ParseView, n: int) -> bool:
     )
 
 
-def _states_of(v: ParseView, ks: list[int], linker: ActorLinker) -> list[Actor]:
-    """The states and IGOs the phrases at ``ks`` name (an owner or possessor of a measure)."""
-    return [
-        a for k in ks for a in np_actors(v, k, linker, others=False) if a.kind in ("country", "igo")
-    ]
+def _states_of(
+    v: ParseView, ks: list[int], linker: ActorLinker, kinds: tuple[str, ...] = ("country", "igo")
+) -> list[Actor]:
+    """The states and IGOs (or only ``kinds``) the phrases at ``ks`` name: an owner or
+    possessor of a measure, or with ``("country",)`` the state a measure is on."""
+    return [a for k in ks for a in np_actors(v, k, linker, others=False) if a.kind in kinds]
 
 
 def _inquired(v: ParseView, k: int) -> bool:
@@ -482,11 +483,11 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     elif lem in ("bar", "ban") and entering:
         # "barred 40 British officials from entering Russia": an entry ban on them;
         # "barred holders of Israeli passports": the state named inside the phrase
-        target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
+        target = _states_of(v, [o], linker, ("country",))
         target = target or _targets(v, [o], linker, ids)
     elif olem in MEMBERSHIP and bloc:
         # "The Arab League suspended Syria's membership": an IGO suspends a member state
-        target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
+        target = _states_of(v, [o], linker, ("country",))
     elif lem in ("suspend", "bar", "boycott", "blockade") and any(
         a.kind == "country" for a in np_actors(v, o, linker, conj=False, others=False)
     ):
@@ -495,7 +496,7 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
         member = _from_prep(v, i) or (o in v.mention_of and lem == "suspend")
         if lem in ("suspend", "bar") and not (bloc and member):
             return []
-        target = [a for a in np_actors(v, o, linker, others=False) if a.kind == "country"]
+        target = _states_of(v, [o], linker, ("country",))
     else:
         return []
     target = [a for a in target if a.id not in ids]
@@ -623,7 +624,7 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
         return []
     ids = {a.id for a in sender}
     barred = v.kids(i, "nsubjpass")[0]
-    target = [a for a in np_actors(v, barred, linker, others=False) if a.kind == "country"]
+    target = _states_of(v, [barred], linker, ("country",))
     target = [a for a in target or _targets(v, [barred], linker, ids) if a.id not in ids]
     if not target:
         return []
@@ -654,8 +655,8 @@ def _warned_party(v: ParseView, i: int, linker: ActorLinker, ids: set[str]) -> l
     c = clause_of(v, i)
     if v.toks[c].dep != "ccomp" or v.lemma(v.head(c)) not in ("warn", "tell", "threaten"):
         return []
-    got = [a for o in v.kids(v.head(c), "dobj") for a in np_actors(v, o, linker, others=False)]
-    return [a for a in got if a.kind == "country" and a.id not in ids]
+    told = _states_of(v, v.kids(v.head(c), "dobj"), linker, ("country",))
+    return [a for a in told if a.id not in ids]
 
 
 def _suspended_from(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -715,7 +716,7 @@ def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[
         sender, objs = _igo_in(v, i, ("to", "into"), linker), v.kids(i, "nsubjpass")
     if not sender or not objs or _background(v, i):
         return []
-    target = [a for a in np_actors(v, objs[0], linker, others=False) if a.kind == "country"]
+    target = _states_of(v, objs[:1], linker, ("country",))
     if not target:
         return []
     negated, hyp = _flags(v, i, "lift")
@@ -823,8 +824,9 @@ def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
     if action == "lift" and not words & {"sanctions", "blacklist", "black", "terrorism", "terror"}:
         return []
     sender = [a for a in subject(v, verb, linker) if a.kind in ("country", "igo")]
-    target = [a for o in v.kids(verb, "dobj") for a in np_actors(v, o, linker, others=False)]
-    target = [a for a in target if a.kind == "country" and a.id not in {b.id for b in sender}]
+    ids = {a.id for a in sender}
+    target = _states_of(v, v.kids(verb, "dobj"), linker, ("country",))
+    target = [a for a in target if a.id not in ids]
     if not sender or not target or _background(v, verb):
         return []
     negated, hyp = _flags(v, verb, action)

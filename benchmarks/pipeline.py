@@ -367,10 +367,10 @@ def run_scenario(
         out["burst_rate"] = len(burst) / (last - t0)
         out["burst_busy"] = (inference_seconds(procs) - busy0) / ((last - t0) * count)
         wall = time.time() - t0
-        out["burst_cpu"] = {k: (cpu1[k] - cpu0[k]) / wall for k in cpu0}
-        named = ("worker processes", "inference lanes", "broker", "benchmark")
-        out["burst_cpu"]["other processes"] = out["burst_cpu"].pop("busy (all processes)") - sum(
-            out["burst_cpu"][k] for k in named)
+        cpu = {k: (cpu1[k] - cpu0[k]) / wall for k in cpu0}
+        busy = cpu.pop("busy (all processes)")
+        cpu["other processes"] = busy - sum(v for k, v in cpu.items() if k != "idle")
+        out["burst_cpu"] = cpu
         out["burst_load"] = load()
         for rate, articles in phases:
             events = {a.id for a in articles if a.event}

@@ -21,16 +21,16 @@ def _topic_score(enriched: EnrichedArticle, etype: str) -> float | None:
 
 
 def apply_topics(cands: list[Candidate], enriched: EnrichedArticle) -> None:
-    """A soft signal: a confident topic raises confidence a little, a clearly-off topic lowers
-    it a little; never enough on its own to create or kill a strong sentence."""
+    """A soft signal: a confident topic raises confidence a little, never enough on its own
+    to create an event. A low topic score lowers nothing: topics are judged on an article's
+    first chunks (``configs/topics.yaml``), so they say nothing against an event reported
+    further down."""
     for c in cands:
         score = _topic_score(enriched, c.type)
         if score is None:
             continue
         if score >= 0.5:
             c.confidence += 0.05 * score
-        elif score < 0.1:
-            c.confidence -= 0.05
 
 
 def _same(a: str, b: str, linker: ActorLinker) -> bool:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -307,20 +308,36 @@ def _set_dotted(tree: dict[str, Any], keys: list[str], value: Any) -> None:
     node[keys[-1]] = value
 
 
-def _env_value(value: str) -> Any:
+def _env_value(value: str, list_setting: bool = False) -> Any:
     """Environment values stay strings (pydantic coerces "8" or "true" per field), except the
     YAML spellings of null, so ``NEWSMON_MODELS__NER=null`` switches a model off, and a JSON
     list (``["-Xss1m"]``) for a list setting. Parsing them as YAML would turn a version such as
-    "2.13" into a float."""
+    "2.13" into a float; a string setting keeps a value that only looks like a list."""
     text = value.strip()
     if text.lower() in ("null", "~", "none"):
         return None
-    if text.startswith("["):
+    if list_setting and text.startswith("["):
         try:
             return json.loads(text)
         except json.JSONDecodeError:
             return value  # validation then names the key: "Input should be a valid list"
     return value
+
+
+def _is_list_setting(path: list[str]) -> bool:
+    """Whether the setting at ``path`` (e.g. broker, jvm_options) is a list, from the model."""
+    model: Any = Settings
+    for key in path[:-1]:
+        field = getattr(model, "model_fields", {}).get(key)
+        if field is None:
+            return False
+        model = field.annotation
+    field = getattr(model, "model_fields", {}).get(path[-1])
+    if field is None:
+        return False
+    ann = field.annotation
+    kinds = get_args(ann) if get_origin(ann) in (Union, UnionType) else (ann,)
+    return any(k is list or get_origin(k) is list for k in kinds)
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
@@ -330,7 +347,7 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
             _set_dotted(tree, list(SHORTCUTS[name]), value)
         elif name.startswith(ENV_PREFIX) and "__" in name:
             path = name[len(ENV_PREFIX) :].lower().split("__")
-            _set_dotted(tree, path, _env_value(value))
+            _set_dotted(tree, path, _env_value(value, _is_list_setting(path)))
     return tree
 
 

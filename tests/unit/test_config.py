@@ -108,6 +108,13 @@ def test_a_list_setting_takes_a_json_list_from_the_environment() -> None:
         load_settings(environ={"NEWSMON_BROKER__JVM_OPTIONS": "[-Xss2m"})  # not JSON
 
 
+def test_a_string_setting_keeps_a_value_that_looks_like_a_list() -> None:
+    settings = load_settings(environ={"NEWSMON_KAFKA__CLIENT_ID": '["newsmon-a"]',
+                                      "NEWSMON_KAFKA__BOOTSTRAP_SERVERS": "[::1]:9092"})
+    assert settings.kafka.client_id == '["newsmon-a"]'
+    assert settings.kafka.bootstrap_servers == "[::1]:9092"
+
+
 def test_failover_settings_are_validated_and_named() -> None:
     settings = load_settings(environ={"NEWSMON_WORKER__SESSION_TIMEOUT_S": "9"})
     assert settings.worker.session_timeout_s == 9.0

@@ -762,12 +762,6 @@ def phrase_actors(s: Sentence, i: int, linker: ActorLinker, limit: int = 14) -> 
                         j += 1
                     if _skip_head(s, j, end) - j <= 3:  # "Liberia's interim government and"
                         j = _skip_head(s, j, end)
-                else:  # "the Central African Republic government and rebels": likewise
-                    k = j
-                    while k < end and s.low[k] in GOV_NOUNS:
-                        k += 1
-                    if k > j and s.low[k : k + 1] in (["and"], ["or"]):
-                        j = k
                 # "the Central African Republic (CAR)": skip a parenthesised short form
                 if j < end and s.low[j] == "(":
                     k = j

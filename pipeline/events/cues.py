@@ -61,7 +61,7 @@ _PARSE_READ_ALONE = re.compile(
     r"|\blist\b|\bpackage|\bdesignat"
     # the mediation frames of the parse: an envoy meeting both sides, passing messages
     r"|\benvoys?\b|\bmessages\b"
-    r"|\breadmit|\breinstat|\bsuspension|\bmembership"  # an IGO lifting a member's suspension
+    r"|\breadmit|\breinstat|\brestor|\bsuspension|\bmembership"  # lifting a suspension or cut
     r"|\bon hold\b",  # "aid to X was put on hold"
     re.I,
 )

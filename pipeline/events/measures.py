@@ -126,7 +126,7 @@ PLACE_NOUNS = {
     "neighbourhood", "neighborhood", "enclave", "settlement", "suburb",
 }  # fmt: skip
 # a supplier halting deliveries over unpaid bills is a commercial dispute, not a sanction
-UNPAID = {"unpaid", "arrears", "nonpayment", "non-payment"}
+UNPAID = {"unpaid", "arrears", "nonpayment", "non-payment", "debt", "debts"}
 # health and safety bans are not sanctions (EVENTS-DEV.md: "sanitary or pandemic bans")
 SANITARY = {
     "bse", "disease", "flu", "outbreak", "pandemic", "covid", "virus", "safety", "hygiene",
@@ -168,6 +168,8 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             v.words[i].lower().startswith(("readmit", "reinstat")) or _restored_membership(v, i)
         ):
             out += _readmitted(v, i, n_sent, linker)
+        elif t.pos == "VERB" and lem == "restore":
+            out += _cut(v, i, n_sent, linker)  # "restored the export licences of X's firms"
         elif t.pos == "VERB" and lem == "designate" and not v.kids(i, "oprd"):
             out += _designated(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in ("list", "blacklist"):
@@ -511,6 +513,8 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
             for k in v.kids(p, "pobj")
             for a in np_actors(v, k, linker)
         ][:1]
+    if not target and (_is_cut_object(v, o) or giving):
+        target = _conditioned(v, i, linker, ids)  # "would suspend cooperation if X ..."
     if not target and v.toks[i].dep == "advcl" and not v.kids(i, "nsubj") and _is_cut_object(v, o):
         # "listed Iran's Guards as terrorists, freezing any assets they hold": the participle
         # acts on whom the main clause names
@@ -535,12 +539,13 @@ def _cut_modality(v: ParseView, i: int) -> tuple[str, bool, bool]:
         action, hyp = "threaten", False
     elif _warned(v, i) and hyp:
         action = "threaten"
+    future = _future(v, i)
     if hyp and _reported_future(v, i):
         hyp = False
-        if _conditional(v, i):
-            action = "threaten"  # "said it would halt shipments if the war spreads"
-    elif hyp and _conditional(v, i):
-        action = "threaten"
+    if (hyp or future) and _conditional(v, i):
+        action = "threaten"  # "said it would halt shipments if the war spreads"
+    if v.lemma(i) == "restore" and action == "impose":
+        action = "lift"  # what was cut is given back: "restored air links with X"
     return action, negated, hyp
 
 
@@ -779,10 +784,13 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
         if v.lemma(verb) in LISTING or v.toks[verb].dep not in ("pobj", "prep", "acl", "dobj"):
             break
         verb = v.head(verb)
-    if v.toks[n].dep != "pobj" or v.lemma(p) not in ("to", "on") or v.lemma(verb) not in LISTING:
+    # "restored Japan to its list of trusted trading partners": a privilege given back (lift)
+    privilege = bool({v.words[k].lower() for k in v.subtree(n)} & PRIVILEGED)
+    listing = v.lemma(verb) in LISTING or (privilege and v.lemma(verb) == "restore")
+    if v.toks[n].dep != "pobj" or v.lemma(p) not in ("to", "on") or not listing:
         return []
     kinds = {v.lemma(k) for k in v.subtree(n) if k < n} | {v.lemma(n)}
-    if not kinds & {"sanction", "blacklist", "export", "entity", "black", "embargo", "freeze"}:
+    if not privilege and not kinds & PUNITIVE_LISTS:
         return []
     if _background(v, verb):
         return []
@@ -799,8 +807,8 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
     if not added:
         return []
     target = _targets(v, added, linker, ids)
-    action = "impose"
-    if not target:
+    action = "lift" if privilege else "impose"
+    if not target and not privilege:
         # "added 50 entities to its Russia sanctions list": more names under an existing
         # regime on the state the list is named for (a tightening)
         named = [k for k in v.subtree(n) if k < n and v.toks[k].dep in ("compound", "amod")]
@@ -820,7 +828,7 @@ def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
     if v.lemma(v.head(n)) not in ("from", "off") or v.lemma(verb) not in REMOVING:
         return []
     words = {v.words[k].lower() for k in v.subtree(n)}
-    action = "impose" if words & {"trusted", "white", "whitelist", "preferred"} else "lift"
+    action = "impose" if words & PRIVILEGED else "lift"
     if action == "lift" and not words & {"sanctions", "blacklist", "black", "terrorism", "terror"}:
         return []
     sender = [a for a in subject(v, verb, linker) if a.kind in ("country", "igo")]
@@ -834,6 +842,8 @@ def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
 
 
 REMOVING = {"remove", "drop", "strike"}
+PRIVILEGED = {"trusted", "white", "whitelist", "preferred"}  # lists a state is glad to be on
+PUNITIVE_LISTS = {"sanction", "blacklist", "export", "entity", "black", "embargo", "freeze"}
 LICENCES = {"licence", "license", "permit", "authorisation", "authorization"}
 OUTGOING = {"export", "shipment", "sale", "delivery", "transfer", "supply", "shipping"}
 
@@ -916,10 +926,35 @@ def _warned(v: ParseView, i: int) -> bool:
     return any(v.lemma(j) in ("warn", "threaten") for j in [v.head(c), *v.children[c]])
 
 
+def _if_clauses(v: ParseView, i: int) -> list[int]:
+    """The "if"/"unless" clauses on the verb at ``i`` or on its clause."""
+    return [
+        a
+        for h in {i, clause_of(v, i)}
+        for a in v.kids(h, "advcl")
+        if any(v.lemma(m) in ("if", "unless") for m in v.kids(a, "mark"))
+    ]
+
+
 def _conditional(v: ParseView, i: int) -> bool:
+    return bool(_if_clauses(v, i))
+
+
+def _future(v: ParseView, i: int) -> bool:
+    """'will impose', 'would suspend': with a condition, a measure promised is a threat."""
     return any(
-        v.lemma(m) in ("if", "unless") for a in v.kids(i, "advcl") for m in v.kids(a, "mark")
+        v.words[a].lower() in ("will", "would", "'ll", "shall")
+        for h in {i, clause_of(v, i)}
+        for a in v.kids(h, "aux", "auxpass")
     )
+
+
+def _conditioned(v: ParseView, i: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:
+    """'... if Caracas does not free the detainees', 'unless Lithuania backs down': a threat
+    whose measure names no state is aimed at the state whose conduct it is conditioned on (the
+    subject of the "if"/"unless" clause on the verb or on its clause)."""
+    subj = [s for a in _if_clauses(v, i) for s in v.kids(a, "nsubj")]
+    return [a for a in _states_of(v, subj, linker, ("country",)) if a.id not in exclude]
 
 
 def _reported_future(v: ParseView, i: int) -> bool:
@@ -1209,7 +1244,7 @@ def _governed(
     ]
     if v.lemma(verb) in WITH_VERBS:
         roots += v.kids(verb, "dobj")  # "hit Canadian steel with tariffs"
-    target = _targets(v, roots, linker, ids, owned=n)
+    target = _targets(v, roots, linker, ids, owned=n) or _conditioned(v, verb, linker, ids)
     if not target:
         return []
     negated, hyp = _flags(v, verb, action)
@@ -1217,7 +1252,7 @@ def _governed(
         negated, hyp = True, False  # "ruled out retaliatory tariffs"
     if urged:
         action = "call"
-    elif action == "impose" and (hyp or _readiness(v, verb)) and _if_clause(v):
+    elif action == "impose" and (hyp or _readiness(v, verb) or _future(v, verb)) and _if_clause(v):
         # "is ready to adopt restrictive measures ... if its troops do not pull back"
         action, hyp = "threaten", hyp and not _readiness(v, verb)
     if action in ("threaten", "call"):
@@ -1300,7 +1335,11 @@ def _option(v: ParseView, n: int, pred: int, n_sent: int, linker: ActorLinker) -
     if not sender:
         return []
     ids = {a.id for a in sender}
-    target = _targets(v, [n], linker, ids)
+    # the state the measure is conditioned on, or the remark was about ("told reporters when
+    # asked about Venezuela", "referring to Russia")
+    told = v.kids(v.head(clause_of(v, pred)), "advcl")
+    target = _targets(v, [n], linker, ids) or _conditioned(v, pred, linker, ids)
+    target = target or _targets(v, told, linker, ids)
     if not target:
         return []
     if demand:

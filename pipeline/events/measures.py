@@ -49,6 +49,10 @@ CUT_OBJECTS = {
     "lending", "tranche", "ship", "vessel", "aircraft", "plane", "airline", "carrier", "tanker",
     "truck", "lorry", "preference",
 }  # fmt: skip
+# what a donor gives ("aid from Sweden", "EU loans"): its "from" phrase names the sender
+GIFTS = {"aid", "assistance", "support", "loan", "funding", "credit", "grant", "lending"}
+# places a state closes to others: "barred from Canadian airspace", "from EU ports"
+GUARDED = {"airspace", "port", "harbour", "harbor", "water", "territory"}
 # what a state can be told it will lose: "could face a cut-off of EU aid", "an end to trade
 # preferences", "a suspension of budget support" (a threat by whoever warns of it)
 STOPPAGES = {"end", "suspension", "cutoff", "off", "withdrawal"}
@@ -164,12 +168,10 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             out += _measure_noun(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem == "package" and _package_of_measures(v, i):
             out += _measure_noun(v, i, n_sent, linker)  # "the EU's latest package of measures"
-        elif t.pos == "VERB" and (
-            v.words[i].lower().startswith(("readmit", "reinstat")) or _restored_membership(v, i)
-        ):
+        elif t.pos == "VERB" and v.words[i].lower().startswith(("readmit", "reinstat")):
             out += _readmitted(v, i, n_sent, linker)
         elif t.pos == "VERB" and lem == "restore":
-            out += _cut(v, i, n_sent, linker)  # "restored the export licences of X's firms"
+            out += _cut(v, i, n_sent, linker)  # "restored X's export licences, membership"
         elif t.pos == "VERB" and lem == "designate" and not v.kids(i, "oprd"):
             out += _designated(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in ("list", "blacklist"):
@@ -607,24 +609,23 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
     """'Five Nicaraguan judges were barred from entering the United States': an entry ban by
     the state entered (or the passive agent) on the state of those barred."""
     passive = v.kids(i, "nsubjpass")
-    if passive and _is_cut_object(v, passive[0]):  # "aid to X could be withheld"
-        return _cut_passive(v, i, n_sent, linker)
-    if v.lemma(i) == "suspend" and passive and not _background(v, i):
-        return _suspended_from(v, i, n_sent, linker)
-    if v.lemma(i) not in ("bar", "ban") or not v.kids(i, "nsubjpass") or _background(v, i):
-        return []
+    # "from entering the United States", and "from Canadian airspace", "from EU ports"
     entered = [
         o
         for p in v.kids(i, "prep")
         if v.lemma(p) == "from"
         for c in v.children[p]
-        if v.lemma(c) in ("enter", "visit")
-        for o in v.kids(c, "dobj")
+        for o in ([c] if v.lemma(c) in GUARDED else v.kids(c, "dobj"))
+        if v.lemma(c) in ("enter", "visit") or v.lemma(c) in GUARDED
     ]
-    if not entered:
+    if passive and _is_cut_object(v, passive[0]) and not entered:  # "aid to X was withheld"
+        return _cut_passive(v, i, n_sent, linker)
+    if v.lemma(i) == "suspend" and passive and not _background(v, i):
+        return _suspended_from(v, i, n_sent, linker)
+    if v.lemma(i) not in ("bar", "ban") or not passive or not entered or _background(v, i):
         return []
     sender = [a for a in subject(v, i, linker) if a.kind in ("country", "igo")]
-    sender = sender or [a for a in np_actors(v, entered[0], linker) if a.kind == "country"]
+    sender = sender or _targets(v, entered[:1], linker, set())  # the state entered
     if not sender:
         return []
     ids = {a.id for a in sender}
@@ -639,12 +640,15 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
 
 def _cut_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'Shipments of gallium to American buyers are now prohibited, X's ministry said': the
-    halt of what crosses a border, in the passive; the agent or the speaker is the sender (with
-    neither, nobody named acts and nothing is reported)."""
+    halt of what crosses a border, in the passive; the agent or the speaker is the sender, or
+    the donor of what is given ("Malawi's aid from Norway was frozen", "EU aid to X was
+    halted"); with none of them, nobody named acts and nothing is reported."""
     goods = v.kids(i, "nsubjpass")[0]
     if _background(v, i):
         return []
-    sender = _sender(v, i, linker)
+    donors = [o for p in v.kids(goods, "prep") if v.lemma(p) == "from" for o in v.kids(p, "pobj")]
+    donors = donors + v.kids(goods, "compound") if v.lemma(goods) in GIFTS else []
+    sender = _sender(v, i, linker) or _states_of(v, donors, linker)
     ids = {a.id for a in sender}
     target = [a for a in _targets(v, [goods], linker, ids) if a.id not in ids]
     target = target or _warned_party(v, i, linker, ids)
@@ -726,11 +730,6 @@ def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[
         return []
     negated, hyp = _flags(v, i, "lift")
     return [_cand(v, "lift", sender, target, negated, hyp, n_sent, 0.7)]
-
-
-def _restored_membership(v: ParseView, i: int) -> bool:
-    """'restored Egypt's membership': a readmission, as 'readmitted Egypt'."""
-    return v.lemma(i) == "restore" and any(v.lemma(o) in MEMBERSHIP for o in v.kids(i, "dobj"))
 
 
 def _suspension_lifted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -926,7 +925,7 @@ def _warned(v: ParseView, i: int) -> bool:
     return any(v.lemma(j) in ("warn", "threaten") for j in [v.head(c), *v.children[c]])
 
 
-def _if_clauses(v: ParseView, i: int) -> list[int]:
+def _conditional(v: ParseView, i: int) -> list[int]:
     """The "if"/"unless" clauses on the verb at ``i`` or on its clause."""
     return [
         a
@@ -934,10 +933,6 @@ def _if_clauses(v: ParseView, i: int) -> list[int]:
         for a in v.kids(h, "advcl")
         if any(v.lemma(m) in ("if", "unless") for m in v.kids(a, "mark"))
     ]
-
-
-def _conditional(v: ParseView, i: int) -> bool:
-    return bool(_if_clauses(v, i))
 
 
 def _future(v: ParseView, i: int) -> bool:
@@ -950,10 +945,9 @@ def _future(v: ParseView, i: int) -> bool:
 
 
 def _conditioned(v: ParseView, i: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:
-    """'... if Caracas does not free the detainees', 'unless Lithuania backs down': a threat
-    whose measure names no state is aimed at the state whose conduct it is conditioned on (the
-    subject of the "if"/"unless" clause on the verb or on its clause)."""
-    subj = [s for a in _if_clauses(v, i) for s in v.kids(a, "nsubj")]
+    """'... if Caracas does not free the detainees': a threat whose measure names no state is
+    aimed at the state whose conduct it is conditioned on (the subject of the condition)."""
+    subj = [s for a in _conditional(v, i) for s in v.kids(a, "nsubj")]
     return [a for a in _states_of(v, subj, linker, ("country",)) if a.id not in exclude]
 
 
@@ -1248,13 +1242,14 @@ def _governed(
     if not target:
         return []
     negated, hyp = _flags(v, verb, action)
+    ready = _readiness(v, verb)
     if ruled_out:
         negated, hyp = True, False  # "ruled out retaliatory tariffs"
     if urged:
         action = "call"
-    elif action == "impose" and (hyp or _readiness(v, verb) or _future(v, verb)) and _if_clause(v):
+    elif action == "impose" and _conditional(v, verb) and (hyp or _future(v, verb) or ready):
         # "is ready to adopt restrictive measures ... if its troops do not pull back"
-        action, hyp = "threaten", hyp and not _readiness(v, verb)
+        action, hyp = "threaten", hyp and not ready
     if action in ("threaten", "call"):
         hyp = False
     if v.lemma(verb) in PLANNING:
@@ -1280,13 +1275,6 @@ def _readiness(v: ParseView, verb: int) -> bool:
     """'ready/prepared/willing to impose': a commitment, conditional or not."""
     h = v.head(verb)
     return v.toks[verb].dep == "xcomp" and v.lemma(h) in ("ready", "prepared", "willing")
-
-
-def _if_clause(v: ParseView) -> bool:
-    """The sentence sets a condition ("if", "unless" marking a clause)."""
-    return any(
-        v.lemma(k) in ("if", "unless") and v.toks[k].dep == "mark" for k in range(len(v.toks))
-    )
 
 
 def _trade_words(v: ParseView, n: int) -> bool:

@@ -1221,7 +1221,7 @@ def _governed(
             return []
         # "could face", "face ... if/unless", and the ultimatum "must comply or face"
         hedged = (
-            _conditional(v, verb)
+            bool(_conditional(v, verb))
             or any(v.lemma(a) in ("could", "might", "may") for a in v.kids(verb, "aux"))
             or any(v.lemma(c) == "or" for c in v.kids(v.head(verb), "cc"))
         )

@@ -1242,12 +1242,13 @@ def _governed(
     if not target:
         return []
     negated, hyp = _flags(v, verb, action)
-    ready = _readiness(v, verb)
+    ready = _readiness(v, verb)  # "is ready to adopt X if ...": the condition may be on "is"
+    cond = _conditional(v, verb) or (ready and _conditional(v, v.head(v.head(verb))))
     if ruled_out:
         negated, hyp = True, False  # "ruled out retaliatory tariffs"
     if urged:
         action = "call"
-    elif action == "impose" and _conditional(v, verb) and (hyp or _future(v, verb) or ready):
+    elif action == "impose" and cond and (hyp or _future(v, verb) or ready):
         # "is ready to adopt restrictive measures ... if its troops do not pull back"
         action, hyp = "threaten", hyp and not ready
     if action in ("threaten", "call"):

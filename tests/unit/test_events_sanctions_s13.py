@@ -51,6 +51,8 @@ from tests.unit.test_events_sanctions_s8 import only, sanctions
          "said.", "threaten", ["VNM"], ["CHN"]),
         ("Nigeria said it would halt oil shipments to Ghana unless Accra freed the detained "
          "traders.", "threaten", ["NGA"], ["GHA"]),
+        ("Ankara is prepared to impose tariffs on Greek goods if Athens keeps the port "
+         "closed, the minister said.", "threaten", ["TUR"], ["GRC"]),
         # an option whose measure names no state: the condition's state, or the one asked about
         ("An arms embargo remains one of the options unless Khartoum lets aid convoys through, "
          "Britain's envoy said.", "threaten", ["GBR"], ["SDN"]),

@@ -1242,13 +1242,12 @@ def _governed(
     if not target:
         return []
     negated, hyp = _flags(v, verb, action)
-    ready = _readiness(v, verb)  # "is ready to adopt X if ...": the condition may be on "is"
-    cond = _conditional(v, verb) or (ready and _conditional(v, v.head(v.head(verb))))
+    ready = _readiness(v, verb)
     if ruled_out:
         negated, hyp = True, False  # "ruled out retaliatory tariffs"
     if urged:
         action = "call"
-    elif action == "impose" and cond and (hyp or _future(v, verb) or ready):
+    elif action == "impose" and (hyp or _future(v, verb) or ready) and _if_clause(v):
         # "is ready to adopt restrictive measures ... if its troops do not pull back"
         action, hyp = "threaten", hyp and not ready
     if action in ("threaten", "call"):
@@ -1276,6 +1275,11 @@ def _readiness(v: ParseView, verb: int) -> bool:
     """'ready/prepared/willing to impose': a commitment, conditional or not."""
     h = v.head(verb)
     return v.toks[verb].dep == "xcomp" and v.lemma(h) in ("ready", "prepared", "willing")
+
+
+def _if_clause(v: ParseView) -> bool:
+    """The sentence sets a condition (the parse may hang it on the reporting verb)."""
+    return any(v.lemma(k) in ("if", "unless") and t.dep == "mark" for k, t in enumerate(v.toks))
 
 
 def _trade_words(v: ParseView, n: int) -> bool:

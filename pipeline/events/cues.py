@@ -34,7 +34,7 @@ EVENT_CUE = re.compile(
     r"|\bmeasures\b|\bsuspend|\bcontacts?\b|\bhalt|\bpaus|airspace|\bcut(?:s|ting)? off\b"
     r"|\bsuppl(?:y|ies)\b|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh(?:o|e)ld"
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermits?\b|\bauthori[sz]ation"
-    r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b"
+    r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b|\brestor"
     r"|\b(?:from|off) (?:its|the|their) list"
     r"|\benvoys?\b|\bmessages\b|" + _TWO_SIDED_WORDS + r"|\breadmit|\breinstat|\bsuspension"
     r"|\bmembership|\bon hold\b",  # "aid ... put on hold"; an IGO lifting a suspension
@@ -61,7 +61,7 @@ _PARSE_READ_ALONE = re.compile(
     r"|\blist\b|\bpackage|\bdesignat"
     # the mediation frames of the parse: an envoy meeting both sides, passing messages
     r"|\benvoys?\b|\bmessages\b"
-    r"|\breadmit|\breinstat|\bsuspension|\bmembership"  # an IGO lifting a member's suspension
+    r"|\breadmit|\breinstat|\brestor|\bsuspension|\bmembership"  # lifting a suspension or cut
     r"|\bon hold\b",  # "aid to X was put on hold"
     re.I,
 )

@@ -49,6 +49,10 @@ CUT_OBJECTS = {
     "lending", "tranche", "ship", "vessel", "aircraft", "plane", "airline", "carrier", "tanker",
     "truck", "lorry", "preference",
 }  # fmt: skip
+# what a donor gives ("aid from Sweden", "EU loans"): its "from" phrase names the sender
+GIFTS = {"aid", "assistance", "support", "loan", "funding", "credit", "grant", "lending"}
+# places a state closes to others: "barred from Canadian airspace", "from EU ports"
+GUARDED = {"airspace", "port", "harbour", "harbor", "water", "territory"}
 # what a state can be told it will lose: "could face a cut-off of EU aid", "an end to trade
 # preferences", "a suspension of budget support" (a threat by whoever warns of it)
 STOPPAGES = {"end", "suspension", "cutoff", "off", "withdrawal"}
@@ -126,7 +130,7 @@ PLACE_NOUNS = {
     "neighbourhood", "neighborhood", "enclave", "settlement", "suburb",
 }  # fmt: skip
 # a supplier halting deliveries over unpaid bills is a commercial dispute, not a sanction
-UNPAID = {"unpaid", "arrears", "nonpayment", "non-payment"}
+UNPAID = {"unpaid", "arrears", "nonpayment", "non-payment", "debt", "debts"}
 # health and safety bans are not sanctions (EVENTS-DEV.md: "sanitary or pandemic bans")
 SANITARY = {
     "bse", "disease", "flu", "outbreak", "pandemic", "covid", "virus", "safety", "hygiene",
@@ -164,10 +168,10 @@ def measure_candidates(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             out += _measure_noun(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem == "package" and _package_of_measures(v, i):
             out += _measure_noun(v, i, n_sent, linker)  # "the EU's latest package of measures"
-        elif t.pos == "VERB" and (
-            v.words[i].lower().startswith(("readmit", "reinstat")) or _restored_membership(v, i)
-        ):
+        elif t.pos == "VERB" and v.words[i].lower().startswith(("readmit", "reinstat")):
             out += _readmitted(v, i, n_sent, linker)
+        elif t.pos == "VERB" and lem == "restore":
+            out += _cut(v, i, n_sent, linker)  # "restored X's export licences, membership"
         elif t.pos == "VERB" and lem == "designate" and not v.kids(i, "oprd"):
             out += _designated(v, i, n_sent, linker)
         elif t.pos == "NOUN" and lem in ("list", "blacklist"):
@@ -511,6 +515,8 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
             for k in v.kids(p, "pobj")
             for a in np_actors(v, k, linker)
         ][:1]
+    if not target and (_is_cut_object(v, o) or giving):
+        target = _conditioned(v, i, linker, ids)  # "would suspend cooperation if X ..."
     if not target and v.toks[i].dep == "advcl" and not v.kids(i, "nsubj") and _is_cut_object(v, o):
         # "listed Iran's Guards as terrorists, freezing any assets they hold": the participle
         # acts on whom the main clause names
@@ -535,12 +541,13 @@ def _cut_modality(v: ParseView, i: int) -> tuple[str, bool, bool]:
         action, hyp = "threaten", False
     elif _warned(v, i) and hyp:
         action = "threaten"
+    future = _future(v, i)
     if hyp and _reported_future(v, i):
         hyp = False
-        if _conditional(v, i):
-            action = "threaten"  # "said it would halt shipments if the war spreads"
-    elif hyp and _conditional(v, i):
-        action = "threaten"
+    if (hyp or future) and _conditional(v, i):
+        action = "threaten"  # "said it would halt shipments if the war spreads"
+    if v.lemma(i) == "restore" and action == "impose":
+        action = "lift"  # what was cut is given back: "restored air links with X"
     return action, negated, hyp
 
 
@@ -602,24 +609,23 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
     """'Five Nicaraguan judges were barred from entering the United States': an entry ban by
     the state entered (or the passive agent) on the state of those barred."""
     passive = v.kids(i, "nsubjpass")
-    if passive and _is_cut_object(v, passive[0]):  # "aid to X could be withheld"
-        return _cut_passive(v, i, n_sent, linker)
-    if v.lemma(i) == "suspend" and passive and not _background(v, i):
-        return _suspended_from(v, i, n_sent, linker)
-    if v.lemma(i) not in ("bar", "ban") or not v.kids(i, "nsubjpass") or _background(v, i):
-        return []
+    # "from entering the United States", and "from Canadian airspace", "from EU ports"
     entered = [
         o
         for p in v.kids(i, "prep")
         if v.lemma(p) == "from"
         for c in v.children[p]
-        if v.lemma(c) in ("enter", "visit")
-        for o in v.kids(c, "dobj")
+        for o in ([c] if v.lemma(c) in GUARDED else v.kids(c, "dobj"))
+        if v.lemma(c) in ("enter", "visit") or v.lemma(c) in GUARDED
     ]
-    if not entered:
+    if passive and _is_cut_object(v, passive[0]) and not entered:  # "aid to X was withheld"
+        return _cut_passive(v, i, n_sent, linker)
+    if v.lemma(i) == "suspend" and passive and not _background(v, i):
+        return _suspended_from(v, i, n_sent, linker)
+    if v.lemma(i) not in ("bar", "ban") or not passive or not entered or _background(v, i):
         return []
     sender = [a for a in subject(v, i, linker) if a.kind in ("country", "igo")]
-    sender = sender or [a for a in np_actors(v, entered[0], linker) if a.kind == "country"]
+    sender = sender or _targets(v, entered[:1], linker, set())  # the state entered
     if not sender:
         return []
     ids = {a.id for a in sender}
@@ -634,12 +640,15 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
 
 def _cut_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'Shipments of gallium to American buyers are now prohibited, X's ministry said': the
-    halt of what crosses a border, in the passive; the agent or the speaker is the sender (with
-    neither, nobody named acts and nothing is reported)."""
+    halt of what crosses a border, in the passive; the agent or the speaker is the sender, or
+    the donor of what is given ("Malawi's aid from Norway was frozen", "EU aid to X was
+    halted"); with none of them, nobody named acts and nothing is reported."""
     goods = v.kids(i, "nsubjpass")[0]
     if _background(v, i):
         return []
-    sender = _sender(v, i, linker)
+    donors = [o for p in v.kids(goods, "prep") if v.lemma(p) == "from" for o in v.kids(p, "pobj")]
+    donors = donors + v.kids(goods, "compound") if v.lemma(goods) in GIFTS else []
+    sender = _sender(v, i, linker) or _states_of(v, donors, linker)
     ids = {a.id for a in sender}
     target = [a for a in _targets(v, [goods], linker, ids) if a.id not in ids]
     target = target or _warned_party(v, i, linker, ids)
@@ -723,11 +732,6 @@ def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[
     return [_cand(v, "lift", sender, target, negated, hyp, n_sent, 0.7)]
 
 
-def _restored_membership(v: ParseView, i: int) -> bool:
-    """'restored Egypt's membership': a readmission, as 'readmitted Egypt'."""
-    return v.lemma(i) == "restore" and any(v.lemma(o) in MEMBERSHIP for o in v.kids(i, "dobj"))
-
-
 def _suspension_lifted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'The AU lifted Gabon's suspension', 'ended the suspension of Mali': an IGO readmits a
     member state (as :func:`_readmitted`); a state's or a person's suspension is no sanction."""
@@ -779,10 +783,13 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
         if v.lemma(verb) in LISTING or v.toks[verb].dep not in ("pobj", "prep", "acl", "dobj"):
             break
         verb = v.head(verb)
-    if v.toks[n].dep != "pobj" or v.lemma(p) not in ("to", "on") or v.lemma(verb) not in LISTING:
+    # "restored Japan to its list of trusted trading partners": a privilege given back (lift)
+    privilege = bool({v.words[k].lower() for k in v.subtree(n)} & PRIVILEGED)
+    listing = v.lemma(verb) in LISTING or (privilege and v.lemma(verb) == "restore")
+    if v.toks[n].dep != "pobj" or v.lemma(p) not in ("to", "on") or not listing:
         return []
     kinds = {v.lemma(k) for k in v.subtree(n) if k < n} | {v.lemma(n)}
-    if not kinds & {"sanction", "blacklist", "export", "entity", "black", "embargo", "freeze"}:
+    if not privilege and not kinds & PUNITIVE_LISTS:
         return []
     if _background(v, verb):
         return []
@@ -799,8 +806,8 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
     if not added:
         return []
     target = _targets(v, added, linker, ids)
-    action = "impose"
-    if not target:
+    action = "lift" if privilege else "impose"
+    if not target and not privilege:
         # "added 50 entities to its Russia sanctions list": more names under an existing
         # regime on the state the list is named for (a tightening)
         named = [k for k in v.subtree(n) if k < n and v.toks[k].dep in ("compound", "amod")]
@@ -820,7 +827,7 @@ def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
     if v.lemma(v.head(n)) not in ("from", "off") or v.lemma(verb) not in REMOVING:
         return []
     words = {v.words[k].lower() for k in v.subtree(n)}
-    action = "impose" if words & {"trusted", "white", "whitelist", "preferred"} else "lift"
+    action = "impose" if words & PRIVILEGED else "lift"
     if action == "lift" and not words & {"sanctions", "blacklist", "black", "terrorism", "terror"}:
         return []
     sender = [a for a in subject(v, verb, linker) if a.kind in ("country", "igo")]
@@ -834,6 +841,8 @@ def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
 
 
 REMOVING = {"remove", "drop", "strike"}
+PRIVILEGED = {"trusted", "white", "whitelist", "preferred"}  # lists a state is glad to be on
+PUNITIVE_LISTS = {"sanction", "blacklist", "export", "entity", "black", "embargo", "freeze"}
 LICENCES = {"licence", "license", "permit", "authorisation", "authorization"}
 OUTGOING = {"export", "shipment", "sale", "delivery", "transfer", "supply", "shipping"}
 
@@ -916,10 +925,30 @@ def _warned(v: ParseView, i: int) -> bool:
     return any(v.lemma(j) in ("warn", "threaten") for j in [v.head(c), *v.children[c]])
 
 
-def _conditional(v: ParseView, i: int) -> bool:
+def _conditional(v: ParseView, i: int) -> list[int]:
+    """The "if"/"unless" clauses on the verb at ``i`` or on its clause."""
+    return [
+        a
+        for h in {i, clause_of(v, i)}
+        for a in v.kids(h, "advcl")
+        if any(v.lemma(m) in ("if", "unless") for m in v.kids(a, "mark"))
+    ]
+
+
+def _future(v: ParseView, i: int) -> bool:
+    """'will impose', 'would suspend': with a condition, a measure promised is a threat."""
     return any(
-        v.lemma(m) in ("if", "unless") for a in v.kids(i, "advcl") for m in v.kids(a, "mark")
+        v.words[a].lower() in ("will", "would", "'ll", "shall")
+        for h in {i, clause_of(v, i)}
+        for a in v.kids(h, "aux", "auxpass")
     )
+
+
+def _conditioned(v: ParseView, i: int, linker: ActorLinker, exclude: set[str]) -> list[Actor]:
+    """'... if Caracas does not free the detainees': a threat whose measure names no state is
+    aimed at the state whose conduct it is conditioned on (the subject of the condition)."""
+    subj = [s for a in _conditional(v, i) for s in v.kids(a, "nsubj")]
+    return [a for a in _states_of(v, subj, linker, ("country",)) if a.id not in exclude]
 
 
 def _reported_future(v: ParseView, i: int) -> bool:
@@ -1192,7 +1221,7 @@ def _governed(
             return []
         # "could face", "face ... if/unless", and the ultimatum "must comply or face"
         hedged = (
-            _conditional(v, verb)
+            bool(_conditional(v, verb))
             or any(v.lemma(a) in ("could", "might", "may") for a in v.kids(verb, "aux"))
             or any(v.lemma(c) == "or" for c in v.kids(v.head(verb), "cc"))
         )
@@ -1209,17 +1238,18 @@ def _governed(
     ]
     if v.lemma(verb) in WITH_VERBS:
         roots += v.kids(verb, "dobj")  # "hit Canadian steel with tariffs"
-    target = _targets(v, roots, linker, ids, owned=n)
+    target = _targets(v, roots, linker, ids, owned=n) or _conditioned(v, verb, linker, ids)
     if not target:
         return []
     negated, hyp = _flags(v, verb, action)
+    ready = _readiness(v, verb)
     if ruled_out:
         negated, hyp = True, False  # "ruled out retaliatory tariffs"
     if urged:
         action = "call"
-    elif action == "impose" and (hyp or _readiness(v, verb)) and _if_clause(v):
+    elif action == "impose" and (hyp or _future(v, verb) or ready) and _if_clause(v):
         # "is ready to adopt restrictive measures ... if its troops do not pull back"
-        action, hyp = "threaten", hyp and not _readiness(v, verb)
+        action, hyp = "threaten", hyp and not ready
     if action in ("threaten", "call"):
         hyp = False
     if v.lemma(verb) in PLANNING:
@@ -1248,10 +1278,8 @@ def _readiness(v: ParseView, verb: int) -> bool:
 
 
 def _if_clause(v: ParseView) -> bool:
-    """The sentence sets a condition ("if", "unless" marking a clause)."""
-    return any(
-        v.lemma(k) in ("if", "unless") and v.toks[k].dep == "mark" for k in range(len(v.toks))
-    )
+    """The sentence sets a condition (the parse may hang it on the reporting verb)."""
+    return any(v.lemma(k) in ("if", "unless") and t.dep == "mark" for k, t in enumerate(v.toks))
 
 
 def _trade_words(v: ParseView, n: int) -> bool:
@@ -1300,7 +1328,11 @@ def _option(v: ParseView, n: int, pred: int, n_sent: int, linker: ActorLinker) -
     if not sender:
         return []
     ids = {a.id for a in sender}
-    target = _targets(v, [n], linker, ids)
+    # the state the measure is conditioned on, or the remark was about ("told reporters when
+    # asked about Venezuela", "referring to Russia")
+    told = v.kids(v.head(clause_of(v, pred)), "advcl")
+    target = _targets(v, [n], linker, ids) or _conditioned(v, pred, linker, ids)
+    target = target or _targets(v, told, linker, ids)
     if not target:
         return []
     if demand:

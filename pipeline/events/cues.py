@@ -24,6 +24,9 @@ import re
 # sponsored, convened, chaired, steered, called or led by it, with guarantors)
 _TWO_SIDED_WORDS = r"\bhost(?:s|ed|ing)?\b|sponsor(?:ed|ship)\b|\bauspices\b|-led\b|\bconvened\b"
 _TWO_SIDED_WORDS += r"|\bchaired\b|\bguarantors?\b|\b(?:steered|called|moderated) by\b"
+# a third party helping two sides settle ("asked Brazil to help settle their dispute")
+_HELP_SETTLE = r"\bhelp(?:s|ed|ing)?\b[^.;,]{0,80}?\b(?:settle|resolve|defuse|reconcile|bridge|find"
+_HELP_SETTLE += r"|bring)"
 
 EVENT_CUE = re.compile(
     r"sanction|embargo|boycott|blacklist|blockad|mediat|broker|intermediar|good offices"
@@ -37,7 +40,7 @@ EVENT_CUE = re.compile(
     r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b|\brestor"
     r"|\b(?:from|off) (?:its|the|their) list"
     r"|\benvoys?\b|\bmessages\b|" + _TWO_SIDED_WORDS + r"|\breadmit|\breinstat|\bsuspension"
-    r"|\bmembership|\bon hold\b",  # "aid ... put on hold"; an IGO lifting a suspension
+    r"|\bmembership|\bon hold\b|" + _HELP_SETTLE,  # "aid ... on hold"; an IGO lifting a suspension
     re.I,
 )
 
@@ -45,7 +48,7 @@ EVENT_CUE = re.compile(
 # one of these has no event
 _ONE_SIDED_TRIGGERS = (
     r"sanction|embargo|boycott|blacklist|mediat|broker|intermediar|good offices|facilitat"
-    r"|go-between"
+    r"|go-between|" + _HELP_SETTLE
 )
 TOKEN_TRIGGERS = _ONE_SIDED_TRIGGERS + "|" + _TWO_SIDED_WORDS
 TOKEN_READ = re.compile(TOKEN_TRIGGERS, re.I)

@@ -53,6 +53,7 @@ _CONFLICT_WORDS = {
     "negotiations",
     "peace",
     "feud",
+    "quarrel",
     "clash",
     "clashes",
 }
@@ -92,8 +93,10 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return True, False  # "signed an accord under talks facilitated by Norway"
     if w == "offices" and t > 0 and s.low[t - 1] == "good":
         return True, True
-    if w in _HOST and _talks_between(s, t):
+    if w in _HOST and (_talks_between(s, t) or _offer_to_host(s, t)):
         return True, False  # "X hosted talks between A and B": the host mediates
+    if w in _HELP and _helps_settle(s, t):
+        return True, False  # "asked Brazil to help settle their border dispute"
     if w == "auspices" and s.low[t + 1 : t + 2] == ["of"] and _MET & set(s.low):
         return True, False  # "resumed talks (met) under the auspices of the AU"
     if w in _UNDER_NOUNS and _lead(s, t, "under") is not None and _TALKED & set(s.low):
@@ -117,6 +120,34 @@ _HOSTED = T.TALKS | {"meeting", "meetings", "round", "rounds"}
 _HOSTED_BY = {"hosted", "sponsored", "convened", "chaired", "steered", "called", "moderated"}
 _UNDER_NOUNS = {"facilitation", "sponsorship"}
 _GUARANTORS = {"guarantor", "guarantors"}
+
+
+_HELP = {"help", "helps", "helped", "helping"}
+# what a third party helps two sides do: settle a quarrel, find a compromise, come to the table
+_SETTLE = {"settle", "resolve", "defuse", "reconcile", "broker", "bridge", "find"}
+_SETTLE_OR_BRING = _SETTLE | {"bring"}
+_SETTLED = _CONFLICT_WORDS | {"compromise", "solution", "table", "differences"}
+
+
+def _helps_settle(s: Sentence, t: int) -> bool:
+    """'help A and B settle their dispute', 'help bring the rebels to the negotiating table',
+    'help broker the return of refugees': helping sides settle a conflict is mediation; helping
+    a side fight, rebuild or pay ("help Kyiv end the war", "help the firm settle its debts")
+    is not. A settling verb (or "bring") and a conflict noun after it, in one clause."""
+    end = next((k for k in range(t + 1, len(s.toks)) if s.low[k] in BOUNDARY_PUNCT), len(s.toks))
+    verb = next((k for k in range(t + 1, min(end, t + 10)) if s.low[k] in _SETTLE_OR_BRING), None)
+    if verb is None:
+        return False
+    if s.low[verb] == "bring":  # only "bring (A and B) to the (negotiating) table"
+        return "table" in s.low[verb + 1 : min(end, verb + 12)]
+    return any(x in _SETTLED for x in s.low[verb + 1 : min(end, verb + 7)])
+
+
+def _offer_to_host(s: Sentence, t: int) -> bool:
+    """'ready to host talks if both sides agree', 'offered to host the leaders of A and B': an
+    offer to host names its sides anywhere in the sentence (checked later, as for hosts)."""
+    nouns = _HOSTED | {"conference", "leaders", "summit"}
+    return _cue(s, t, T.OFFER_CUES, 4) is not None and bool(nouns & set(s.low[t + 1 : t + 5]))
 
 
 def _lead(s: Sentence, t: int, word: str) -> int | None:
@@ -265,8 +296,8 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     """(action, index of the cue or trigger, offer also stated)."""
     noun = s.low[t].startswith("mediation") or s.low[t] in T.TALKS | {"offices"}
     t0 = t
-    if t > 1 and s.low[t - 1] == "-" and s.mention_at(t - 2) is not None:
-        t = s.mention_at(t - 2).first  # type: ignore[union-attr]  # cues before "U.S.-mediated"
+    if compound := _compound_mediators(s, t):  # cues before "the Saudi- and U.S.-mediated talks"
+        t = compound[0].first
     halt = _cue(s, t, T.HALT_CUES, 6)
     if halt is None and noun:
         # "mediation between A's government and the rebel groups collapsed": the verb comes
@@ -380,7 +411,8 @@ _OFFER_NOUNS = {
 def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -> list[Mention]:
     # "asked the African Union to mediate", "urged France to step in as a mediator"
     if action == "request" and s.low[cue] not in ("must", "should", "need", "needs", "ought"):
-        between = [x for x in s.mentions if cue < x.first < t and eligible_agent(s, x)]
+        asked = s.low[cue + 1 : cue + 2] == ["for"]  # "a call (plea) for the UN to mediate"
+        between = [x for x in s.mentions if cue < x.first < t and (asked or eligible_agent(s, x))]
         if between:
             return with_coordinated(s, between[-1], cue + 1)
     # "mediation ... was suspended by the African Union": who halts it, unless a side
@@ -390,16 +422,8 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
         sides = {a.id for a in _parties(s, t, set(), linker)}
         if m is not None and role_actor(m, linker).id not in sides:
             return [m]
-    # "UN-brokered", "Qatari-mediated", "AU-led mediation"
-    if t > 1 and s.low[t - 1] == "-" and s.mention_at(t - 2) is not None:
-        return [s.mention_at(t - 2)]  # type: ignore[list-item]
-    if (
-        t > 2
-        and s.low[t - 1] in ("led", "sponsored", "backed", "hosted", "facilitated", "run")
-        and s.low[t - 2] == "-"
-        and s.mention_at(t - 3) is not None
-    ):
-        return [s.mention_at(t - 3)]  # type: ignore[list-item]
+    if compound := _compound_mediators(s, t):
+        return compound
     # "an offer by ASEAN to mediate", "a proposal from Egypt to mediate"
     for i in range(t - 1, max(-1, t - 12), -1):
         if s.low[i] in ("by", "from") and i > 0 and s.low[i - 1] in _OFFER_NOUNS:
@@ -454,26 +478,56 @@ def _mediator(s: Sentence, t: int, action: str, cue: int, linker: ActorLinker) -
     return agent_before(s, t, exclude=sides)
 
 
-_OFFERED = {"offer", "proposal", "idea", "overture", "it"}
+_COMPOUND_VERBS = {"led", "sponsored", "backed", "hosted", "facilitated", "run"}
 
 
-def _later_rejection(s: Sentence, t: int) -> list[Mention] | None:
-    """Who turns down the offer after the trigger: "X's offer to mediate was turned down by
-    Kyiv", "X offered his good offices, but Reykjavik turned the offer down"; None if no one.
-    Only a rejection of the offer itself counts ("rejected the offer", a passive right after
-    it), not any later "rejected" ("..., but Y rejected the charges")."""
+def _compound_mediators(s: Sentence, t: int) -> list[Mention]:
+    """The mediators compounded with the trigger: "UN-brokered", "Qatari-mediated", "AU-led
+    mediation", "U.S.-sponsored talks", also coordinated: "the Saudi- and U.S.-sponsored
+    negotiations" (both sponsor them)."""
+    k = t - 1 if s.low[t - 1 : t] == ["-"] else t - 2
+    if k < 1 or s.low[k] != "-" or (k == t - 2 and s.low[t - 1] not in _COMPOUND_VERBS):
+        return []
+    out: list[Mention] = []
+    while (m := s.mention_at(k - 1)) is not None and m not in out:
+        out.insert(0, m)
+        k = m.first - 1  # on past "Saudi- and" to the first of the list
+        if s.low[k - 1 : k + 1] != ["-", "and"] and s.low[k - 1 : k + 1] != ["-", ","]:
+            break
+        k -= 1
+    return out
+
+
+_OFFERED = {"offer", "proposal", "idea", "overture", "it", "request", "plea", "call"}
+_WELCOMED = {"welcomed", "welcomes", "accepted", "accepts", "embraced", "endorsed"}
+
+
+def _later_answer(s: Sentence, t: int, linker: ActorLinker) -> tuple[str, list[Actor]] | None:
+    """Who answers the offer or request after the trigger, and how: "X's offer to mediate was
+    turned down by Kyiv" (or "was welcomed by both sides"), "X offered his good offices, but
+    Reykjavik turned the offer down", "a request India dismissed", "a request the rebels
+    welcomed"; None if no one. Only an answer to the offer itself counts ("rejected the offer",
+    a passive right after it, the offer noun as the answer's object), not any later "rejected"
+    ("..., but Y rejected the charges")."""
     for j in range(t + 1, len(s.toks)):
         w = s.low[j]
-        if (w != "turned" and w not in T.REJECT_CUES) or w in ("ruled", "rules"):
+        turned = w == "turned" and "down" in s.low[j + 1 : j + 4]
+        if not (turned or w in _WELCOMED or (w in T.REJECT_CUES and w not in ("ruled", "rules"))):
             continue
-        if w == "turned" and "down" not in s.low[j + 1 : j + 4]:
-            continue
-        if s.low[j - 1] in ("was", "were", "been"):  # passive: the rejecter follows "by"
+        action = "accept" if w in _WELCOMED else "reject"
+        if s.low[j - 1] in ("was", "were", "been"):  # passive: the answer follows "by"
             by = next((k for k in range(j + 1, min(len(s.toks), j + 4)) if s.low[k] == "by"), None)
-            m = s.mention_at(by + 1 + (s.low[by + 1 : by + 2] == ["the"])) if by else None
-            return [m] if m is not None else None
+            who = phrase_actors(s, by + 1, linker, limit=6) if by else []
+            both = by is not None and "sides" in s.low[by + 1 : by + 4]  # "by both sides"
+            return (action, who) if who or both else None
         if _OFFERED & set(s.low[j + 1 : j + 4]):
-            return agent_before(s, j, lo=t + 1) or None
+            who = [role_actor(m, linker) for m in agent_before(s, j, lo=t + 1)]
+            return (action, who) if who else None
+        # the offer noun as the object before its answerer: "a request (that) India dismissed"
+        n = next((k for k in range(j - 1, max(t, j - 6), -1) if s.low[k] in _OFFERED), None)
+        n = n + 1 if n is not None and s.low[n + 1] in ("that", "which") else n
+        who = phrase_actors(s, n + 1, linker, limit=j - n - 1) if n is not None else []
+        return (action, who) if who else None
     return None
 
 
@@ -522,6 +576,8 @@ def _parties(s: Sentence, t: int, mediator_ids: set[str], linker: ActorLinker) -
         if w in ("between", "among"):  # "a truce among the island's factions and the state"
             out += phrase_actors(s, i + 1, linker)
     out += compound_pairs(s, linker)
+    if s.low[t] in _HELP:  # "help Tajikistan's government and the opposition find a compromise"
+        out += phrase_actors(s, t + 1, linker)
     if s.low[t + 1 : t + 2] in (["for"], ["to"]):
         # "a go-between for Washington and Tehran", "its good offices to A and B"; one side is
         # a remit ("envoy for Syria", "mediator to Sudan")
@@ -601,6 +657,9 @@ def _mediation_at(
         if s.mention_at(c) is not None:  # "Nepal's government and the Maoist rebels resumed"
             subj += [a for a in phrase_actors(s, c, linker) if a.kind == "other"]
         parties = [a for a in dedupe(parties + subj) if a.id not in med_ids]
+    if s.low[t] in _HOST and action == "offer" and len(parties) < 2:  # the sides of the offer
+        parties += [role_actor(m, linker) for m in s.mentions if s.low[m.first - 1] != "in"]
+        parties = [a for a in dedupe(parties) if a.id not in med_ids | dateline]
     if (s.low[t] in _HOST or under) and len(parties) < 2:
         return []  # a host of talks mediates only between two sides it names
     if not parties and _FICTION & set(s.low):
@@ -656,13 +715,14 @@ def _mediation_at(
         )
     ]
     states = any(a.kind in ("country", "igo") for a in mediator_actors + parties)
-    rejecter = _later_rejection(s, t) if action in ("offer", "mediate") and states else None
-    if rejecter is not None:
-        sides = dedupe([role_actor(m, linker) for m in rejecter] + parties)
+    answered = action in ("offer", "mediate", "request") and states
+    answer = _later_answer(s, t, linker) if answered else None
+    if answer is not None:
+        sides = dedupe(answer[1] + parties)
         cands.append(
             Candidate(
                 type="mediation",
-                action="reject",
+                action=answer[0],
                 roles={"mediator": list(mediator_actors), "parties": sides},
                 confidence=conf,
                 **base,  # type: ignore[arg-type]

@@ -385,7 +385,8 @@ def _mediation_action(s: Sentence, t: int) -> tuple[str, int, bool]:
     return "mediate", t, False
 
 
-_AGREED_DEALS = {"ceasefire", "truce", "accord", "armistice", "deal", "agreement"}
+# what sides agree to in talks ("agreed to a prisoner swap at U.N.-sponsored talks"): no accept
+_AGREED_DEALS = T.DEAL_WORDS - T.TALKS - {"reconciliation"}
 # "ready to <join> talks mediated by X" is a side's readiness to take part, not an offer
 _JOIN = {"join", "attend", "resume", "enter", "rejoin"}
 

@@ -184,3 +184,17 @@ def test_a_later_answer_to_the_offer_or_request(
 )
 def test_a_later_answer_to_something_else_is_no_answer(text: str, parser: SentenceParser) -> None:
     assert {e["action"] for e in mediations(text, parser)} <= {"offer", "request"}
+
+
+def test_a_deal_agreed_at_compound_mediated_talks_is_mediation(parser: SentenceParser) -> None:
+    # the verb before a compound mediator is read, but agreeing to a swap at the talks is the
+    # deal, not an acceptance of the mediation
+    got = mediations(
+        "Sri Lanka's government and the rebels agreed to a prisoner exchange at "
+        "Norwegian-facilitated talks in Oslo.",
+        parser,
+    )
+    assert [e["action"] for e in got] == ["mediate"]
+    # near miss: agreeing to the talks themselves accepts the mediation
+    got = mediations("The rebels agreed to U.S.-mediated talks with the government.", parser)
+    assert [e["action"] for e in got] == ["accept"]

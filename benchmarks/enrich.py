@@ -37,6 +37,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.config import load_settings
+from pipeline.logs import setup_logging
 from pipeline.nlp.enrich import Enricher, article_text
 from pipeline.nlp.models import LoadedModel, plan_batches
 from pipeline.nlp.ner import cut_windows
@@ -216,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         "model with the default NER model's size, built in a temporary directory)",
     )
     args = ap.parse_args(argv)
+    setup_logging("WARNING", "text")  # a model fallback names its setting, one line
 
     import tempfile
 

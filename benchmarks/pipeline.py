@@ -53,6 +53,7 @@ from pipeline.kafka.admin import ensure_topics
 from pipeline.kafka.broker import LocalBroker, free_port
 from pipeline.kafka.producer import make_producer
 from pipeline.kafka.security import client_kwargs
+from pipeline.logs import setup_logging
 from pipeline.schema import Article, dumps
 
 TOPIC_FIELDS = ("articles", "enriched", "events", "alerts_mediation", "alerts_sanctions",
@@ -418,6 +419,7 @@ def main() -> int:
                          "configured settings); each runs every worker count and batch size")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds to wait per phase")
     args = ap.parse_args()
+    setup_logging("WARNING", "text")  # a model fallback names its setting, one line
     rates = [float(r) for r in args.rates.split(",") if r]
     counts = [int(c) for c in args.workers.split(",") if c]
     base_settings = load_settings()

@@ -646,8 +646,10 @@ def _cut_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list
     goods = v.kids(i, "nsubjpass")[0]
     if _background(v, i):
         return []
-    donors = [o for p in v.kids(goods, "prep") if v.lemma(p) == "from" for o in v.kids(p, "pobj")]
-    donors = donors + v.kids(goods, "compound") if v.lemma(goods) in GIFTS else []
+    donors: list[int] = []
+    if v.lemma(goods) in GIFTS:  # only a gift names its donor: not "flights from Britain"
+        donors = [o for p in v.kids(goods, "prep") if v.lemma(p) == "from"
+                  for o in v.kids(p, "pobj")] + v.kids(goods, "compound")
     sender = _sender(v, i, linker) or _states_of(v, donors, linker)
     ids = {a.id for a in sender}
     target = [a for a in _targets(v, [goods], linker, ids) if a.id not in ids]

@@ -25,8 +25,9 @@ import re
 _TWO_SIDED_WORDS = r"\bhost(?:s|ed|ing)?\b|sponsor(?:ed|ship)\b|\bauspices\b|-led\b|\bconvened\b"
 _TWO_SIDED_WORDS += r"|\bchaired\b|\bguarantors?\b|\b(?:steered|called|moderated) by\b"
 # a third party helping two sides settle ("asked Brazil to help settle their dispute")
-_HELP_SETTLE = r"\bhelp(?:s|ed|ing)?\b[^.;,]{0,80}?\b(?:settle|resolve|defuse|reconcile|bridge|find"
-_HELP_SETTLE += r"|bring)"
+# (the token rule in mediation.py reads the same verbs, plus "broker", a trigger of its own)
+SETTLING_VERBS = ("settle", "resolve", "defuse", "reconcile", "bridge", "find", "bring")
+_HELP_SETTLE = r"\bhelp(?:s|ed|ing)?\b[^.;,]{0,80}?\b(?:" + "|".join(SETTLING_VERBS) + ")"
 
 EVENT_CUE = re.compile(
     r"sanction|embargo|boycott|blacklist|blockad|mediat|broker|intermediar|good offices"

@@ -629,7 +629,7 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
     if not sender:
         return []
     ids = {a.id for a in sender}
-    barred = v.kids(i, "nsubjpass")[0]
+    barred = passive[0]
     target = _states_of(v, [barred], linker, ("country",))
     target = [a for a in target or _targets(v, [barred], linker, ids) if a.id not in ids]
     if not target:

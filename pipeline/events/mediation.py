@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from pipeline.events import triggers as T
 from pipeline.events.candidate import Candidate
+from pipeline.events.cues import SETTLING_VERBS
 from pipeline.events.modality import clause_start, modality
 from pipeline.events.roles import (
     BOUNDARY_PUNCT,
@@ -124,8 +125,7 @@ _GUARANTORS = {"guarantor", "guarantors"}
 
 _HELP = {"help", "helps", "helped", "helping"}
 # what a third party helps two sides do: settle a quarrel, find a compromise, come to the table
-_SETTLE = {"settle", "resolve", "defuse", "reconcile", "broker", "bridge", "find"}
-_SETTLE_OR_BRING = _SETTLE | {"bring"}
+_SETTLE_OR_BRING = {*SETTLING_VERBS, "broker"}  # the verbs the pre-filter passes
 _SETTLED = _CONFLICT_WORDS | {"compromise", "solution", "table", "differences"}
 
 
@@ -143,11 +143,15 @@ def _helps_settle(s: Sentence, t: int) -> bool:
     return any(x in _SETTLED for x in s.low[verb + 1 : min(end, verb + 7)])
 
 
+_OFFERED_TO_HOST = _HOSTED | {"conference", "leaders", "summit"}
+
+
 def _offer_to_host(s: Sentence, t: int) -> bool:
     """'ready to host talks if both sides agree', 'offered to host the leaders of A and B': an
     offer to host names its sides anywhere in the sentence (checked later, as for hosts)."""
-    nouns = _HOSTED | {"conference", "leaders", "summit"}
-    return _cue(s, t, T.OFFER_CUES, 4) is not None and bool(nouns & set(s.low[t + 1 : t + 5]))
+    return _cue(s, t, T.OFFER_CUES, 4) is not None and bool(
+        _OFFERED_TO_HOST & set(s.low[t + 1 : t + 5])
+    )
 
 
 def _lead(s: Sentence, t: int, word: str) -> int | None:

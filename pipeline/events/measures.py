@@ -48,6 +48,9 @@ CUT_OBJECTS = {
     "license", "permit", "credit", "grant", "remittance", "shipping", "payment", "disbursement",
     "lending", "tranche", "ship", "vessel", "aircraft", "plane", "airline", "carrier", "tanker",
     "truck", "lorry", "preference",
+    # the same things in other words: "halted all commerce with", "shut its skies to", "cut
+    # off the transfer of tax revenues to", "closed its border to goods from"
+    "commerce", "sky", "transfer", "revenue", "good", "merchandise", "cargo",
 }  # fmt: skip
 # what a donor gives ("aid from Sweden", "EU loans"): its "from" phrase names the sender
 GIFTS = {"aid", "assistance", "support", "loan", "funding", "credit", "grant", "lending"}
@@ -64,9 +67,11 @@ AMOUNT_NOUNS = {
     "million", "billion", "trillion", "portion", "part", "share", "some", "much", "most", "all",
     "half", "bulk", "rest", "amount", "sum",
 }  # fmt: skip
-# a participle that sends what is cut to its recipient ("aid earmarked for Burkina Faso")
+# a participle that sends what is cut to its recipient ("aid earmarked for Burkina Faso") or
+# says where it goes or comes from ("wine shipped from Australia", "goods heading to X")
 DESTINED = {"earmark", "destine", "intend", "allocate", "bind", "pledge", "promise", "mean",
-            "bound", "meant", "set"}  # fmt: skip
+            "bound", "meant", "set", "ship", "send", "move", "head", "come", "originate",
+            "sell", "travel", "sail", "fly", "export", "import"}  # fmt: skip
 CUT_VERBS = {
     "suspend", "halt", "cut", "stop", "freeze", "end", "withdraw", "block", "curb", "restrict",
     "ban", "bar", "deny", "close", "boycott", "limit", "cancel", "withhold", "shut", "sever",
@@ -282,8 +287,11 @@ def _targets(
                 if j == owned and v.toks[k].dep == "poss":
                     continue
                 if v.toks[k].dep == "acl" and v.lemma(k) in DESTINED:
-                    # "aid earmarked for Burkina Faso": the recipient of what is cut
-                    todo += [o for p in v.kids(k, "prep") if v.lemma(p) in ("for", "to")
+                    # "aid earmarked for Burkina Faso", "goods bound for or coming from X":
+                    # the recipient or the origin of what is cut
+                    ps = [p for a in [k, *v.kids(k, "conj")] for p in v.kids(a, "prep")]
+                    todo += [o for p in ps + [c for p in ps for c in v.kids(p, "conj")]
+                             if v.lemma(p) in ("for", "to", "from", "into")
                              for o in v.kids(p, "pobj")]  # fmt: skip
                     continue
                 if v.toks[k].dep == "acl" and v.lemma(k) in ("own", "control"):

@@ -71,7 +71,7 @@ AMOUNT_NOUNS = {
 # says where it goes or comes from ("wine shipped from Australia", "goods heading to X")
 DESTINED = {"earmark", "destine", "intend", "allocate", "bind", "pledge", "promise", "mean",
             "bound", "meant", "set", "ship", "send", "move", "head", "come", "originate",
-            "sell", "travel", "sail", "fly", "export", "import"}  # fmt: skip
+            "sell", "travel", "sail", "fly", "export", "import", "arrive", "depart"}  # fmt: skip
 CUT_VERBS = {
     "suspend", "halt", "cut", "stop", "freeze", "end", "withdraw", "block", "curb", "restrict",
     "ban", "bar", "deny", "close", "boycott", "limit", "cancel", "withhold", "shut", "sever",
@@ -289,7 +289,7 @@ def _targets(
                 if v.toks[k].dep == "acl" and v.lemma(k) in DESTINED:
                     # "aid earmarked for Burkina Faso", "goods bound for or coming from X":
                     # the recipient or the origin of what is cut
-                    ps = [p for a in [k, *v.kids(k, "conj")] for p in v.kids(a, "prep")]
+                    ps = [p for a in [k, *v.kids(k, "conj")] for p in v.kids(a, "prep", "dative")]
                     todo += [o for p in ps + [c for p in ps for c in v.kids(p, "conj")]
                              if v.lemma(p) in ("for", "to", "from", "into")
                              for o in v.kids(p, "pobj")]  # fmt: skip

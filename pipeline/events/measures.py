@@ -52,6 +52,8 @@ CUT_OBJECTS = {
     # off the transfer of tax revenues to", "closed its border to goods from"
     "commerce", "sky", "transfer", "revenue", "good", "merchandise", "cargo",
 }  # fmt: skip
+# ties and relations whose cut is a sanction (breaking diplomatic relations is none)
+NOT_DIPLOMATIC = {"economic", "trade", "commercial", "military", "defence", "defense", "financial"}
 # what a donor gives ("aid from Sweden", "EU loans"): its "from" phrase names the sender
 GIFTS = {"aid", "assistance", "support", "loan", "funding", "credit", "grant", "lending"}
 # places a state closes to others: "barred from Canadian airspace", "from EU ports"
@@ -257,6 +259,9 @@ def _is_cut_object(v: ParseView, o: int) -> bool:
     phrase ("85 million dollars in military aid")."""
     near = [o, *v.kids(o, "compound", "nmod", "conj")]
     near += [g for a in v.kids(o, "amod") for g in v.kids(a, "npadvmod")]  # "visa-free travel"
+    kinds = {v.lemma(a) for a in [*near[1:], *v.kids(o, "amod")]}
+    if v.lemma(o) in ("tie", "relation") and kinds & NOT_DIPLOMATIC:
+        return True  # "suspended military ties with X", not the diplomatic ones
     if _amount(v, o):
         for p in v.kids(o, "prep"):
             if v.lemma(p) in ("in", "of"):
@@ -539,15 +544,27 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
 
 
+def _threatened(v: ParseView, i: int) -> bool:
+    """'threatened to revoke', 'threatened on Monday to remove X from its list' (the parse
+    makes the infinitive an adverbial clause): the measure is what the subject threatens."""
+    infinitive = v.toks[i].dep in ("xcomp", "advcl") or any(
+        v.lemma(a) == "to" for a in v.kids(i, "aux")
+    )
+    return infinitive and v.lemma(v.head(i)) == "threaten"
+
+
+def _decided(v: ParseView, i: int, action: str) -> tuple[str, bool, bool]:
+    """(action, negated, hypothetical) of the measure whose verb is at ``i``: a threat, not
+    hypothetical, when threatened; else the verb's own modality."""
+    negated, hyp = _flags(v, i, action)
+    return ("threaten", negated, False) if _threatened(v, i) else (action, negated, hyp)
+
+
 def _cut_modality(v: ParseView, i: int) -> tuple[str, bool, bool]:
     """(action, negated, hypothetical) of the cut at ``i``: a threat when threatened, warned
     of or conditional ("could suspend visa-free travel if X keeps backsliding")."""
-    action = "impose"
-    negated, hyp = _flags(v, i, action)
-    infinitive = v.toks[i].dep == "xcomp" or any(v.lemma(a) == "to" for a in v.kids(i, "aux"))
-    if infinitive and v.lemma(v.head(i)) == "threaten":  # also "threatened on Monday to revoke"
-        action, hyp = "threaten", False
-    elif _warned(v, i) and hyp:
+    action, negated, hyp = _decided(v, i, "impose")
+    if action == "impose" and _warned(v, i) and hyp:
         action = "threaten"
     future = _future(v, i)
     if hyp and _reported_future(v, i):
@@ -825,7 +842,7 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
         action = "extend"
     if not target:
         return []
-    negated, hyp = _flags(v, verb, action)
+    action, negated, hyp = _decided(v, verb, action)
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
 
 
@@ -846,7 +863,7 @@ def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
     target = [a for a in target if a.id not in ids]
     if not sender or not target or _background(v, verb):
         return []
-    negated, hyp = _flags(v, verb, action)
+    action, negated, hyp = _decided(v, verb, action)
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.7)]
 
 
@@ -887,8 +904,8 @@ def _designated(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[
     target = _targets(v, mods, linker, ids)
     if not target:
         return []
-    negated, hyp = _flags(v, i, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
+    action, negated, hyp = _decided(v, i, "impose")
+    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.7)]
 
 
 # domestic-law labels: "designated German NGOs undesirable", "as a terrorist organisation"
@@ -1189,7 +1206,7 @@ def _governed(
     urged = _urged(v, verb)
     if urged:
         action = "call"  # "urged the administration to impose sanctions on"
-    elif v.toks[verb].dep in ("xcomp", "advcl") and v.lemma(v.head(verb)) == "threaten":
+    elif _threatened(v, verb):
         action = "threaten"  # "threatened on Monday to impose visa curbs on"
     elif _demanded(v, verb) and action in ("impose", "extend"):
         action = "call"  # "sanctions on X must be tightened, Y's president said"

@@ -441,7 +441,7 @@ def _top(v: ParseView, verb: int) -> int:
 # what a member state holds in a body: only the body can suspend it ("froze Syria's seat in the
 # League", "suspended Paraguay's voting rights in the bloc")
 MEMBERSHIP = {"membership", "participation", "seat", "right"}
-AUTHORISING = {"authorise", "authorize", "allow", "permit", "clear", "empower", "entitle"}
+AUTHORISING = {"authorise", "authorize", "allow", "permit", "clear", "empower", "entitle", "let"}
 
 
 def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -916,6 +916,8 @@ def _licensing(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[C
     """'said it would require special licences for shipments of chips to Russia': an export
     control (impose) by the state that requires them, on the state the goods go to."""
     verb = v.head(n)
+    if v.toks[n].dep == "dobj" and v.lemma(verb) in ("issue", "grant"):
+        return _exempted(v, n, verb, n_sent, linker)
     if v.toks[n].dep != "dobj" or v.lemma(verb) not in ("require", "impose", "introduce"):
         return []
     goods = [
@@ -945,6 +947,27 @@ def _licensing(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[C
     if hyp and _reported_future(v, verb):
         hyp = False
     return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+
+
+def _exempted(v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
+    """'The Treasury issued a licence allowing deals with Caracas', 'granted a permit letting
+    X's state firm sell oil': a carve-out from a state's measures (ease) for the foreign state
+    whose dealings it allows (a licence to drill or to broadcast names no foreign state)."""
+    allows = [k for k in v.kids(n, "acl") + v.kids(verb, "advcl") if v.lemma(k) in AUTHORISING]
+    sender = _sender(v, verb, linker) if allows and not _background(v, verb) else []
+    # whose firm is allowed to act ("allowing X's state company to sell"), or with whom the
+    # deals allowed are (not where goods may go: an export licence is no carve-out)
+    acts = [c for a in allows[:1] for c in v.kids(a, "ccomp", "xcomp")]
+    allowed = [k for c in acts for k in v.kids(c, "nsubj")]
+    allowed += [k for a in allows[:1] for k in v.kids(a, "dobj")]
+    roots = [k for r in allowed for k in v.kids(r, "poss", "compound")]
+    roots += [o for r in allowed + allows[:1] for p in v.kids(r, "prep") if v.lemma(p) == "with"
+              for o in v.kids(p, "pobj")]  # fmt: skip
+    target = _targets(v, roots, linker, {a.id for a in sender}) if sender else []
+    if not target:
+        return []
+    action, negated, hyp = _decided(v, verb, "ease")
+    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.7)]
 
 
 def _warned(v: ParseView, i: int) -> bool:

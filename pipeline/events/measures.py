@@ -441,7 +441,7 @@ def _top(v: ParseView, verb: int) -> int:
 # what a member state holds in a body: only the body can suspend it ("froze Syria's seat in the
 # League", "suspended Paraguay's voting rights in the bloc")
 MEMBERSHIP = {"membership", "participation", "seat", "right"}
-AUTHORISING = {"authorise", "authorize", "allow", "permit", "clear", "empower", "entitle", "let"}
+AUTHORISING = {"authorise", "authorize", "allow", "permit", "clear", "empower", "entitle"}
 
 
 def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -553,18 +553,31 @@ def _threatened(v: ParseView, i: int) -> bool:
     return infinitive and v.lemma(v.head(i)) == "threaten"
 
 
-def _decided(v: ParseView, i: int, action: str) -> tuple[str, bool, bool]:
-    """(action, negated, hypothetical) of the measure whose verb is at ``i``: a threat, not
-    hypothetical, when threatened; else the verb's own modality."""
-    negated, hyp = _flags(v, i, action)
-    return ("threaten", negated, False) if _threatened(v, i) else (action, negated, hyp)
+def _event(
+    v: ParseView,
+    verb: int,
+    action: str,
+    sender: list[Actor],
+    target: list[Actor],
+    n_sent: int,
+    conf: float = 0.7,
+) -> list[Candidate]:
+    """The measure whose verb is at ``verb`` as one event, with the verb's modality (a
+    threat, not hypothetical, when threatened: "threatened to strike X off its list")."""
+    negated, hyp = _flags(v, verb, action)
+    if _threatened(v, verb):
+        action, hyp = "threaten", False
+    return [_cand(v, action, sender, target, negated, hyp, n_sent, conf)]
 
 
 def _cut_modality(v: ParseView, i: int) -> tuple[str, bool, bool]:
     """(action, negated, hypothetical) of the cut at ``i``: a threat when threatened, warned
     of or conditional ("could suspend visa-free travel if X keeps backsliding")."""
-    action, negated, hyp = _decided(v, i, "impose")
-    if action == "impose" and _warned(v, i) and hyp:
+    action = "impose"
+    negated, hyp = _flags(v, i, action)
+    if _threatened(v, i):
+        action, hyp = "threaten", False
+    elif _warned(v, i) and hyp:
         action = "threaten"
     future = _future(v, i)
     if hyp and _reported_future(v, i):
@@ -659,8 +672,7 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
     target = [a for a in target or _targets(v, [barred], linker, ids) if a.id not in ids]
     if not target:
         return []
-    negated, hyp = _flags(v, i, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+    return _event(v, i, "impose", sender, target, n_sent, 0.72)
 
 
 def _cut_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -709,8 +721,7 @@ def _suspended_from(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
     ]
     if not sender or not target:
         return []
-    negated, hyp = _flags(v, i, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+    return _event(v, i, "impose", sender, target, n_sent, 0.72)
 
 
 def _unlisted_body(v: ParseView, heads: list[int]) -> list[Actor]:
@@ -755,8 +766,7 @@ def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[
     target = _states_of(v, objs[:1], linker, ("country",))
     if not target:
         return []
-    negated, hyp = _flags(v, i, "lift")
-    return [_cand(v, "lift", sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, i, "lift", sender, target, n_sent)
 
 
 def _suspension_lifted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -775,8 +785,7 @@ def _suspension_lifted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -
     ]
     if not sender or not target or _background(v, verb):
         return []
-    negated, hyp = _flags(v, verb, "lift")
-    return [_cand(v, "lift", sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, verb, "lift", sender, target, n_sent)
 
 
 def _on_hold(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -796,8 +805,7 @@ def _on_hold(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Can
     target = _targets(v, roots, linker, {a.id for a in sender}) if sender else []
     if not target:
         return []
-    negated, hyp = _flags(v, i, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, i, "impose", sender, target, n_sent)
 
 
 def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -842,8 +850,7 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
         action = "extend"
     if not target:
         return []
-    action, negated, hyp = _decided(v, verb, action)
-    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
+    return _event(v, verb, action, sender, target, n_sent, 0.72)
 
 
 def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -863,8 +870,7 @@ def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
     target = [a for a in target if a.id not in ids]
     if not sender or not target or _background(v, verb):
         return []
-    action, negated, hyp = _decided(v, verb, action)
-    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, verb, action, sender, target, n_sent)
 
 
 REMOVING = {"remove", "drop", "strike"}
@@ -904,8 +910,7 @@ def _designated(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[
     target = _targets(v, mods, linker, ids)
     if not target:
         return []
-    action, negated, hyp = _decided(v, i, "impose")
-    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, i, "impose", sender, target, n_sent)
 
 
 # domestic-law labels: "designated German NGOs undesirable", "as a terrorist organisation"
@@ -916,8 +921,6 @@ def _licensing(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[C
     """'said it would require special licences for shipments of chips to Russia': an export
     control (impose) by the state that requires them, on the state the goods go to."""
     verb = v.head(n)
-    if v.toks[n].dep == "dobj" and v.lemma(verb) in ("issue", "grant"):
-        return _exempted(v, n, verb, n_sent, linker)
     if v.toks[n].dep != "dobj" or v.lemma(verb) not in ("require", "impose", "introduce"):
         return []
     goods = [
@@ -947,27 +950,6 @@ def _licensing(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[C
     if hyp and _reported_future(v, verb):
         hyp = False
     return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
-
-
-def _exempted(v: ParseView, n: int, verb: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
-    """'The Treasury issued a licence allowing deals with Caracas', 'granted a permit letting
-    X's state firm sell oil': a carve-out from a state's measures (ease) for the foreign state
-    whose dealings it allows (a licence to drill or to broadcast names no foreign state)."""
-    allows = [k for k in v.kids(n, "acl") + v.kids(verb, "advcl") if v.lemma(k) in AUTHORISING]
-    sender = _sender(v, verb, linker) if allows and not _background(v, verb) else []
-    # whose firm is allowed to act ("allowing X's state company to sell"), or with whom the
-    # deals allowed are (not where goods may go: an export licence is no carve-out)
-    acts = [c for a in allows[:1] for c in v.kids(a, "ccomp", "xcomp")]
-    allowed = [k for c in acts for k in v.kids(c, "nsubj")]
-    allowed += [k for a in allows[:1] for k in v.kids(a, "dobj")]
-    roots = [k for r in allowed for k in v.kids(r, "poss", "compound")]
-    roots += [o for r in allowed + allows[:1] for p in v.kids(r, "prep") if v.lemma(p) == "with"
-              for o in v.kids(p, "pobj")]  # fmt: skip
-    target = _targets(v, roots, linker, {a.id for a in sender}) if sender else []
-    if not target:
-        return []
-    action, negated, hyp = _decided(v, verb, "ease")
-    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.7)]
 
 
 def _warned(v: ParseView, i: int) -> bool:
@@ -1077,8 +1059,7 @@ def _retaliation(
     target = _targets(v, owners, linker, {a.id for a in sender}) if sender else []
     if not target:
         return []
-    negated, hyp = _flags(v, verb, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, verb, "impose", sender, target, n_sent)
 
 
 def _in_force(v: ParseView, verb: int) -> bool:
@@ -1144,8 +1125,7 @@ def _took_effect(
     target = _targets(v, [n], linker, {a.id for a in sender}) if sender else []
     if not target:
         return []
-    negated, hyp = _flags(v, verb, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, verb, "impose", sender, target, n_sent)
 
 
 def _left_open(v: ParseView, c: int) -> bool:
@@ -1217,8 +1197,7 @@ def _passive_with(
     target = _targets(v, v.kids(verb, "nsubjpass"), linker, ids)
     if not target:
         return []
-    negated, hyp = _flags(v, verb, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+    return _event(v, verb, "impose", sender, target, n_sent, 0.72)
 
 
 def _governed(

@@ -1319,7 +1319,11 @@ def _trade_words(v: ParseView, n: int) -> bool:
     on = [p for p in v.kids(h, "prep") if v.lemma(p) in ("on", "to")]
     on = on if v.toks[n].dep == "dobj" else []
     words = {v.lemma(k) for r in [n, *on] for k in v.subtree(r)} | {v.lemma(h)}
-    return bool(words & TRADE_WORDS)
+    # or it is on a state itself ("eased restrictions on Syria", "curbs on Iran")
+    states = [o for p in v.kids(n, "prep") if v.lemma(p) == "on" for o in v.kids(p, "pobj")]
+    return bool(words & TRADE_WORDS) or any(
+        o in v.mention_of and v.mention_of[o].actor.kind == "country" for o in states
+    )
 
 
 # what crosses a border or is held abroad: a restriction on it can be a punitive measure (a

@@ -98,3 +98,36 @@ def test_ties_near_misses(parser: SentenceParser, text: str) -> None:
 def test_designated_stays_imposed(parser: SentenceParser) -> None:
     """The near miss of the threat: the designation itself, taken, is an imposition."""
     assert only("Washington designated three Chinese shipping firms.", parser)["action"] == "impose"
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "sender", "target"),
+    [
+        # a restriction on a state itself is punitive, whatever it restricts
+        ("Washington tightened restrictions on Cuba on Friday.", "extend", ["USA"], ["CUB"]),
+        ("Canada lifted its restrictions on Libya after the elections.", "lift", ["CAN"],
+         ["LBY"]),
+        ("Japan relaxed its curbs on Myanmar for three months on Monday.", "ease", ["JPN"],
+         ["MMR"]),
+    ],
+)  # fmt: skip
+def test_restrictions_on_a_state(
+    parser: SentenceParser, text: str, action: str, sender: list[str], target: list[str]
+) -> None:
+    ev = only(text, parser)
+    assert ev["action"] == action
+    assert [a["id"] for a in ev["roles"]["sender"]] == sender
+    assert [a["id"] for a in ev["roles"]["target"]] == target
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # on people, on protests, or on a territory: no state is restricted
+        "Peru imposed restrictions on Syrian refugees last week.",
+        "Beijing imposed new restrictions on protests in the capital.",
+        "Israel eased restrictions on Gaza after the truce.",
+    ],
+)
+def test_restrictions_near_misses(parser: SentenceParser, text: str) -> None:
+    assert sanctions(text, parser) == []

@@ -34,7 +34,7 @@ EVENT_CUE = re.compile(
     r"|facilitat|go-between|shuttl|\bfr(?:o|ee)z|\bban(?:s|ned|ning)?\b|\bbar(?:s|red|ring)?\b"
     r"|tariff|\bdut(?:y|ies)\b|\baid\b|assistance|\bsupport\b|\bflights?\b|\bimport(?:s|ing)?\b"
     r"|\bexport(?:s|ing)?\b|\blinks\b|\bentity list|\btrade\b|\bvisas?\b|\bentry\b|restrict"
-    r"|\bcurbs?\b|\bcaps?\b|penalt|\bsales\b"
+    r"|\bcurbs?\b|\bcaps?\b|penalt|\bsales\b|\bskies\b|\bcommerce\b"
     r"|\bmeasures\b|\bsuspend|\bcontacts?\b|\bhalt|\bpaus|airspace|\bcut(?:s|ting)? off\b"
     r"|\bsuppl(?:y|ies)\b|surtax|surcharge|\blev(?:y|ies|ied)\b|countermeasure|\bwithh(?:o|e)ld"
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermits?\b|\bauthori[sz]ation"

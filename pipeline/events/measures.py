@@ -48,7 +48,12 @@ CUT_OBJECTS = {
     "license", "permit", "credit", "grant", "remittance", "shipping", "payment", "disbursement",
     "lending", "tranche", "ship", "vessel", "aircraft", "plane", "airline", "carrier", "tanker",
     "truck", "lorry", "preference",
+    # the same things in other words: "halted all commerce with", "shut its skies to", "cut
+    # off the transfer of tax revenues to", "closed its border to goods from"
+    "commerce", "sky", "transfer", "revenue", "good", "merchandise", "cargo",
 }  # fmt: skip
+# ties and relations whose cut is a sanction (breaking diplomatic relations is none)
+NOT_DIPLOMATIC = {"economic", "trade", "commercial", "military", "defence", "defense", "financial"}
 # what a donor gives ("aid from Sweden", "EU loans"): its "from" phrase names the sender
 GIFTS = {"aid", "assistance", "support", "loan", "funding", "credit", "grant", "lending"}
 # places a state closes to others: "barred from Canadian airspace", "from EU ports"
@@ -64,9 +69,11 @@ AMOUNT_NOUNS = {
     "million", "billion", "trillion", "portion", "part", "share", "some", "much", "most", "all",
     "half", "bulk", "rest", "amount", "sum",
 }  # fmt: skip
-# a participle that sends what is cut to its recipient ("aid earmarked for Burkina Faso")
+# a participle that sends what is cut to its recipient ("aid earmarked for Burkina Faso") or
+# says where it goes or comes from ("wine shipped from Australia", "goods heading to X")
 DESTINED = {"earmark", "destine", "intend", "allocate", "bind", "pledge", "promise", "mean",
-            "bound", "meant", "set"}  # fmt: skip
+            "bound", "meant", "set", "ship", "send", "move", "head", "come", "originate",
+            "sell", "travel", "sail", "fly", "export", "import", "arrive", "depart"}  # fmt: skip
 CUT_VERBS = {
     "suspend", "halt", "cut", "stop", "freeze", "end", "withdraw", "block", "curb", "restrict",
     "ban", "bar", "deny", "close", "boycott", "limit", "cancel", "withhold", "shut", "sever",
@@ -252,6 +259,9 @@ def _is_cut_object(v: ParseView, o: int) -> bool:
     phrase ("85 million dollars in military aid")."""
     near = [o, *v.kids(o, "compound", "nmod", "conj")]
     near += [g for a in v.kids(o, "amod") for g in v.kids(a, "npadvmod")]  # "visa-free travel"
+    kinds = {v.lemma(a) for a in [*near[1:], *v.kids(o, "amod")]}
+    if v.lemma(o) in ("tie", "relation") and kinds & NOT_DIPLOMATIC:
+        return True  # "suspended military ties with X", not the diplomatic ones
     if _amount(v, o):
         for p in v.kids(o, "prep"):
             if v.lemma(p) in ("in", "of"):
@@ -282,8 +292,11 @@ def _targets(
                 if j == owned and v.toks[k].dep == "poss":
                     continue
                 if v.toks[k].dep == "acl" and v.lemma(k) in DESTINED:
-                    # "aid earmarked for Burkina Faso": the recipient of what is cut
-                    todo += [o for p in v.kids(k, "prep") if v.lemma(p) in ("for", "to")
+                    # "aid earmarked for Burkina Faso", "goods bound for or coming from X":
+                    # the recipient or the origin of what is cut
+                    ps = [p for a in [k, *v.kids(k, "conj")] for p in v.kids(a, "prep", "dative")]
+                    todo += [o for p in ps + [c for p in ps for c in v.kids(p, "conj")]
+                             if v.lemma(p) in ("for", "to", "from", "into")
                              for o in v.kids(p, "pobj")]  # fmt: skip
                     continue
                 if v.toks[k].dep == "acl" and v.lemma(k) in ("own", "control"):
@@ -531,13 +544,38 @@ def _cut(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candida
     return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
 
 
+def _threatened(v: ParseView, i: int) -> bool:
+    """'threatened to revoke', 'threatened on Monday to remove X from its list' (the parse
+    makes the infinitive an adverbial clause): the measure is what the subject threatens."""
+    infinitive = v.toks[i].dep in ("xcomp", "advcl") or any(
+        v.lemma(a) == "to" for a in v.kids(i, "aux")
+    )
+    return infinitive and v.lemma(v.head(i)) == "threaten"
+
+
+def _event(
+    v: ParseView,
+    verb: int,
+    action: str,
+    sender: list[Actor],
+    target: list[Actor],
+    n_sent: int,
+    conf: float = 0.7,
+) -> list[Candidate]:
+    """The measure whose verb is at ``verb`` as one event, with the verb's modality (a
+    threat, not hypothetical, when threatened: "threatened to strike X off its list")."""
+    negated, hyp = _flags(v, verb, action)
+    if _threatened(v, verb):
+        action, hyp = "threaten", False
+    return [_cand(v, action, sender, target, negated, hyp, n_sent, conf)]
+
+
 def _cut_modality(v: ParseView, i: int) -> tuple[str, bool, bool]:
     """(action, negated, hypothetical) of the cut at ``i``: a threat when threatened, warned
     of or conditional ("could suspend visa-free travel if X keeps backsliding")."""
     action = "impose"
     negated, hyp = _flags(v, i, action)
-    infinitive = v.toks[i].dep == "xcomp" or any(v.lemma(a) == "to" for a in v.kids(i, "aux"))
-    if infinitive and v.lemma(v.head(i)) == "threaten":  # also "threatened on Monday to revoke"
+    if _threatened(v, i):
         action, hyp = "threaten", False
     elif _warned(v, i) and hyp:
         action = "threaten"
@@ -634,8 +672,7 @@ def _barred_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
     target = [a for a in target or _targets(v, [barred], linker, ids) if a.id not in ids]
     if not target:
         return []
-    negated, hyp = _flags(v, i, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+    return _event(v, i, "impose", sender, target, n_sent, 0.72)
 
 
 def _cut_passive(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -684,8 +721,7 @@ def _suspended_from(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> l
     ]
     if not sender or not target:
         return []
-    negated, hyp = _flags(v, i, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+    return _event(v, i, "impose", sender, target, n_sent, 0.72)
 
 
 def _unlisted_body(v: ParseView, heads: list[int]) -> list[Actor]:
@@ -730,8 +766,7 @@ def _readmitted(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[
     target = _states_of(v, objs[:1], linker, ("country",))
     if not target:
         return []
-    negated, hyp = _flags(v, i, "lift")
-    return [_cand(v, "lift", sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, i, "lift", sender, target, n_sent)
 
 
 def _suspension_lifted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -750,8 +785,7 @@ def _suspension_lifted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -
     ]
     if not sender or not target or _background(v, verb):
         return []
-    negated, hyp = _flags(v, verb, "lift")
-    return [_cand(v, "lift", sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, verb, "lift", sender, target, n_sent)
 
 
 def _on_hold(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -771,8 +805,7 @@ def _on_hold(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[Can
     target = _targets(v, roots, linker, {a.id for a in sender}) if sender else []
     if not target:
         return []
-    negated, hyp = _flags(v, i, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, i, "impose", sender, target, n_sent)
 
 
 def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -817,8 +850,7 @@ def _listed(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Cand
         action = "extend"
     if not target:
         return []
-    negated, hyp = _flags(v, verb, action)
-    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.72)]
+    return _event(v, verb, action, sender, target, n_sent, 0.72)
 
 
 def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -838,8 +870,7 @@ def _delisted(v: ParseView, n: int, n_sent: int, linker: ActorLinker) -> list[Ca
     target = [a for a in target if a.id not in ids]
     if not sender or not target or _background(v, verb):
         return []
-    negated, hyp = _flags(v, verb, action)
-    return [_cand(v, action, sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, verb, action, sender, target, n_sent)
 
 
 REMOVING = {"remove", "drop", "strike"}
@@ -879,8 +910,7 @@ def _designated(v: ParseView, i: int, n_sent: int, linker: ActorLinker) -> list[
     target = _targets(v, mods, linker, ids)
     if not target:
         return []
-    negated, hyp = _flags(v, i, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, i, "impose", sender, target, n_sent)
 
 
 # domestic-law labels: "designated German NGOs undesirable", "as a terrorist organisation"
@@ -1029,8 +1059,7 @@ def _retaliation(
     target = _targets(v, owners, linker, {a.id for a in sender}) if sender else []
     if not target:
         return []
-    negated, hyp = _flags(v, verb, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, verb, "impose", sender, target, n_sent)
 
 
 def _in_force(v: ParseView, verb: int) -> bool:
@@ -1096,8 +1125,7 @@ def _took_effect(
     target = _targets(v, [n], linker, {a.id for a in sender}) if sender else []
     if not target:
         return []
-    negated, hyp = _flags(v, verb, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.7)]
+    return _event(v, verb, "impose", sender, target, n_sent)
 
 
 def _left_open(v: ParseView, c: int) -> bool:
@@ -1169,8 +1197,7 @@ def _passive_with(
     target = _targets(v, v.kids(verb, "nsubjpass"), linker, ids)
     if not target:
         return []
-    negated, hyp = _flags(v, verb, "impose")
-    return [_cand(v, "impose", sender, target, negated, hyp, n_sent, 0.72)]
+    return _event(v, verb, "impose", sender, target, n_sent, 0.72)
 
 
 def _governed(
@@ -1181,7 +1208,7 @@ def _governed(
     urged = _urged(v, verb)
     if urged:
         action = "call"  # "urged the administration to impose sanctions on"
-    elif v.toks[verb].dep in ("xcomp", "advcl") and v.lemma(v.head(verb)) == "threaten":
+    elif _threatened(v, verb):
         action = "threaten"  # "threatened on Monday to impose visa curbs on"
     elif _demanded(v, verb) and action in ("impose", "extend"):
         action = "call"  # "sanctions on X must be tightened, Y's president said"
@@ -1292,7 +1319,11 @@ def _trade_words(v: ParseView, n: int) -> bool:
     on = [p for p in v.kids(h, "prep") if v.lemma(p) in ("on", "to")]
     on = on if v.toks[n].dep == "dobj" else []
     words = {v.lemma(k) for r in [n, *on] for k in v.subtree(r)} | {v.lemma(h)}
-    return bool(words & TRADE_WORDS)
+    # or it is on a state itself ("eased restrictions on Syria", "curbs on Iran")
+    states = [o for p in v.kids(n, "prep") if v.lemma(p) == "on" for o in v.kids(p, "pobj")]
+    return bool(words & TRADE_WORDS) or any(
+        o in v.mention_of and v.mention_of[o].actor.kind == "country" for o in states
+    )
 
 
 # what crosses a border or is held abroad: a restriction on it can be a punitive measure (a

@@ -13,6 +13,7 @@ only avoided or violated, and "held off on approving" as a negation. Measures wi
 
 from __future__ import annotations
 
+from pipeline.events import triggers as cue
 from pipeline.events.candidate import Candidate
 from pipeline.events.cues import PRIVATE_DISPUTE
 from pipeline.events.measures import _background, _sender, held_off, measure_candidates
@@ -56,6 +57,8 @@ def parsed_candidates(
             _repair_mediation(v, c, linker)
             if not c.roles["parties"] and _concept(v):
                 continue
+            if c.action == "mediate":
+                c.action = _governing_cue(v, _ids(c.roles["mediator"])) or c.action
             halt = _talks_halted(v) if c.action == "mediate" else None
             if halt is not None:
                 c.action, c.weak = "halt", False
@@ -582,6 +585,38 @@ def _talks_halted(v: ParseView) -> int | None:
                 says.append(v.head(h))
             if any(_mediating(v, v.subtree(k)) for j in says for k in v.kids(j, "nsubj")):
                 return h  # "the talks were suspended, the mediators said"
+    return None
+
+
+_CUE_ACTIONS = {
+    **dict.fromkeys(cue.REQUEST_CUES | cue.CALL_VERBS, "request"),
+    **dict.fromkeys(cue.ACCEPT_CUES, "accept"),
+    **dict.fromkeys(cue.REJECT_CUES, "reject"),
+}
+
+
+def _governing_cue(v: ParseView, mediators: set[str]) -> str | None:
+    """The action of a verb whose complement is the mediation itself, however far the parse
+    puts it: "rejected a suggestion that X mediate" (reject), "wants X, not Y, to broker a
+    settlement", "called for X to be brought in as mediators" (request), "agreed to let X
+    mediate", "agreed to submit the dispute to mediation" (accept). Only a bare verb ("mediate",
+    not "mediated": "welcomed the truce brokered by X" is the mediation) or a noun object of
+    the verb's own phrase; the cue's subject is a side, not the mediator ("X agreed to mediate"
+    stays X's mediation)."""
+    for k in [k for k in range(len(v.toks)) if _mediating(v, [k])]:
+        if v.toks[k].pos == "VERB" and v.words[k].lower() != v.lemma(k):
+            continue
+        j = k
+        for _ in range(5):
+            dep = v.toks[j].dep
+            if dep not in ("xcomp", "ccomp", "advcl", "acl", "dobj", "pobj", "prep"):
+                break
+            if dep == "pobj" and v.toks[v.head(v.head(j))].pos != "VERB":
+                break  # "talks with mediators": the noun is no object of a verb's phrase
+            j = v.head(j)
+            if v.lemma(j) in _CUE_ACTIONS and v.toks[j].pos == "VERB":
+                subj = {v.mention_of[n].actor.id for n in v.kids(j, "nsubj") if n in v.mention_of}
+                return None if subj & mediators else _CUE_ACTIONS[v.lemma(j)]
     return None
 
 

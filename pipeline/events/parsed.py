@@ -75,7 +75,7 @@ def parsed_candidates(
     return out
 
 
-_TALK_LEMMAS = {"talk", "negotiation", "consultation", "meeting", "round"}
+_TALK_LEMMAS = {"talk", "negotiation", "consultation", "meeting", "round", "dialogue"}
 
 
 def _hosts_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -558,20 +558,23 @@ def _mediating(v: ParseView, toks: list[int], stems: tuple[str, ...] = _MEDIATIN
 
 def _talks_halted(v: ParseView) -> int | None:
     """The verb that stops the mediated talks themselves, when the mediation word only
-    describes them: "talks in Istanbul, mediated by Turkey, have collapsed", "the
-    talks were suspended, the Saudi and U.S. mediators said", "Doha put its go-between role on
-    hold", or stops the mediation itself ("mediation by the OAS ... was suspended")."""
+    describes them: "talks in Istanbul, mediated by Turkey, have collapsed", "the X-mediated
+    talks were called off", "the talks were suspended, the Saudi and U.S. mediators said", "Doha
+    put its go-between role on hold" (or "X's role as facilitator was put on hold"), or stops
+    the mediation itself ("mediation by the OAS ... was suspended")."""
     for h in range(len(v.toks)):
         lem = v.lemma(h)
         if v.toks[h].pos not in ("VERB", "AUX"):
             continue
         on_hold = [k for k in v.subtree(h) if v.lemma(k) == "hold" and v.words[k - 1] == "on"]
         if lem == "put" and on_hold:  # (spaCy may hang "on hold" under the object's noun)
-            held = v.kids(h, "dobj")  # "put its go-between role on hold"
+            held = v.kids(h, "dobj", "nsubjpass")  # "put its go-between role on hold"
             if any(_mediating(v, v.subtree(k)) for k in held):
                 return h
             continue
-        if lem not in _HALT_LEMMAS and not (lem == "break" and "down" in v.words[h + 1 : h + 2]):
+        # "broke down", "broke off", "called off"
+        phrasal = lem in ("break", "call") and v.words[h + 1 : h + 2] in (["down"], ["off"])
+        if lem not in _HALT_LEMMAS and not phrasal:
             continue
         for n in v.kids(h, "nsubj", "nsubjpass"):
             # "Mediation by the OAS ... was suspended" (not "the mediators failed to persuade")
@@ -596,13 +599,11 @@ _CUE_ACTIONS = {
 
 
 def _governing_cue(v: ParseView, mediators: set[str]) -> str | None:
-    """The action of a verb whose complement is the mediation itself, however far the parse
-    puts it: "rejected a suggestion that X mediate" (reject), "wants X, not Y, to broker a
-    settlement", "called for X to be brought in as mediators" (request), "agreed to let X
-    mediate", "agreed to submit the dispute to mediation" (accept). Only a bare verb ("mediate",
-    not "mediated": "welcomed the truce brokered by X" is the mediation) or a noun object of
-    the verb's own phrase; the cue's subject is a side, not the mediator ("X agreed to mediate"
-    stays X's mediation)."""
+    """The action of a verb whose complement is the mediation, however far the parse puts it:
+    "rejected a suggestion that X mediate", "wants X, not Y, to broker", "called for X to be
+    brought in as mediators", "agreed to let X mediate". Not from a participle ("welcomed the
+    truce brokered by X" is the mediation), nor when the cue's subject is the mediator ("X
+    agreed to mediate")."""
     for k in [k for k in range(len(v.toks)) if _mediating(v, [k])]:
         if v.toks[k].pos == "VERB" and v.words[k].lower() != v.lemma(k):
             continue

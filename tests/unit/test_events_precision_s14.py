@@ -3,7 +3,9 @@ mediation that is only the content of another verb's complement takes that verb'
 rejected suggestion that X mediate is a rejection, wanting or calling for X to mediate is a
 request, agreeing to let X mediate is an acceptance), so the sentence gives no false
 ``mediate``. Near misses keep their action: the would-be mediator agreeing, a participle that
-describes a deal, a mediation told in the main clause.
+describes a deal, a mediation told in the main clause. Mediated talks or a mediating role that
+are called off, broken off or put on hold (also in the passive), and a mediated "dialogue" that
+collapses, are a ``halt``; talks with no mediator that stop are no event.
 """
 
 from __future__ import annotations
@@ -84,3 +86,52 @@ def test_mediation_near_misses_keep_their_action(
     text: str, action: str, parser: SentenceParser
 ) -> None:
     assert [e["action"] for e in mediations(text, parser)] == [action]
+
+
+@pytest.mark.parametrize(
+    ("text", "mediator"),
+    [
+        (
+            "Norway's role as facilitator of the talks between Colombia and the ELN was put on "
+            "hold after a car bombing in Bogota.",
+            ["NOR"],
+        ),
+        (
+            "The Qatari-brokered negotiations between Kabul and the Taliban were put on hold "
+            "indefinitely.",
+            ["QAT"],
+        ),
+        (
+            "The Turkish-mediated talks between Kyiv and Moscow were called off on Friday after "
+            "a missile strike.",
+            ["TUR"],
+        ),
+        (
+            "Negotiations between Khartoum and the rebels, sponsored by IGAD, broke off in Addis "
+            "Ababa on Monday.",
+            ["IGO:IGAD"],
+        ),
+        (
+            "The dialogue between Caracas and the opposition, facilitated by Norway, collapsed "
+            "after two rounds.",
+            ["NOR"],
+        ),
+    ],
+)
+def test_mediated_talks_called_off_or_on_hold_are_a_halt(
+    text: str, mediator: list[str], parser: SentenceParser
+) -> None:
+    got = mediations(text, parser)
+    assert [e["action"] for e in got] == ["halt"], got
+    assert ids(got[0], "mediator") == mediator
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Washington called off a planned meeting with Pyongyang's envoy on Tuesday.",
+        "The talks between Israel and Hamas broke off on Thursday, officials said.",
+    ],
+)
+def test_unmediated_talks_that_stop_are_no_mediation(text: str, parser: SentenceParser) -> None:
+    assert mediations(text, parser) == []

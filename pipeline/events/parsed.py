@@ -612,8 +612,10 @@ def _governing_cue(v: ParseView, mediators: set[str]) -> str | None:
             dep = v.toks[j].dep
             if dep not in ("xcomp", "ccomp", "advcl", "acl", "dobj", "pobj", "prep"):
                 break
-            if dep == "pobj" and v.toks[v.head(v.head(j))].pos != "VERB":
-                break  # "talks with mediators": the noun is no object of a verb's phrase
+            p = v.head(j)
+            verb_phrase = v.lemma(p) in ("to", "as") and v.toks[v.head(p)].pos == "VERB"
+            if dep == "pobj" and not verb_phrase:  # "put it to mediation", "... as mediators"
+                break  # (not "agreed under Algerian sponsorship", "talks with mediators")
             j = v.head(j)
             if v.lemma(j) in _CUE_ACTIONS and v.toks[j].pos == "VERB":
                 subj = {v.mention_of[n].actor.id for n in v.kids(j, "nsubj") if n in v.mention_of}

@@ -13,6 +13,7 @@ only avoided or violated, and "held off on approving" as a negation. Measures wi
 
 from __future__ import annotations
 
+from pipeline.events import triggers as cue
 from pipeline.events.candidate import Candidate
 from pipeline.events.cues import PRIVATE_DISPUTE
 from pipeline.events.measures import _background, _sender, held_off, measure_candidates
@@ -56,6 +57,8 @@ def parsed_candidates(
             _repair_mediation(v, c, linker)
             if not c.roles["parties"] and _concept(v):
                 continue
+            if c.action == "mediate":
+                c.action = _governing_cue(v, _ids(c.roles["mediator"])) or c.action
             halt = _talks_halted(v) if c.action == "mediate" else None
             if halt is not None:
                 c.action, c.weak = "halt", False
@@ -72,7 +75,7 @@ def parsed_candidates(
     return out
 
 
-_TALK_LEMMAS = {"talk", "negotiation", "consultation", "meeting", "round"}
+_TALK_LEMMAS = {"talk", "negotiation", "consultation", "meeting", "round", "dialogue"}
 
 
 def _hosts_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
@@ -555,20 +558,23 @@ def _mediating(v: ParseView, toks: list[int], stems: tuple[str, ...] = _MEDIATIN
 
 def _talks_halted(v: ParseView) -> int | None:
     """The verb that stops the mediated talks themselves, when the mediation word only
-    describes them: "talks in Istanbul, mediated by Turkey, have collapsed", "the
-    talks were suspended, the Saudi and U.S. mediators said", "Doha put its go-between role on
-    hold", or stops the mediation itself ("mediation by the OAS ... was suspended")."""
+    describes them: "talks in Istanbul, mediated by Turkey, have collapsed", "the X-mediated
+    talks were called off", "the talks were suspended, the Saudi and U.S. mediators said", "Doha
+    put its go-between role on hold" (or "X's role as facilitator was put on hold"), or stops
+    the mediation itself ("mediation by the OAS ... was suspended")."""
     for h in range(len(v.toks)):
         lem = v.lemma(h)
         if v.toks[h].pos not in ("VERB", "AUX"):
             continue
         on_hold = [k for k in v.subtree(h) if v.lemma(k) == "hold" and v.words[k - 1] == "on"]
         if lem == "put" and on_hold:  # (spaCy may hang "on hold" under the object's noun)
-            held = v.kids(h, "dobj")  # "put its go-between role on hold"
+            held = v.kids(h, "dobj", "nsubjpass")  # "put its go-between role on hold"
             if any(_mediating(v, v.subtree(k)) for k in held):
                 return h
             continue
-        if lem not in _HALT_LEMMAS and not (lem == "break" and "down" in v.words[h + 1 : h + 2]):
+        # "broke down", "broke off", "called off"
+        phrasal = lem in ("break", "call") and v.words[h + 1 : h + 2] in (["down"], ["off"])
+        if lem not in _HALT_LEMMAS and not phrasal:
             continue
         for n in v.kids(h, "nsubj", "nsubjpass"):
             # "Mediation by the OAS ... was suspended" (not "the mediators failed to persuade")
@@ -582,6 +588,38 @@ def _talks_halted(v: ParseView) -> int | None:
                 says.append(v.head(h))
             if any(_mediating(v, v.subtree(k)) for j in says for k in v.kids(j, "nsubj")):
                 return h  # "the talks were suspended, the mediators said"
+    return None
+
+
+_CUE_ACTIONS = {
+    **dict.fromkeys(cue.REQUEST_CUES | cue.CALL_VERBS, "request"),
+    **dict.fromkeys(cue.ACCEPT_CUES, "accept"),
+    **dict.fromkeys(cue.REJECT_CUES, "reject"),
+}
+
+
+def _governing_cue(v: ParseView, mediators: set[str]) -> str | None:
+    """The action of a verb whose complement is the mediation, however far the parse puts it:
+    "rejected a suggestion that X mediate", "wants X, not Y, to broker", "called for X to be
+    brought in as mediators", "agreed to let X mediate". Not from a participle ("welcomed the
+    truce brokered by X" is the mediation), nor when the cue's subject is the mediator ("X
+    agreed to mediate")."""
+    for k in [k for k in range(len(v.toks)) if _mediating(v, [k])]:
+        if v.toks[k].pos == "VERB" and v.words[k].lower() != v.lemma(k):
+            continue
+        j = k
+        for _ in range(5):
+            dep = v.toks[j].dep
+            if dep not in ("xcomp", "ccomp", "advcl", "acl", "dobj", "pobj", "prep"):
+                break
+            p = v.head(j)
+            verb_phrase = v.lemma(p) in ("to", "as") and v.toks[v.head(p)].pos == "VERB"
+            if dep == "pobj" and not verb_phrase:  # "put it to mediation", "... as mediators"
+                break  # (not "agreed under Algerian sponsorship", "talks with mediators")
+            j = v.head(j)
+            if v.lemma(j) in _CUE_ACTIONS and v.toks[j].pos == "VERB":
+                subj = {v.mention_of[n].actor.id for n in v.kids(j, "nsubj") if n in v.mention_of}
+                return None if subj & mediators else _CUE_ACTIONS[v.lemma(j)]
     return None
 
 

@@ -23,11 +23,15 @@ import re
 # them, "U.N.-sponsored talks" between them, talks "under the auspices of" a third party (or
 # sponsored, convened, chaired, steered, called or led by it, with guarantors)
 _TWO_SIDED_WORDS = r"\bhost(?:s|ed|ing)?\b|sponsor(?:ed|ship)\b|\bauspices\b|-led\b|\bconvened\b"
+_TWO_SIDED_WORDS += r"|\bchairmanship\b|\bmoderation\b|\baegis\b"
 _TWO_SIDED_WORDS += r"|\bchaired\b|\bguarantors?\b|\b(?:steered|called|moderated) by\b"
 # a third party helping two sides settle ("asked Brazil to help settle their dispute")
 # (the token rule in mediation.py reads the same verbs, plus "broker", a trigger of its own)
 SETTLING_VERBS = ("settle", "resolve", "defuse", "reconcile", "bridge", "find", "bring")
 _HELP_SETTLE = r"\bhelp(?:s|ed|ing)?\b[^.;,]{0,80}?\b(?:" + "|".join(SETTLING_VERBS) + ")"
+
+# a third party going between the sides ("flew between the capitals", "relaying proposals")
+_GOING_BETWEEN = r"\b(?:fl(?:ew|y|ies|ying)|travel\w*|commut\w*) between\b|\brelay(?:s|ed|ing)?\b"
 
 EVENT_CUE = re.compile(
     r"sanction|embargo|boycott|blacklist|blockad|mediat|broker|intermediar|good offices"
@@ -40,7 +44,8 @@ EVENT_CUE = re.compile(
     r"|\bshut\b|\bsever|\brevok|\bprohibit|\blicen[cs]e|\bpermits?\b|\bauthori[sz]ation"
     r"|\bdesignat|\bbuy(?:s|ing)?\b|\bpurchas|\bsell(?:s|ing)?\b|\brestor"
     r"|\b(?:from|off) (?:its|the|their) list"
-    r"|\benvoys?\b|\bmessages\b|" + _TWO_SIDED_WORDS + r"|\breadmit|\breinstat|\bsuspension"
+    r"|\benvoys?\b|\bmessages\b|\bseparate(?:ly)?\b|\bwith both\b|" + _GOING_BETWEEN
+    + r"|" + _TWO_SIDED_WORDS + r"|\breadmit|\breinstat|\bsuspension"
     r"|\bmembership|\bon hold\b|" + _HELP_SETTLE,  # "aid ... on hold"; an IGO lifting a suspension
     re.I,
 )
@@ -64,8 +69,9 @@ _PARSE_READ_ALONE = re.compile(
     # the nouns of the designation frame ("added to its export blacklist")
     r"|\blist\b|\bpackage|\bdesignat"
     # the mediation frames of the parse: an envoy meeting both sides, passing messages
-    r"|\benvoys?\b|\bmessages\b"
-    r"|\breadmit|\breinstat|\brestor|\bsuspension|\bmembership"  # lifting a suspension or cut
+    r"|\benvoys?\b|\bmessages\b|\bseparate(?:ly)?\b|\bwith both\b"  # meeting sides apart
+    r"|" + _GOING_BETWEEN
+    + r"|\breadmit|\breinstat|\brestor|\bsuspension|\bmembership"  # lifting a suspension or cut
     r"|\bon hold\b",  # "aid to X was put on hold"
     re.I,
 )

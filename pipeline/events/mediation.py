@@ -94,14 +94,15 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return True, False  # "signed an accord under talks facilitated by Norway"
     if w == "offices" and t > 0 and s.low[t - 1] == "good":
         return True, True
-    if w in _HOST and (_talks_between(s, t) or _offer_to_host(s, t)):
-        return True, False  # "X hosted talks between A and B": the host mediates
+    if w in _HOST | _HOSTED_BY | T.FACILITATE and w != "called" and _talks_between(s, t):
+        return True, False  # "X hosted (chaired, facilitated) talks between A and B": X mediates
+    if w in _HOST and _offer_to_host(s, t):
+        return True, False  # "ready to host talks if both sides agree"
     if w in _HELP and _helps_settle(s, t):
         return True, False  # "asked Brazil to help settle their border dispute"
-    if w == "auspices" and s.low[t + 1 : t + 2] == ["of"] and _MET & set(s.low):
-        return True, False  # "resumed talks (met) under the auspices of the AU"
-    if w in _UNDER_NOUNS and _lead(s, t, "under") is not None and _TALKED & set(s.low):
-        return True, False  # "resumed talks under Norwegian facilitation": as for auspices
+    under = _lead(s, t, "under") is not None or (w == "auspices" and s.low[t + 1 : t + 2] == ["of"])
+    if w in UNDER_NOUNS and under and _MET & set(s.low):
+        return True, False  # "met under the auspices of the AU", "under U.N. moderation"
     if w in _HOSTED_BY and _passive_of_deal(s, t, _MET):
         return True, False  # "talks hosted by Malaysia's prime minister": as for auspices
     if w in _GUARANTORS and "as" in s.low[max(0, t - 3) : t] and _TALKED & set(s.low):
@@ -119,7 +120,9 @@ _HOSTED = T.TALKS | {"meeting", "meetings", "round", "rounds"}
 # who hosts, sponsors, convenes, chairs, steers or guarantees the talks of two named sides
 # mediates ("talks called by the EU's foreign policy chief")
 _HOSTED_BY = {"hosted", "sponsored", "convened", "chaired", "steered", "called", "moderated"}
-_UNDER_NOUNS = {"facilitation", "sponsorship"}
+# what two sides meet under: a third party's auspices, chair or sponsorship ("under Arab League
+# auspices", "under the chairmanship of Ghana's president", "under U.N. moderation")
+UNDER_NOUNS = {"auspices", "facilitation", "sponsorship", "chairmanship", "moderation", "aegis"}
 _GUARANTORS = {"guarantor", "guarantors"}
 
 
@@ -152,6 +155,19 @@ def _offer_to_host(s: Sentence, t: int) -> bool:
     return _cue(s, t, T.OFFER_CUES, 4) is not None and bool(
         _OFFERED_TO_HOST & set(s.low[t + 1 : t + 5])
     )
+
+
+def _factions(s: Sentence, t: int) -> Mention | None:
+    """'Liberia's warring factions met under ...', 'Lebanon's Christian and Muslim deputies,
+    meeting under ... to end the civil war': the sides are groups of one state in conflict,
+    named by its possessive at the head of the sentence (one named party suffices); not "Brazil's
+    cabinet met under the chairmanship of the president"."""
+    m = next((x for x in s.mentions if x.first < t), None)  # the first named: the subject's
+    if m is None or not m.possessive or m.actor.kind != "country":
+        return None
+    plural = any(w.endswith("s") for w in s.low[m.last + 1 : m.last + 5])
+    conflict = (_CONFLICT_WORDS | {"warring", "rival", "factions"}) & set(s.low)
+    return m if plural and conflict else None
 
 
 def _lead(s: Sentence, t: int, word: str) -> int | None:
@@ -644,7 +660,7 @@ def _mediation_at(
     parties = [a for a in parties if a.id not in dateline]
     if action == "request" and "whether" in s.low[max(0, cue - 6) : cue]:
         return []  # "a hearing on whether the U.N. should appoint a mediator": a question
-    under = s.low[t] in {"auspices"} | _GUARANTORS | _UNDER_NOUNS or (
+    under = s.low[t] in _GUARANTORS | UNDER_NOUNS or (
         s.low[t] in _HOSTED_BY and s.low[t + 1 : t + 2] == ["by"]
     )
     if under and len(parties) < 2:
@@ -665,7 +681,9 @@ def _mediation_at(
     if s.low[t] in _HOST and action == "offer" and len(parties) < 2:  # the sides of the offer
         parties += [role_actor(m, linker) for m in s.mentions if s.low[m.first - 1] != "in"]
         parties = [a for a in dedupe(parties) if a.id not in med_ids | dateline]
-    if (s.low[t] in _HOST or under) and len(parties) < 2:
+    if under and len(parties) < 2 and (faction := _factions(s, t)) is not None:
+        parties = dedupe([*parties, role_actor(faction, linker)])
+    elif (s.low[t] in _HOST or under) and len(parties) < 2:
         return []  # a host of talks mediates only between two sides it names
     if not parties and _FICTION & set(s.low):
         return []  # "her novel follows a U.N. mediator": a story, not an event

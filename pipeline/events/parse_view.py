@@ -241,6 +241,8 @@ def subject(v: ParseView, verb: int, linker: ActorLinker) -> list[Actor]:
         subj = v.kids(j, "nsubj")
         if subj:
             s = subj[0]
+            if v.words[s].lower() in ("who", "which", "that") and v.toks[j].dep == "relcl":
+                return np_actors(v, v.head(j), linker)  # "X's minister, who has carried ..."
             if v.words[s].lower() in PRONOUNS:
                 up = _reporting_head(v, j)
                 if up is not None:

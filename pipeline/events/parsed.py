@@ -17,7 +17,7 @@ from pipeline.events import triggers as cue
 from pipeline.events.candidate import Candidate
 from pipeline.events.cues import PRIVATE_DISPUTE
 from pipeline.events.measures import _background, _sender, held_off, measure_candidates
-from pipeline.events.mediation import dateline_place
+from pipeline.events.mediation import UNDER_NOUNS, dateline_place
 from pipeline.events.modality import modality
 from pipeline.events.parse_view import (
     GROUP_HEADS,
@@ -29,6 +29,7 @@ from pipeline.events.parse_view import (
     clause_of,
     is_locative,
     np_actors,
+    speaker,
     subject,
 )
 from pipeline.events.roles import other_actor, role_actor
@@ -111,13 +112,17 @@ def _shuttle(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'Oman's foreign minister shuttled between the two delegations', 'passed messages
     between the negotiators': shuttle diplomacy is mediation by the subject between the
     objects of "between"."""
+    conflict = any(v.lemma(k) in _DISPUTES for k in range(len(v.toks)))
     for i, t in enumerate(v.toks):
         if t.pos != "VERB":
             continue
-        if v.lemma(i) == "shuttle":
-            heads = [i]
-        elif v.lemma(i) in ("pass", "carry", "relay", "convey"):
-            heads = [o for o in v.kids(i, "dobj") if v.lemma(o) == "message"]
+        if v.lemma(i) == "shuttle" or (v.lemma(i) in _TRAVEL and conflict):
+            heads = [i]  # "flew between the three capitals to end the border dispute"
+        elif v.lemma(i) in ("pass", "carry", "relay", "convey", "ferry", "deliver"):
+            # "relaying proposals between Israel and Hamas": the verb or its object has them
+            heads = [i, *(o for o in v.kids(i, "dobj") if v.lemma(o) in _MESSAGES)]
+            if len(heads) == 1:
+                continue
         else:
             continue
         mediators = [a for a in subject(v, i, linker) if a.kind in ("country", "igo")]
@@ -133,6 +138,12 @@ def _shuttle(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
         if mediators and parties:
             return [_mediate(v, i, n_sent, mediators, parties)]
     return []
+
+
+# going back and forth between the sides of a dispute, or carrying their messages, mediates
+_TRAVEL = {"fly", "travel", "commute"}
+_DISPUTES = {"dispute", "conflict", "war", "crisis", "standoff", "row", "feud", "quarrel", "rift"}
+_MESSAGES = {"message", "proposal", "note", "letter", "offer", "demand", "counterproposal"}
 
 
 def _envoy_before(v: ParseView, i: int, linker: ActorLinker) -> list[Actor]:
@@ -186,7 +197,8 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
         if not subj:
             continue
         topic = _topic_tokens(v, subj[0])
-        if not any(_conflict_envoy(v, k) and k not in topic for k in v.subtree(subj[0])):
+        envoy = any(_conflict_envoy(v, k) and k not in topic for k in v.subtree(subj[0]))
+        if not envoy and not _apart(v, i):
             continue
         mediators = [
             role_actor(v.mention_of[k], linker)
@@ -210,6 +222,8 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             if v.lemma(k) in _ENVOYS and k - 1 in v.mention_of and k - 1 not in topic
         ]
         mediators = [a for a in own + mediators if a.kind in ("country", "igo")][:1]
+        if not mediators and any(v.lemma(k) in ("its", "their") for k in v.kids(subj[0], "poss")):
+            mediators = speaker(v, i, linker)[:1]  # "the OIC said its contact group met ..."
         for_state = [v.mention_of[k].actor for k in topic if k in v.mention_of][:1]
         in_subj = set(v.subtree(subj[0])) | _unmet(v, i)
         heads = [
@@ -220,14 +234,39 @@ def _envoy_meets_sides(v: ParseView, n_sent: int, linker: ActorLinker) -> list[C
             and v.toks[k].pos in ("NOUN", "PROPN")
             and v.toks[k].dep not in ("compound", "amod")  # "junta leaders" is one side
         ]
+        if not envoy:  # a third party meeting sides apart: the sides are whom it met
+            heads = [k for o in _met(v, i) for k in [o, *_conjuncts(v, o)] if k not in in_subj]
         parties: list[Actor] = []
         for k in heads:
             parties += _meeting_side(v, k, for_state, linker)
         skip = _ids(mediators) | _locative_only(v)  # "met ... leaders in Algiers": a venue
         parties = [a for a in {a.id: a for a in parties}.values() if a.id not in skip]
+        if not envoy and all(a.kind not in ("other", "org") for a in parties):
+            continue  # "held separate meetings with the leaders of France and Germany": a visit
         if mediators and len(parties) >= 2:
             return [_mediate(v, i, n_sent, mediators, parties)]
     return []
+
+
+def _apart(v: ParseView, i: int) -> bool:
+    """'met separately with', 'held separate meetings with', 'held talks with both the
+    government and the rebels': a third party meeting the sides apart (proximity talks) is how a
+    mediator works, whatever its title."""
+    objs = [i, *v.kids(i, "dobj")]
+    return (
+        any(v.lemma(k) == "separately" for k in v.kids(i, "advmod"))
+        or any(v.lemma(k) == "separate" for o in objs for k in v.kids(o, "amod"))
+        or any(v.lemma(k) == "both" for o in _met(v, i) for k in v.kids(o, "preconj"))
+    )
+
+
+def _met(v: ParseView, i: int) -> list[int]:
+    """Whom the meeting verb ``i`` met: its object, or the object of "with" after it or after
+    the meetings it held."""
+    objs = [o for o in v.kids(i, "dobj") if v.lemma(o) not in _MEETINGS]
+    for h in [i, *v.kids(i, "dobj")]:
+        objs += [o for p in v.kids(h, "prep") if v.lemma(p) == "with" for o in v.kids(p, "pobj")]
+    return objs
 
 
 def _conflict_envoy(v: ParseView, k: int) -> bool:
@@ -258,8 +297,8 @@ def _meeting_side(v: ParseView, k: int, for_state: list[Actor], linker: ActorLin
     """The side(s) one met phrase names: its modifiers ("Houthi and government negotiators"
     is two), a named "of" phrase, else the envoy's country for a government word, else OTHER."""
     mods = [j for j in v.children[k] if v.toks[j].dep in ("amod", "compound", "nmod", "poss")]
-    mods += [c for j in mods for c in _conjuncts(v, j)]
     mods += [o for p in v.kids(k, "prep") if v.lemma(p) == "of" for o in v.kids(p, "pobj")]
+    mods += [c for j in mods for c in _conjuncts(v, j)]  # "of Caracas and the opposition"
     out: list[Actor] = []
     for j in mods:
         m = next((v.mention_of[x] for x in v.subtree(j) if x in v.mention_of), None)
@@ -641,7 +680,8 @@ def _dated_past(v: ParseView) -> bool:
     "the 1994 truce mediated by"): history told as background ("restored ties in 2023 after
     talks brokered by China"), not news. "since 2022" goes on, and a year in another clause
     ("Trump in 2019 failed ..., in which Moon had offered to mediate") dates something else."""
-    words = [k for k in range(len(v.toks)) if _mediating(v, [k]) or v.lemma(k) == "auspices"]
+    # (the lemma of "auspices" is "auspex": read the word)
+    words = [k for k, w in enumerate(v.words) if _mediating(v, [k]) or w.lower() in UNDER_NOUNS]
     dated, old = set(), set()
     for y in range(len(v.toks)):
         w = v.words[y]

@@ -11,6 +11,17 @@ from pipeline.nlp.parser import SentenceParser
 from tests.unit.test_events_sanctions_s8 import only, sanctions
 
 
+def _assert_only(
+    text: str, parser: SentenceParser, action: str, sender: list[str], target: list[str]
+) -> dict:
+    """The text's one sanctions event, checked for its action, senders and targets."""
+    ev = only(text, parser)
+    assert ev["action"] == action
+    assert [a["id"] for a in ev["roles"]["sender"]] == sender
+    assert sorted(a["id"] for a in ev["roles"]["target"]) == sorted(target)
+    return ev
+
+
 @pytest.mark.parametrize(
     ("text", "action", "sender", "target"),
     [
@@ -34,10 +45,7 @@ from tests.unit.test_events_sanctions_s8 import only, sanctions
 def test_cut_in_other_words(
     parser: SentenceParser, text: str, action: str, sender: list[str], target: list[str]
 ) -> None:
-    ev = only(text, parser)
-    assert ev["action"] == action
-    assert [a["id"] for a in ev["roles"]["sender"]] == sender
-    assert sorted(a["id"] for a in ev["roles"]["target"]) == sorted(target)
+    _assert_only(text, parser, action, sender, target)
 
 
 @pytest.mark.parametrize(
@@ -76,10 +84,7 @@ def test_cut_near_misses(parser: SentenceParser, text: str) -> None:
 def test_ties_and_threats(
     parser: SentenceParser, text: str, action: str, sender: list[str], target: list[str]
 ) -> None:
-    ev = only(text, parser)
-    assert ev["action"] == action
-    assert [a["id"] for a in ev["roles"]["sender"]] == sender
-    assert sorted(a["id"] for a in ev["roles"]["target"]) == sorted(target)
+    ev = _assert_only(text, parser, action, sender, target)
     assert ev["hypothetical"] is False
 
 
@@ -114,10 +119,7 @@ def test_designated_stays_imposed(parser: SentenceParser) -> None:
 def test_restrictions_on_a_state(
     parser: SentenceParser, text: str, action: str, sender: list[str], target: list[str]
 ) -> None:
-    ev = only(text, parser)
-    assert ev["action"] == action
-    assert [a["id"] for a in ev["roles"]["sender"]] == sender
-    assert [a["id"] for a in ev["roles"]["target"]] == target
+    _assert_only(text, parser, action, sender, target)
 
 
 @pytest.mark.parametrize(

@@ -100,8 +100,9 @@ def _is_mediation_trigger(s: Sentence, t: int) -> tuple[bool, bool]:
         return True, False  # "ready to host talks if both sides agree"
     if w in _HELP and _helps_settle(s, t):
         return True, False  # "asked Brazil to help settle their border dispute"
-    under = _lead(s, t, "under") is not None or (w == "auspices" and s.low[t + 1 : t + 2] == ["of"])
-    if w in UNDER_NOUNS and under and _MET & set(s.low):
+    if w in UNDER_NOUNS and _MET & set(s.low) and (
+        _lead(s, t, "under") is not None or (w == "auspices" and s.low[t + 1 : t + 2] == ["of"])
+    ):
         return True, False  # "met under the auspices of the AU", "under U.N. moderation"
     if w in _HOSTED_BY and _passive_of_deal(s, t, _MET):
         return True, False  # "talks hosted by Malaysia's prime minister": as for auspices

@@ -112,11 +112,10 @@ def _shuttle(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
     """'Oman's foreign minister shuttled between the two delegations', 'passed messages
     between the negotiators': shuttle diplomacy is mediation by the subject between the
     objects of "between"."""
-    conflict = any(v.lemma(k) in _DISPUTES for k in range(len(v.toks)))
     for i, t in enumerate(v.toks):
         if t.pos != "VERB":
             continue
-        if v.lemma(i) == "shuttle" or (v.lemma(i) in _TRAVEL and conflict):
+        if v.lemma(i) == "shuttle" or (v.lemma(i) in _TRAVEL and _names_dispute(v)):
             heads = [i]  # "flew between the three capitals to end the border dispute"
         elif v.lemma(i) in ("pass", "carry", "relay", "convey", "ferry", "deliver"):
             # "relaying proposals between Israel and Hamas": the verb or its object has them
@@ -144,6 +143,11 @@ def _shuttle(v: ParseView, n_sent: int, linker: ActorLinker) -> list[Candidate]:
 _TRAVEL = {"fly", "travel", "commute"}
 _DISPUTES = {"dispute", "conflict", "war", "crisis", "standoff", "row", "feud", "quarrel", "rift"}
 _MESSAGES = {"message", "proposal", "note", "letter", "offer", "demand", "counterproposal"}
+
+
+def _names_dispute(v: ParseView) -> bool:
+    """Travel between places is shuttle diplomacy only in a sentence that names a dispute."""
+    return any(v.lemma(k) in _DISPUTES for k in range(len(v.toks)))
 
 
 def _envoy_before(v: ParseView, i: int, linker: ActorLinker) -> list[Actor]:
